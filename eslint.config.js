@@ -12,6 +12,8 @@ export default tseslint.config(
       '**/dist/**',
       '**/node_modules/**',
       '**/.tsc-test/**',
+      '**/.tsc/**',
+      'demo/.data/**',
       'e2e/test-results/**',
       'e2e/playwright-report/**',
       'packages/element/custom-elements.json',

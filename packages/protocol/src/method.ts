@@ -38,6 +38,8 @@ export const PublicSessionSchema = z.object({
   amount: MoneySchema,
   reference: z.string(),
   status: OrderStatusSchema,
+  /** The latest order (payment attempt) of the session, once there is one. */
+  orderId: z.string().nullable().optional(),
   expiresAt: TimestampSchema,
   description: z.string().optional(),
   locale: z.string().optional(),

@@ -1,0 +1,205 @@
+/**
+ * @module
+ * The demo shop: one product, a cart total, and a merchant backend that creates checkout
+ * sessions with the secret key — the way a real shop integrates pay-checkout. The checkout
+ * and return pages embed `<pay-checkout>` by script tag.
+ */
+import { createReadStream, existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+
+const scriptFile = fileURLToPath(
+  new URL('../packages/element/dist/pay-checkout.js', import.meta.url),
+);
+
+/** What the shop sells. Prices live here, on the merchant's server, never in the browser. */
+export const PRODUCT = {
+  sku: 'espresso-beans-1kg',
+  name: 'Espresso beans, 1 kg',
+  description: 'Single-origin, roasted this week in Berlin.',
+  price: { value: 2400, currency: 'EUR' },
+};
+
+const STYLE = `
+  :root { color-scheme: light; font-family: system-ui, sans-serif; }
+  body { margin: 0; background: #f6f7f9; color: #1d2330; }
+  header { background: #1d2330; color: #fff; padding: 1rem 2rem; }
+  header a { color: inherit; text-decoration: none; font-weight: 600; }
+  main { max-width: 40rem; margin: 2rem auto; padding: 0 1rem; }
+  .card { background: #fff; border-radius: 12px; padding: 1.5rem; box-shadow: 0 1px 3px #0002; }
+  .total { font-size: 1.25rem; font-weight: 600; }
+  button, select { font: inherit; padding: .6rem 1rem; border-radius: 8px; }
+  button { background: #2450d6; color: #fff; border: 0; cursor: pointer; }
+  .muted { color: #5b6475; }
+`;
+
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function page(title, body, { script = false } = {}) {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} — Demo Coffee</title>
+<link rel="stylesheet" href="/assets/shop.css">
+${script ? '<script src="/assets/pay-checkout.js" defer></script>' : ''}
+</head>
+<body>
+<header><a href="/">Demo Coffee</a></header>
+<main>${body}</main>
+</body>
+</html>`;
+}
+
+function euros(minor) {
+  return `€${(minor / 100).toFixed(2)}`;
+}
+
+/**
+ * Starts the shop.
+ * @param {{ port: number, host: string, serverUrl: string, browserServerUrl?: string,
+ *   secretKey: string, country?: string }} options
+ *   `serverUrl` is how the shop's backend reaches pay-checkout; `browserServerUrl` how the
+ *   customer's browser does (the same unless behind a proxy).
+ */
+export function startShop(options) {
+  const { port, host, serverUrl, secretKey } = options;
+  const browserServerUrl = options.browserServerUrl ?? serverUrl;
+  const country = options.country ?? 'DE';
+  let shopUrl = `http://${host}:${port}`;
+
+  async function createSession(quantity, scenario) {
+    const amount = { value: PRODUCT.price.value * quantity, currency: PRODUCT.price.currency };
+    // The shop's own order number. A "-fail" suffix is the provider sandbox's failure trigger.
+    const reference = `demo-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}${
+      scenario === 'fail' ? '-fail' : ''
+    }`;
+    const response = await fetch(`${serverUrl}/v1/sessions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        amount,
+        reference,
+        country,
+        returnUrl: `${shopUrl}/order/complete`,
+        description: `${quantity} × ${PRODUCT.name}`,
+        locale: 'en',
+      }),
+    });
+    const body = await response.json();
+    if (!response.ok)
+      throw new Error(`pay-checkout answered ${response.status}: ${JSON.stringify(body)}`);
+    return body;
+  }
+
+  function checkoutBody(sessionId, heading) {
+    return `<div class="card">
+<h1>${escapeHtml(heading)}</h1>
+<pay-checkout session="${escapeHtml(sessionId)}" server="${escapeHtml(browserServerUrl)}"></pay-checkout>
+</div>
+<p class="muted"><a href="/">Back to the shop</a></p>`;
+  }
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', shopUrl);
+    const send = (status, type, body, headers = {}) => {
+      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...headers });
+      res.end(body);
+    };
+    try {
+      if (req.method === 'GET' && url.pathname === '/') {
+        return send(
+          200,
+          'text/html; charset=utf-8',
+          page(
+            'Shop',
+            `<div class="card">
+<h1>${escapeHtml(PRODUCT.name)}</h1>
+<p class="muted">${escapeHtml(PRODUCT.description)}</p>
+<form method="post" action="/checkout">
+<p><label>Quantity <select name="quantity">${[1, 2, 3]
+              .map((n) => `<option value="${n}">${n}</option>`)
+              .join('')}</select></label> at ${euros(PRODUCT.price.value)} each</p>
+<button type="submit">Buy now</button>
+</form>
+</div>`,
+          ),
+        );
+      }
+      if (req.method === 'POST' && url.pathname === '/checkout') {
+        const form = new URLSearchParams(await readBody(req));
+        const quantity = Number(form.get('quantity') ?? '1');
+        if (!Number.isInteger(quantity) || quantity < 1 || quantity > 10) {
+          return send(400, 'text/plain; charset=utf-8', 'Quantity must be between 1 and 10.');
+        }
+        const session = await createSession(quantity, url.searchParams.get('scenario'));
+        return send(303, 'text/plain', '', {
+          location: `/checkout?session=${encodeURIComponent(session.id)}`,
+        });
+      }
+      if (
+        req.method === 'GET' &&
+        (url.pathname === '/checkout' || url.pathname === '/order/complete')
+      ) {
+        const sessionId =
+          url.searchParams.get('session') ?? url.searchParams.get('pay_checkout_session');
+        if (!sessionId) return send(303, 'text/plain', '', { location: '/' });
+        const heading = url.pathname === '/checkout' ? 'Checkout' : 'Your order';
+        return send(
+          200,
+          'text/html; charset=utf-8',
+          page(heading, checkoutBody(sessionId, heading), { script: true }),
+        );
+      }
+      if (req.method === 'GET' && url.pathname === '/assets/shop.css') {
+        return send(200, 'text/css; charset=utf-8', STYLE);
+      }
+      if (req.method === 'GET' && url.pathname === '/assets/pay-checkout.js') {
+        if (!existsSync(scriptFile)) {
+          return send(503, 'text/plain', 'The element is not built yet: run pnpm build.');
+        }
+        res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
+        return createReadStream(scriptFile).pipe(res);
+      }
+      if (req.method === 'GET' && url.pathname === '/healthz') {
+        return send(200, 'application/json', '{"status":"ok"}');
+      }
+      send(404, 'text/plain; charset=utf-8', 'Not found');
+    } catch (error) {
+      console.error('[shop]', error);
+      send(502, 'text/plain; charset=utf-8', 'The payment service could not be reached.');
+    }
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const address = server.address();
+      shopUrl = `http://${host}:${address.port}`;
+      resolve({
+        url: shopUrl,
+        close: () => new Promise((done) => server.close(() => done())),
+      });
+    });
+  });
+}
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks = [];
+    req.on('data', (chunk) => {
+      size += chunk.length;
+      if (size > 16_384) {
+        reject(new Error('form too large'));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

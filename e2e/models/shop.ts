@@ -1,0 +1,58 @@
+/**
+ * @module
+ * The demo shop as a customer sees it, and the `<pay-checkout>` element inside it.
+ */
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export class Shop {
+  constructor(private readonly page: Page) {}
+
+  /** Opens the product page and buys; lands on the checkout page with the element. */
+  async buy(quantity = 1): Promise<Checkout> {
+    await this.page.goto('/');
+    await this.page.getByLabel('Quantity').selectOption(String(quantity));
+    await this.page.getByRole('button', { name: 'Buy now' }).click();
+    await expect(this.page).toHaveURL(/\/checkout\?session=cs_/);
+    return new Checkout(this.page);
+  }
+}
+
+export class Checkout {
+  readonly element: Locator;
+
+  constructor(private readonly page: Page) {
+    this.element = page.locator('pay-checkout');
+  }
+
+  /** The method button with this visible name (e.g. "Pay by bank"). */
+  method(name: string | RegExp): Locator {
+    return this.element.getByRole('button', { name });
+  }
+
+  async choose(name: string | RegExp): Promise<void> {
+    await this.method(name).click();
+  }
+
+  /** The element's live status region (role=status). */
+  status(): Locator {
+    return this.element.getByRole('status');
+  }
+
+  /** The outcome heading the element shows once the payment is settled. */
+  outcome(name: RegExp): Locator {
+    return this.element.getByRole('heading', { name });
+  }
+
+  async expectPaid(): Promise<void> {
+    await expect(this.outcome(/payment received/i)).toBeVisible();
+    await expect(this.status()).toHaveText(/payment received/i);
+  }
+
+  async expectFailed(): Promise<void> {
+    await expect(this.outcome(/payment failed/i)).toBeVisible();
+  }
+
+  async expectConfirming(): Promise<void> {
+    await expect(this.outcome(/confirming your payment/i)).toBeVisible();
+  }
+}

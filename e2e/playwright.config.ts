@@ -1,0 +1,70 @@
+import { defineConfig, devices } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ports, urls } from './fixtures/urls.js';
+
+/**
+ * End-to-end tests: Chromium drives whole payments through the demo shop, the pay-checkout
+ * server and the provider emulator, each started the way `pnpm demo` starts them, on ports of
+ * their own and with a fresh database.
+ *
+ * Only Debian's Chromium can run here; other browsers slot into `projects` where they exist.
+ */
+
+const dataDir = mkdtempSync(join(tmpdir(), 'pay-checkout-e2e-'));
+
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+};
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  fullyParallel: false,
+  // Emulator faults are process-wide, so the journeys run one at a time.
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: process.env.CI ? 1 : 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: process.env.CI
+    ? [['list'], ['json', { outputFile: 'test-results/report.json' }]]
+    : 'list',
+  use: {
+    baseURL: urls.shop,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: { ...devices['Desktop Chrome'], launchOptions: chromium },
+    },
+  ],
+  webServer: {
+    command: 'node demo/start.mjs',
+    cwd: '..',
+    url: `${urls.shop}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      DEMO_PORT: String(ports.shop),
+      PORT: String(ports.server),
+      EMULATOR_PORT: String(ports.emulator),
+      DATABASE_URL: `sqlite:${join(dataDir, 'pay-checkout.db')}`,
+      EMULATOR_SETTLE_DELAY_MS: '1500',
+      LOG_LEVEL: 'warn',
+    },
+  },
+});

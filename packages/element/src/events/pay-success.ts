@@ -1,0 +1,20 @@
+/**
+ * @module
+ * `pay-success`: the server confirmed the payment.
+ */
+
+export interface PaySuccessDetail {
+  /** The paid order, when known. */
+  orderId: string | null;
+  /** The checkout session. */
+  sessionId: string;
+}
+
+/** Fired once per element when the payment is confirmed as paid. */
+export type PaySuccessEvent = CustomEvent<PaySuccessDetail>;
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'pay-success': PaySuccessEvent;
+  }
+}

@@ -1,0 +1,278 @@
+/**
+ * @module
+ * Styles of `<pay-checkout>`. Every colour, radius and font comes from a `--pay-*` custom property
+ * with a light default, so a theme is a handful of declarations on the host or `:root`.
+ */
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    display: block;
+    box-sizing: border-box;
+    color: var(--pay-color-text, #111827);
+    font-family: var(
+      --pay-font-family,
+      system-ui,
+      -apple-system,
+      'Segoe UI',
+      Roboto,
+      'Helvetica Neue',
+      Arial,
+      sans-serif
+    );
+    font-size: var(--pay-font-size, 1rem);
+    line-height: 1.5;
+  }
+
+  :host([hidden]) {
+    display: none;
+  }
+
+  *,
+  *::before,
+  *::after {
+    box-sizing: inherit;
+  }
+
+  .base {
+    display: grid;
+    gap: var(--pay-spacing, 1rem);
+    padding: var(--pay-padding, 1.25rem);
+    background: var(--pay-color-background, #ffffff);
+    border: 1px solid var(--pay-color-border, #d1d5db);
+    border-radius: var(--pay-radius, 0.75rem);
+  }
+
+  h2 {
+    margin: 0;
+    font-size: var(--pay-heading-size, 1.125rem);
+    font-weight: 600;
+  }
+
+  p {
+    margin: 0;
+  }
+
+  .summary {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: baseline;
+    justify-content: space-between;
+    gap: 0.25rem 1rem;
+    padding-bottom: var(--pay-spacing, 1rem);
+    border-bottom: 1px solid var(--pay-color-border, #d1d5db);
+  }
+
+  .summary .label,
+  .description,
+  .hint {
+    color: var(--pay-color-muted, #4b5563);
+  }
+
+  .description {
+    flex-basis: 100%;
+  }
+
+  .amount {
+    font-size: var(--pay-amount-size, 1.5rem);
+    font-weight: 700;
+    font-variant-numeric: tabular-nums;
+  }
+
+  .methods {
+    display: grid;
+    gap: 0.5rem;
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+
+  button {
+    font: inherit;
+    cursor: pointer;
+    border-radius: var(--pay-radius-control, 0.5rem);
+  }
+
+  button:focus-visible,
+  input:focus-visible,
+  select:focus-visible {
+    outline: var(--pay-focus-ring, 3px solid #2563eb);
+    outline-offset: 2px;
+  }
+
+  button:disabled {
+    cursor: progress;
+    opacity: 0.6;
+  }
+
+  .method {
+    display: flex;
+    align-items: center;
+    gap: 0.75rem;
+    width: 100%;
+    min-height: 3rem;
+    padding: 0.75rem 1rem;
+    text-align: start;
+    color: var(--pay-color-text, #111827);
+    background: var(--pay-color-surface, #f9fafb);
+    border: 1px solid var(--pay-color-border, #d1d5db);
+  }
+
+  .method:hover:not(:disabled) {
+    border-color: var(--pay-color-primary, #1d4ed8);
+  }
+
+  .method img {
+    width: 1.5rem;
+    height: 1.5rem;
+    object-fit: contain;
+  }
+
+  .primary,
+  .secondary {
+    justify-self: start;
+    min-height: 2.75rem;
+    padding: 0.5rem 1.25rem;
+    font-weight: 600;
+  }
+
+  .primary {
+    color: var(--pay-color-on-primary, #ffffff);
+    background: var(--pay-color-primary, #1d4ed8);
+    border: 1px solid var(--pay-color-primary, #1d4ed8);
+  }
+
+  .secondary {
+    color: var(--pay-color-primary, #1d4ed8);
+    background: transparent;
+    border: 1px solid currentColor;
+  }
+
+  .form {
+    display: grid;
+    gap: 0.75rem;
+    margin-top: 0.5rem;
+    padding: 0.75rem 1rem;
+    border-inline-start: 3px solid var(--pay-color-primary, #1d4ed8);
+  }
+
+  .field {
+    display: grid;
+    gap: 0.25rem;
+  }
+
+  label {
+    font-weight: 600;
+  }
+
+  input,
+  select {
+    font: inherit;
+    min-height: 2.75rem;
+    padding: 0.5rem 0.75rem;
+    color: var(--pay-color-text, #111827);
+    background: var(--pay-color-input, #ffffff);
+    border: 1px solid var(--pay-color-border-strong, #6b7280);
+    border-radius: var(--pay-radius-control, 0.5rem);
+  }
+
+  [aria-invalid='true'] {
+    border-color: var(--pay-color-danger, #b91c1c);
+  }
+
+  .field-error,
+  .error {
+    color: var(--pay-color-danger, #b91c1c);
+  }
+
+  .error {
+    display: grid;
+    gap: 0.75rem;
+  }
+
+  .status {
+    display: grid;
+    gap: 0.5rem;
+    justify-items: start;
+  }
+
+  .status--paid h2 {
+    color: var(--pay-color-success, #047857);
+  }
+
+  .status--failed h2,
+  .status--cancelled h2,
+  .status--expired h2 {
+    color: var(--pay-color-danger, #b91c1c);
+  }
+
+  .message {
+    display: flex;
+    align-items: center;
+    gap: 0.5rem;
+  }
+
+  .spinner {
+    flex: none;
+    width: 1rem;
+    height: 1rem;
+    border: 2px solid var(--pay-color-border, #d1d5db);
+    border-top-color: var(--pay-color-primary, #1d4ed8);
+    border-radius: 50%;
+    animation: spin 0.8s linear infinite;
+  }
+
+  @keyframes spin {
+    to {
+      transform: rotate(1turn);
+    }
+  }
+
+  @media (prefers-reduced-motion: reduce) {
+    .spinner {
+      animation-duration: 3s;
+    }
+  }
+
+  .qr {
+    display: grid;
+    gap: 0.75rem;
+    justify-items: center;
+    text-align: center;
+  }
+
+  .qr img {
+    width: var(--pay-qr-size, 12rem);
+    height: var(--pay-qr-size, 12rem);
+    image-rendering: pixelated;
+  }
+
+  .qr code {
+    word-break: break-all;
+  }
+
+  .links {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+
+  a {
+    color: var(--pay-color-primary, #1d4ed8);
+  }
+
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+    border: 0;
+  }
+`;

@@ -1,0 +1,267 @@
+/**
+ * @module
+ * A deterministic fake of the companion backend's browser routes, served by the test runner's
+ * dev server under `/mock/v1/…` so the element's tests talk real HTTP, SSE included.
+ *
+ * The session id picks the scenario: its first dash-separated word is the kind (`open-…`,
+ * `retpaid-…`), the rest makes it unique per test, so counters and logs never leak between
+ * tests. Test-only control routes live under `/mock/_test/…`:
+ * - `GET  /mock/_test/orders/:session` — every order POST received: `[{ key, body }]`;
+ * - `GET  /mock/_test/streams/:session` — how many event streams of the session are open;
+ * - `POST /mock/_test/advance/:session` — sends the next scripted SSE message;
+ * - `POST /mock/_test/release/:session` — lets a held (`slow`) request answer.
+ */
+
+const EUR = { value: 1999, currency: 'EUR' };
+const FUTURE = '2999-01-01T00:00:00.000Z';
+const PAST = '2000-01-01T00:00:00.000Z';
+
+const METHODS = [
+  { id: 'ivy:bank', provider: 'ivy', name: 'Bank transfer (Ivy)', flow: 'redirect' },
+  { id: 'furatpay:fib', provider: 'furatpay', name: 'FIB', flow: 'qr' },
+  {
+    id: 'koywe:PSE',
+    provider: 'koywe',
+    name: 'PSE',
+    flow: 'redirect',
+    fields: [
+      {
+        name: 'bank',
+        label: 'Bank',
+        type: 'select',
+        required: true,
+        options: [
+          { value: 'b1', label: 'Banco Uno' },
+          { value: 'b2', label: 'Banco Dos' },
+        ],
+      },
+      {
+        name: 'document',
+        label: 'Document number',
+        type: 'text',
+        required: true,
+        pattern: '[0-9]{6,10}',
+        inputMode: 'numeric',
+      },
+    ],
+  },
+];
+
+/** Scenario per kind: session as the methods route shows it, and the scripted SSE messages. */
+const KINDS = {
+  open: { status: 'created' },
+  clp: { status: 'created', amount: { value: 50000, currency: 'CLP' } },
+  iqd: { status: 'created', amount: { value: 25000, currency: 'IQD' } },
+  slow: { status: 'created', hold: true },
+  flaky: { status: 'created', failFirst: 1 },
+  broken: { status: 'created', alwaysFail: true },
+  missing: { notFound: true },
+  gone: { conflict: 'session_expired' },
+  paid: { status: 'paid', ordersConflict: 'session_paid', script: [['ord_paid', 'paid']] },
+  paidrace: { status: 'created', ordersConflict: 'session_paid' },
+  qr: {
+    status: 'created',
+    qr: true,
+    script: [
+      [null, 'created'],
+      ['@order', 'pending'],
+      ['@order', 'paid'],
+    ],
+  },
+  retpaid: {
+    status: 'pending',
+    script: [
+      ['ord_ret', 'pending'],
+      ['ord_ret', 'processing'],
+      ['ord_ret', 'paid'],
+    ],
+  },
+  retfail: {
+    status: 'pending',
+    script: [
+      ['ord_ret', 'pending'],
+      ['ord_ret', 'failed'],
+    ],
+  },
+  stale: {
+    status: 'pending',
+    script: [
+      ['ord_stale', 'pending'],
+      ['ord_stale', 'processing'],
+      ['ord_stale', 'pending'],
+      ['ord_stale', 'paid', 'ord_stale', 'failed'],
+    ],
+  },
+  expired: { status: 'expired', expiresAt: PAST, script: [[null, 'expired']] },
+  // The stream answers 404 (EventSource gives up); the methods route reports progress instead.
+  nosse: {
+    status: 'processing',
+    noStream: true,
+    pollStatuses: ['processing', 'processing', 'paid'],
+  },
+};
+
+/** Per-session state, keyed by the full session id. */
+const state = new Map();
+
+function sessionState(id) {
+  let entry = state.get(id);
+  if (!entry) {
+    entry = { orders: [], answers: new Map(), gets: 0, step: 0, streams: new Set(), held: [] };
+    state.set(id, entry);
+  }
+  return entry;
+}
+
+function kindOf(id) {
+  return KINDS[id.split('-')[0]];
+}
+
+function json(ctx, status, body) {
+  ctx.status = status;
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = body;
+}
+
+function error(ctx, status, code, message) {
+  json(ctx, status, { error: { code, message } });
+}
+
+async function readJson(req) {
+  let text = '';
+  for await (const chunk of req) text += chunk;
+  return text ? JSON.parse(text) : undefined;
+}
+
+function publicSession(id, kind, status) {
+  return {
+    id,
+    amount: kind.amount ?? EUR,
+    reference: `order-${id}`,
+    status,
+    expiresAt: kind.expiresAt ?? FUTURE,
+    description: 'Two coffees',
+  };
+}
+
+function statusMessage(id, orderId, status) {
+  const data = JSON.stringify({ orderId, status, at: new Date(0).toISOString() });
+  return `id: ${id}\nevent: status\ndata: ${data}\n\n`;
+}
+
+/** Writes scripted message `index` (and any extra pairs on the same line, as one chunk). */
+function send(entry, kind, index, res) {
+  const step = kind.script[index];
+  if (!step) return;
+  let chunk = '';
+  for (let i = 0; i < step.length; i += 2) {
+    const orderId = step[i] === '@order' ? (entry.orders.at(-1)?.orderId ?? null) : step[i];
+    chunk += statusMessage(index * 10 + i / 2 + 1, orderId, step[i + 1]);
+  }
+  res.write(chunk);
+}
+
+async function methods(ctx, id, kind) {
+  const entry = sessionState(id);
+  entry.gets += 1;
+  if (kind.notFound) return error(ctx, 404, 'not_found', 'No such session');
+  if (kind.conflict) return error(ctx, 409, kind.conflict, 'The session cannot be paid');
+  if (kind.alwaysFail) return error(ctx, 500, 'internal_error', 'Broken on purpose');
+  if (kind.failFirst && entry.gets <= kind.failFirst) {
+    return error(ctx, 503, 'service_unavailable', 'Try again');
+  }
+  if (kind.hold) await new Promise((resolve) => entry.held.push(resolve));
+  const status = kind.pollStatuses
+    ? (kind.pollStatuses[Math.min(entry.gets - 1, kind.pollStatuses.length - 1)] ?? kind.status)
+    : kind.status;
+  json(ctx, 200, { session: publicSession(id, kind, status), methods: METHODS });
+}
+
+async function orders(ctx, id, kind) {
+  const entry = sessionState(id);
+  const key = ctx.get('Idempotency-Key');
+  const body = await readJson(ctx.req);
+  entry.orders.push({ key, body });
+  if (!key) return error(ctx, 400, 'idempotency_key_required', 'Idempotency-Key is required');
+  if (kind.ordersConflict) return error(ctx, 409, kind.ordersConflict, 'The session was paid');
+  const previous = entry.answers.get(key);
+  if (previous) return json(ctx, 201, previous);
+  const orderId = `ord_${id}_${entry.answers.size + 1}`;
+  entry.orders.at(-1).orderId = orderId;
+  const method = body?.method ?? 'ivy:bank';
+  const action = kind.qr
+    ? {
+        type: 'qr',
+        text: 'FIB:PAY:12345',
+        code: '123-456',
+        deepLinks: [
+          { label: 'FIB app', url: 'https://fib.example/pay?c=123' },
+          { label: 'Bad', url: 'javascript:alert(1)' },
+        ],
+      }
+    : {
+        type: 'redirect',
+        url: `https://provider.example/checkout?session=${encodeURIComponent(id)}`,
+      };
+  const answer = {
+    order: { id: orderId, status: 'pending', provider: method.split(':')[0], method },
+    action,
+  };
+  entry.answers.set(key, answer);
+  json(ctx, 201, answer);
+}
+
+function events(ctx, id, kind) {
+  if (kind.noStream || !kind.script) return error(ctx, 404, 'not_found', 'No stream here');
+  const entry = sessionState(id);
+  ctx.respond = false;
+  const res = ctx.res;
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream',
+    'Cache-Control': 'no-cache',
+    'X-Accel-Buffering': 'no',
+  });
+  // The snapshot is the current step, so a reconnect resumes where the script stands.
+  send(entry, kind, entry.step, res);
+  entry.streams.add(res);
+  res.on('close', () => entry.streams.delete(res));
+}
+
+function advance(ctx, id) {
+  const kind = kindOf(id);
+  const entry = sessionState(id);
+  if (!kind?.script || entry.step >= kind.script.length - 1) return json(ctx, 409, { done: true });
+  entry.step += 1;
+  for (const res of entry.streams) send(entry, kind, entry.step, res);
+  json(ctx, 200, { step: entry.step, streams: entry.streams.size });
+}
+
+/** Koa-style middleware for @web/dev-server: the fake backend under `/mock`. */
+export function mockBackend() {
+  return async function mockBackendMiddleware(ctx, next) {
+    const match =
+      /^\/mock\/(?:v1\/sessions\/([^/]+)\/(methods|orders|events)|_test\/(orders|streams|advance|release)\/([^/]+))$/.exec(
+        ctx.path,
+      );
+    if (!match) return next();
+    if (match[3]) {
+      const id = decodeURIComponent(match[4]);
+      const entry = sessionState(id);
+      if (match[3] === 'orders') return json(ctx, 200, entry.orders);
+      if (match[3] === 'streams') return json(ctx, 200, { open: entry.streams.size });
+      if (match[3] === 'release') {
+        entry.held.splice(0).forEach((resolve) => resolve());
+        return json(ctx, 200, { released: true });
+      }
+      return advance(ctx, id);
+    }
+    const id = decodeURIComponent(match[1]);
+    const kind = kindOf(id);
+    if (!kind) return error(ctx, 404, 'not_found', 'No such session');
+    const route = `${ctx.method} ${match[2]}`;
+    if (route === 'GET methods') return methods(ctx, id, kind);
+    if (route === 'POST orders') return orders(ctx, id, kind);
+    if (route === 'GET events') return events(ctx, id, kind);
+    return error(ctx, 405, 'invalid_request', 'Method not allowed');
+  };
+}

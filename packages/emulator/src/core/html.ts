@@ -1,0 +1,122 @@
+/**
+ * @module
+ * Helpers for the providers' hosted pages: escaping and one self-contained page layout
+ * (inline CSS, no external assets, so pages work offline and under a strict CSP).
+ */
+
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Escapes text for use inside HTML element content or a quoted attribute. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
+}
+
+/** A piece of markup that is already safe; produced only by {@link html} and {@link raw}. */
+export class SafeHtml {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+
+/** Marks trusted markup as safe. Never pass input from outside through this. */
+export function raw(markup: string): SafeHtml {
+  return new SafeHtml(markup);
+}
+
+type Interpolation = string | number | SafeHtml | readonly SafeHtml[] | null | undefined | false;
+
+/** Tagged template that escapes every interpolated value unless it is {@link SafeHtml}. */
+export function html(strings: TemplateStringsArray, ...values: Interpolation[]): SafeHtml {
+  let out = strings[0] ?? '';
+  values.forEach((value, index) => {
+    out += render(value) + (strings[index + 1] ?? '');
+  });
+  return new SafeHtml(out);
+}
+
+function render(value: Interpolation): string {
+  if (value == null || value === false) return '';
+  if (value instanceof SafeHtml) return value.value;
+  if (Array.isArray(value)) return value.map((item: SafeHtml) => item.value).join('');
+  return escapeHtml(String(value));
+}
+
+/** Options of {@link renderPage}. */
+export interface PageOptions {
+  /** The document title and the visible heading. */
+  title: string;
+  /** The provider's name, shown above the heading. */
+  brand: string;
+  /** The page's main content. */
+  body: SafeHtml;
+  /** Language of the page text. */
+  lang?: string;
+}
+
+const STYLE = `
+:root { color-scheme: light dark; --accent: #1f4d3a; --accent-text: #fff; --muted: #5b6470;
+  --border: #d7dce1; --surface: #fff; --page: #f3f5f7; --danger: #9b1c1c; }
+@media (prefers-color-scheme: dark) { :root { --accent: #7fd1ae; --accent-text: #0b1f17;
+  --muted: #aab3bd; --border: #3a424b; --surface: #1b1f24; --page: #111417; --danger: #f08a8a; } }
+* { box-sizing: border-box; }
+body { margin: 0; min-height: 100vh; display: grid; place-items: center; padding: 1.5rem;
+  font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; background: var(--page); }
+main { width: 100%; max-width: 26rem; background: var(--surface); border: 1px solid var(--border);
+  border-radius: 12px; padding: 1.75rem; }
+.brand { margin: 0 0 .25rem; font-size: .85rem; letter-spacing: .06em; text-transform: uppercase;
+  color: var(--muted); }
+h1 { margin: 0 0 1.25rem; font-size: 1.4rem; }
+dl { display: grid; grid-template-columns: auto 1fr; gap: .4rem 1rem; margin: 0 0 1.5rem; }
+dt { color: var(--muted); } dd { margin: 0; text-align: right; overflow-wrap: anywhere; }
+.amount { font-size: 1.25rem; font-weight: 600; }
+.actions { display: grid; gap: .6rem; }
+form { margin: 0; }
+button { width: 100%; padding: .75rem 1rem; font: inherit; font-weight: 600; border-radius: 8px;
+  border: 1px solid var(--border); background: transparent; color: inherit; cursor: pointer; }
+button.primary { background: var(--accent); border-color: var(--accent); color: var(--accent-text); }
+button.danger { color: var(--danger); }
+button:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+.note { margin: 1.25rem 0 0; font-size: .85rem; color: var(--muted); }
+a { color: inherit; }
+`;
+
+/** Renders a complete HTML document in the shared hosted-page layout. */
+export function renderPage(options: PageOptions): string {
+  const page = html`<!doctype html>
+    <html lang="${options.lang ?? 'en'}">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex" />
+        <title>${options.title} · ${options.brand}</title>
+        <style>
+          ${raw(STYLE)}
+        </style>
+      </head>
+      <body>
+        <main>
+          <p class="brand">${options.brand}</p>
+          <h1>${options.title}</h1>
+          ${options.body}
+        </main>
+      </body>
+    </html> `;
+  return page.value;
+}
+
+/** Headers every hosted page is served with: no caching, no framing, nothing loaded from elsewhere. */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Content-Type': 'text/html; charset=utf-8',
+  'Cache-Control': 'no-store',
+  'Content-Security-Policy':
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+});

@@ -1,0 +1,213 @@
+/**
+ * @module
+ * The emulated Ivy service API under `/api/service`: checkout session create/details/expire and
+ * order details, with Ivy's authentication, error bodies and `Idempotency-Key` semantics.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Hono } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { z } from 'zod';
+import { apiFaults } from '../../core/faults.js';
+import { IdempotencyStore } from '../../core/idempotency.js';
+import type { ProviderContext } from '../../core/provider.js';
+import {
+  conflict,
+  internalError,
+  ivyError,
+  notFound,
+  unauthenticated,
+  validationError,
+} from './errors.js';
+import { CreateSessionBodySchema, OrderLookupBodySchema, SessionIdBodySchema } from './schemas.js';
+import type { IvyState } from './state.js';
+
+/** Bounds of `expiresAt` after creation, with a minute of slack for clock skew. */
+const MIN_LIFETIME_S = 30 * 60;
+const MAX_LIFETIME_S = 24 * 60 * 60;
+const SKEW_S = 60;
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Options of {@link createIvyApi}. */
+export interface IvyApiOptions {
+  ctx: ProviderContext;
+  state: IvyState;
+  apiKey: string;
+}
+
+/** Builds the `/api/service` routes. */
+export function createIvyApi(options: IvyApiOptions): Hono {
+  const { ctx, state } = options;
+  const app = new Hono();
+
+  app.use(
+    '*',
+    apiFaults({
+      provider: 'ivy',
+      faults: ctx.faults,
+      scheduler: ctx.scheduler,
+      failure: internalError,
+      random: ctx.random,
+    }),
+  );
+  app.use('*', authenticate(options.apiKey));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () =>
+        ivyError(413, {
+          message: 'The request body is too large.',
+          category: 'invalid_request_error',
+          code: 'VALIDATION',
+        }),
+    }),
+  );
+  app.use('*', idempotency(new IdempotencyStore()));
+
+  app.post('/checkout/session/create', async (c) => {
+    const parsed = await parseBody(c, CreateSessionBodySchema);
+    if (parsed instanceof Response) return parsed;
+    const { expiresAt } = parsed;
+    if (expiresAt !== undefined) {
+      const now = ctx.scheduler.now() / 1000;
+      if (expiresAt < now + MIN_LIFETIME_S - SKEW_S || expiresAt > now + MAX_LIFETIME_S + SKEW_S) {
+        return validationError(
+          'expiresAt must be between 30 minutes and 24 hours from now, in epoch seconds.',
+          'expiresAt',
+        );
+      }
+    }
+    const session = state.create(parsed);
+    if (session === 'duplicate') {
+      return conflict(
+        `A checkout session with referenceId "${parsed.referenceId}" already exists.`,
+        'referenceId',
+      );
+    }
+    return c.json(session);
+  });
+
+  app.post('/checkout/session/details', async (c) => {
+    const parsed = await parseBody(c, SessionIdBodySchema);
+    if (parsed instanceof Response) return parsed;
+    const record = state.session(parsed.id);
+    if (!record) return notFound('Checkout session not found.', 'id');
+    return c.json(record.session);
+  });
+
+  app.post('/checkout/session/expire', async (c) => {
+    const parsed = await parseBody(c, SessionIdBodySchema);
+    if (parsed instanceof Response) return parsed;
+    const result = state.expire(parsed.id);
+    if ('error' in result) {
+      return result.error === 'not_found'
+        ? notFound('Checkout session not found.', 'id')
+        : conflict(result.message, 'id');
+    }
+    return c.json(result);
+  });
+
+  app.post('/order/details', async (c) => {
+    const parsed = await parseBody(c, OrderLookupBodySchema);
+    if (parsed instanceof Response) return parsed;
+    const order =
+      parsed.id !== undefined
+        ? state.order(parsed.id)
+        : state.orderByReference(parsed.referenceId ?? '');
+    if (!order) return notFound('Order not found.', parsed.id !== undefined ? 'id' : 'referenceId');
+    return c.json(order);
+  });
+
+  app.notFound(() =>
+    ivyError(404, {
+      message: 'No such endpoint. The emulated Ivy API accepts POST requests under /api/service.',
+      category: 'invalid_request_error',
+      code: 'NOT_FOUND',
+    }),
+  );
+  return app;
+}
+
+/** Checks `X-Ivy-Api-Key` in constant time (digests make the lengths equal). */
+function authenticate(apiKey: string): MiddlewareHandler {
+  const expected = createHash('sha256').update(apiKey).digest();
+  return async (c, next) => {
+    const given = c.req.header('X-Ivy-Api-Key');
+    if (given === undefined || given === '') return unauthenticated();
+    const digest = createHash('sha256').update(given).digest();
+    if (!timingSafeEqual(digest, expected)) return unauthenticated();
+    await next();
+  };
+}
+
+/** Replays the stored response of a repeated `Idempotency-Key`; refuses a reused key. */
+function idempotency(store: IdempotencyStore): MiddlewareHandler {
+  return async (c, next) => {
+    const key = c.req.header('Idempotency-Key');
+    if (key === undefined || c.req.method !== 'POST') return next();
+    if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
+      return validationError(
+        'Idempotency-Key must be 1 to 255 printable ASCII characters.',
+        'Idempotency-Key',
+      );
+    }
+    const fingerprint = IdempotencyStore.fingerprint(c.req.method, c.req.path, await c.req.text());
+    const decision = store.begin(key, fingerprint);
+    if (decision.kind === 'mismatch' || decision.kind === 'in_progress') {
+      return ivyError(409, {
+        message:
+          decision.kind === 'mismatch'
+            ? 'This Idempotency-Key was already used with a different request.'
+            : 'A request with this Idempotency-Key is still being processed.',
+        category: 'idempotency_error',
+        code: 'CONFLICT',
+        param: 'Idempotency-Key',
+      });
+    }
+    if (decision.kind === 'replay') {
+      return new Response(decision.response.body, {
+        status: decision.response.status,
+        headers: { 'Content-Type': decision.response.contentType, 'Idempotent-Replayed': 'true' },
+      });
+    }
+    try {
+      await next();
+    } catch (error) {
+      store.release(key);
+      throw error;
+    }
+    if (c.res.status >= 500) {
+      store.release(key);
+      return;
+    }
+    const body = await c.res.clone().text();
+    store.complete(key, {
+      status: c.res.status,
+      body,
+      contentType: c.res.headers.get('Content-Type') ?? 'application/json',
+    });
+  };
+}
+
+/** Reads a JSON body and validates it; a failure becomes Ivy's 400 naming the first bad field. */
+async function parseBody<T extends z.ZodType>(
+  c: Context,
+  schema: T,
+): Promise<z.infer<T> | Response> {
+  const text = await c.req.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return validationError('The request body must be a JSON object.');
+  }
+  const result = schema.safeParse(json);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    return { path, text: path ? `${path} ${issue.message}` : issue.message };
+  });
+  const first = issues[0];
+  return validationError(issues.map((i) => i.text).join('; '), first?.path || undefined);
+}

@@ -1,0 +1,136 @@
+/**
+ * @module
+ * Ivy's hosted checkout page: `GET /checkout?session=<id>` shows the merchant, the amount and the
+ * reference with three real form buttons — Pay, Fail, Cancel — that post to
+ * `/checkout/<id>/pay|fail|cancel` and answer 303 to the merchant's callback URL with
+ * `session=<id>&referenceId=<ref>` added to its query.
+ */
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import { formatMoney } from '@pay-checkout/protocol/money';
+import { PAGE_HEADERS, html, renderPage, type SafeHtml } from '../../core/html.js';
+import type { ProviderContext } from '../../core/provider.js';
+import type { CheckoutAction, IvyState, SessionRecord } from './state.js';
+
+const BRAND = 'Ivy · emulated';
+const ACTIONS: readonly CheckoutAction[] = ['pay', 'fail', 'cancel'];
+const SUCCESS_STATUSES = new Set([
+  'processing',
+  'waiting_for_payment',
+  'waiting_for_bank_confirmation',
+  'finalizing',
+  'paid',
+]);
+
+/** Options of {@link createIvyCheckoutPage}. */
+export interface IvyCheckoutPageOptions {
+  ctx: ProviderContext;
+  state: IvyState;
+}
+
+/** Builds the hosted checkout routes (mounted at the provider prefix). */
+export function createIvyCheckoutPage(options: IvyCheckoutPageOptions): Hono {
+  const { ctx, state } = options;
+  const app = new Hono();
+
+  app.get('/checkout', (c) => {
+    const id = c.req.query('session');
+    if (!id) return page(c, 400, 'Checkout not found', html`<p>The link has no session.</p>`);
+    const record = state.session(id);
+    if (!record) {
+      return page(c, 404, 'Checkout not found', html`<p>This checkout link is not valid.</p>`);
+    }
+    if (record.session.status !== 'open') return finishedPage(c, state, record, 200);
+    return page(c, 200, 'Pay by bank', openBody(ctx, record));
+  });
+
+  app.post('/checkout/:id/:action', (c) => {
+    const action = c.req.param('action') as CheckoutAction;
+    if (!ACTIONS.includes(action)) {
+      return page(c, 404, 'Checkout not found', html`<p>Unknown action.</p>`);
+    }
+    const result = state.checkout(c.req.param('id'), action);
+    if ('error' in result) {
+      const record = state.session(c.req.param('id'));
+      if (!record) {
+        return page(c, 404, 'Checkout not found', html`<p>This checkout link is not valid.</p>`);
+      }
+      return finishedPage(c, state, record, 409);
+    }
+    const target = action === 'pay' ? 'successCallbackUrl' : 'errorCallbackUrl';
+    return c.redirect(callbackUrl(result.record.session[target], result.record), 303);
+  });
+
+  return app;
+}
+
+function openBody(ctx: ProviderContext, record: SessionRecord): SafeHtml {
+  const { session } = record;
+  const id = encodeURIComponent(session.id);
+  const failing = session.referenceId.endsWith('-fail');
+  const button = (action: CheckoutAction, label: string, kind: string): SafeHtml =>
+    html`<form method="post" action="checkout/${id}/${action}">
+      <button type="submit" class="${kind}">${label}</button>
+    </form>`;
+  return html`<dl>
+      <dt>Merchant</dt>
+      <dd>${ctx.merchantName}</dd>
+      <dt>Amount</dt>
+      <dd class="amount">${formatMoney(record.money, session.locale)}</dd>
+      <dt>Reference</dt>
+      <dd>${session.displayId}</dd>
+    </dl>
+    <div class="actions" role="group" aria-label="Payment outcome">
+      ${button('pay', 'Pay', 'primary')} ${button('fail', 'Fail', 'danger')}
+      ${button('cancel', 'Cancel', 'secondary')}
+    </div>
+    <p class="note">
+      This is an emulated Ivy bank payment; no money moves. After Pay, the bank confirms the payment
+      a moment
+      later${failing ? html` — this reference ends in <code>-fail</code>, so the bank will decline it` : ''}.
+    </p>`;
+}
+
+function finishedPage(
+  c: Context,
+  state: IvyState,
+  record: SessionRecord,
+  status: 200 | 409,
+): Response {
+  const { session } = record;
+  const order = session.orderId ? state.order(session.orderId) : undefined;
+  const title =
+    session.status === 'expired' ? 'This checkout has expired' : 'This checkout is closed';
+  const success = order !== undefined && SUCCESS_STATUSES.has(order.status);
+  const back = callbackUrl(success ? session.successCallbackUrl : session.errorCallbackUrl, record);
+  return page(
+    c,
+    status,
+    title,
+    html`<dl>
+        <dt>Amount</dt>
+        <dd class="amount">${formatMoney(record.money, session.locale)}</dd>
+        <dt>Reference</dt>
+        <dd>${session.displayId}</dd>
+        ${
+          order
+            ? html`<dt>Payment</dt>
+                <dd>${order.status.replaceAll('_', ' ')}</dd>`
+            : ''
+        }
+      </dl>
+      <p><a href="${back}">Return to the shop</a></p>`,
+  );
+}
+
+/** The callback URL with `session` and `referenceId` added to its query. */
+function callbackUrl(base: string, record: SessionRecord): string {
+  const url = new URL(base);
+  url.searchParams.set('session', record.session.id);
+  url.searchParams.set('referenceId', record.session.referenceId);
+  return url.toString();
+}
+
+function page(c: Context, status: 200 | 400 | 404 | 409, title: string, body: SafeHtml): Response {
+  return c.body(renderPage({ title, brand: BRAND, body }), status, { ...PAGE_HEADERS });
+}

@@ -1,0 +1,79 @@
+/**
+ * @module
+ * Validation of the requests the emulated Ivy API accepts.
+ *
+ * Unknown fields are tolerated (Ivy's API has many optional ones the emulator ignores); the fields
+ * it does use are checked strictly, money exactly.
+ */
+import { z } from 'zod';
+import { MoneyError, fromMajorNumber } from '@pay-checkout/protocol/money';
+import { IVY_CURRENCIES } from './types.js';
+
+const HttpUrlSchema = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'http:' || url.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute http(s) URL');
+
+const PriceSchema = z
+  .looseObject({
+    total: z.number('must be a number in major units, e.g. 19.99'),
+    currency: z.enum(IVY_CURRENCIES, `must be one of ${IVY_CURRENCIES.join(', ')}`),
+  })
+  .superRefine((price, ctx) => {
+    if (!(price.total > 0)) {
+      ctx.addIssue({ code: 'custom', path: ['total'], message: 'must be greater than 0' });
+      return;
+    }
+    try {
+      fromMajorNumber(price.total, price.currency);
+    } catch (error) {
+      const detail = error instanceof MoneyError ? error.message : 'is not an exact amount';
+      ctx.addIssue({
+        code: 'custom',
+        path: ['total'],
+        message: `must have at most 2 decimals (${detail})`,
+      });
+    }
+  });
+
+const MandateSchema = z.looseObject({
+  setup: z.boolean(),
+  referenceId: z.string().min(1).max(200).optional(),
+  userNotificationEmail: z.string().max(320).optional(),
+  accountHolderName: z.string().max(200).optional(),
+});
+
+/** Body of `checkout/session/create`. */
+export const CreateSessionBodySchema = z.looseObject({
+  price: PriceSchema,
+  referenceId: z.string().min(1).max(200),
+  successCallbackUrl: HttpUrlSchema,
+  errorCallbackUrl: HttpUrlSchema,
+  displayId: z.string().min(1).max(200).optional(),
+  locale: z.string().min(2).max(35).optional(),
+  expiresAt: z.number().int('must be whole epoch seconds').positive().optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  mandate: MandateSchema.optional(),
+});
+export type CreateSessionBody = z.infer<typeof CreateSessionBodySchema>;
+
+/** Body of the calls that address a session by id. */
+export const SessionIdBodySchema = z.looseObject({ id: z.string().min(1).max(200) });
+
+/** Body of `order/details`: exactly one of `id` and `referenceId`. */
+export const OrderLookupBodySchema = z
+  .looseObject({
+    id: z.string().min(1).max(200).optional(),
+    referenceId: z.string().min(1).max(200).optional(),
+  })
+  .refine((body) => (body.id === undefined) !== (body.referenceId === undefined), {
+    message: 'exactly one of id and referenceId is required',
+    path: ['id'],
+  });

@@ -1,0 +1,312 @@
+/**
+ * @module
+ * The emulated Ivy's state: checkout sessions, orders, their life cycle and the webhooks each
+ * change implies.
+ *
+ * Life cycle: a session is `open` until the customer acts on the hosted page (→ `closed`, with
+ * an order), it is expired via the API or the control API, or its `expiresAt` passes
+ * (→ `expired`, checked lazily on every access and by a timer scaled by the time scale).
+ * Pay creates the order `processing`; the simulated bank step then makes it `paid` — or `failed`
+ * when the session's `referenceId` ends in `-fail` (sandbox trigger).
+ */
+import { fromMajorNumber, type Money } from '@pay-checkout/protocol/money';
+import { randomId } from '../../core/ids.js';
+import type { ControlOrder, OutcomeResult, ProviderContext } from '../../core/provider.js';
+import type { Cancel } from '../../core/scheduler.js';
+import { IVY_RETRY_DELAYS_MS } from './retry-schedule.js';
+import type { CreateSessionBody } from './schemas.js';
+import { signIvyWebhook } from './signature.js';
+import {
+  IVY_ORDER_STATUSES,
+  type IvyCheckoutSession,
+  type IvyOrder,
+  type IvyOrderStatus,
+} from './types.js';
+
+/** Default session lifetime: one hour. */
+const DEFAULT_LIFETIME_S = 3600;
+
+/** The hosted-page buttons. */
+export type CheckoutAction = 'pay' | 'fail' | 'cancel';
+
+/** A session plus what the emulator keeps beside it. */
+export interface SessionRecord {
+  session: IvyCheckoutSession;
+  money: Money;
+  createdAt: string;
+  cancelExpiry?: Cancel;
+}
+
+/** Failure of a state change, mapped to an HTTP answer by the caller. */
+export type StateError = { error: 'not_found' } | { error: 'conflict'; message: string };
+
+/** Options of {@link IvyState}. */
+export interface IvyStateOptions {
+  ctx: ProviderContext;
+  /** The secret webhooks are signed with. */
+  webhookSecret: string;
+}
+
+/** Sessions and orders of the emulated Ivy. */
+export class IvyState {
+  readonly #ctx: ProviderContext;
+  readonly #secret: string;
+  /** A key that is certainly not the real secret, for the `badSignature` fault. */
+  readonly #wrongSecret = randomId(32);
+  readonly #sessions = new Map<string, SessionRecord>();
+  readonly #sessionByReference = new Map<string, string>();
+  readonly #orders = new Map<string, IvyOrder>();
+
+  constructor(options: IvyStateOptions) {
+    this.#ctx = options.ctx;
+    this.#secret = options.webhookSecret;
+  }
+
+  #now(): number {
+    return this.#ctx.scheduler.now();
+  }
+
+  /** Creates an open checkout session, or reports a duplicate `referenceId`. */
+  create(body: CreateSessionBody): IvyCheckoutSession | 'duplicate' {
+    if (this.#sessionByReference.has(body.referenceId)) return 'duplicate';
+    const nowMs = this.#now();
+    const created = Math.floor(nowMs / 1000);
+    const id = randomId();
+    const currency = body.price.currency;
+    const session: IvyCheckoutSession = {
+      id,
+      referenceId: body.referenceId,
+      displayId: body.displayId ?? body.referenceId,
+      status: 'open',
+      price: { total: body.price.total, currency },
+      expiresAt: body.expiresAt ?? created + DEFAULT_LIFETIME_S,
+      redirectUrl: `${this.#ctx.publicUrl()}/ivy/checkout?session=${id}`,
+      successCallbackUrl: body.successCallbackUrl,
+      errorCallbackUrl: body.errorCallbackUrl,
+      created,
+      paymentMode: 'settlement',
+      merchant: { name: this.#ctx.merchantName },
+      lineItems: Array.isArray(body['lineItems']) ? (body['lineItems'] as unknown[]) : [],
+      ...(body.locale ? { locale: body.locale } : {}),
+      ...(body.metadata ? { metadata: body.metadata } : {}),
+      ...(body.mandate ? { mandate: { ...body.mandate } } : {}),
+    };
+    const record: SessionRecord = {
+      session,
+      money: fromMajorNumber(body.price.total, currency),
+      createdAt: new Date(nowMs).toISOString(),
+    };
+    // The timer stands for provider time passing; lazy checks on access cover injected clocks.
+    record.cancelExpiry = this.#ctx.scheduler.after(session.expiresAt * 1000 - nowMs, () =>
+      this.#expire(record),
+    );
+    this.#sessions.set(id, record);
+    this.#sessionByReference.set(body.referenceId, id);
+    return { ...session };
+  }
+
+  /** The session with this id, after applying a due expiry. */
+  session(id: string): SessionRecord | undefined {
+    const record = this.#sessions.get(id);
+    if (record) this.#expireIfDue(record);
+    return record;
+  }
+
+  /** The order with this Ivy order id. */
+  order(id: string): IvyOrder | undefined {
+    return this.#orders.get(id);
+  }
+
+  /** The order created for the checkout session with this `referenceId`. */
+  orderByReference(referenceId: string): IvyOrder | undefined {
+    const sessionId = this.#sessionByReference.get(referenceId);
+    const orderId = sessionId ? this.#sessions.get(sessionId)?.session.orderId : undefined;
+    return orderId ? this.#orders.get(orderId) : undefined;
+  }
+
+  /** Expires an open session (API `session/expire`); expiring an expired one changes nothing. */
+  expire(id: string): IvyCheckoutSession | StateError {
+    const record = this.session(id);
+    if (!record) return { error: 'not_found' };
+    if (record.session.status === 'closed') {
+      return { error: 'conflict', message: 'The checkout session is closed and cannot expire.' };
+    }
+    this.#expire(record);
+    return { ...record.session };
+  }
+
+  /** Applies a hosted-page button. */
+  checkout(
+    id: string,
+    action: CheckoutAction,
+  ): { record: SessionRecord; order: IvyOrder } | StateError {
+    const record = this.session(id);
+    if (!record) return { error: 'not_found' };
+    if (record.session.status !== 'open') {
+      return { error: 'conflict', message: `The checkout session is ${record.session.status}.` };
+    }
+    const status: IvyOrderStatus =
+      action === 'pay' ? 'processing' : action === 'fail' ? 'failed' : 'canceled';
+    const order = this.#openOrder(record, status);
+    if (action === 'pay') {
+      this.#ctx.scheduler.after(this.#ctx.settleDelayMs, () => this.#settle(order, record));
+    }
+    return { record, order };
+  }
+
+  /** The control API's outcome: any Ivy order status, or `expired` for the session. */
+  outcome(id: string, status: string): OutcomeResult {
+    const record = this.session(id) ?? this.#sessionOfOrder(id);
+    if (!record) {
+      return {
+        ok: false,
+        error: 'not_found',
+        message: `No Ivy checkout session or order "${id}".`,
+      };
+    }
+    if (status === 'expired') {
+      if (record.session.status === 'closed') {
+        return {
+          ok: false,
+          error: 'conflict',
+          message: 'The checkout session is closed (it has an order) and cannot expire.',
+        };
+      }
+      this.#expire(record);
+      return { ok: true, order: this.#controlOrder(record) };
+    }
+    if (!isIvyOrderStatus(status)) {
+      return {
+        ok: false,
+        error: 'invalid_status',
+        message: `"${status}" is not an Ivy order status (or "expired").`,
+      };
+    }
+    const orderId = record.session.orderId;
+    const existing = orderId ? this.#orders.get(orderId) : undefined;
+    if (existing) {
+      this.#setOrderStatus(existing, status);
+    } else if (record.session.status === 'expired') {
+      return { ok: false, error: 'conflict', message: 'The checkout session has expired.' };
+    } else {
+      this.#openOrder(record, status);
+    }
+    return { ok: true, order: this.#controlOrder(record) };
+  }
+
+  /** Every session as a control-API order, oldest first. */
+  controlOrders(): ControlOrder[] {
+    return [...this.#sessions.values()].map((record) => {
+      this.#expireIfDue(record);
+      return this.#controlOrder(record);
+    });
+  }
+
+  #sessionOfOrder(orderId: string): SessionRecord | undefined {
+    const order = this.#orders.get(orderId);
+    return order ? this.session(order.checkoutSessionId) : undefined;
+  }
+
+  /** Creates the session's order, closes the session and sends the implied webhooks. */
+  #openOrder(record: SessionRecord, status: IvyOrderStatus): IvyOrder {
+    const at = new Date(this.#now()).toISOString();
+    const order: IvyOrder = {
+      id: randomId(),
+      referenceId: record.session.referenceId,
+      displayId: record.session.displayId,
+      price: { ...record.session.price },
+      status,
+      shopName: this.#ctx.merchantName,
+      createdAt: at,
+      updatedAt: at,
+      paymentMode: 'settlement',
+      checkoutSessionId: record.session.id,
+      statusHistoryList: [{ status, createdAt: at }],
+    };
+    this.#orders.set(order.id, order);
+    record.session.status = 'closed';
+    record.session.orderId = order.id;
+    record.cancelExpiry?.();
+    this.#emit('order_created', order, record.session.id);
+    // A failed or cancelled attempt does not complete the checkout; anything else does.
+    if (!['failed', 'canceled', 'refused'].includes(status)) {
+      this.#emit('checkout_session_completed', record.session, record.session.id);
+    }
+    return order;
+  }
+
+  #setOrderStatus(order: IvyOrder, status: IvyOrderStatus): void {
+    if (order.status === status) return;
+    const at = new Date(this.#now()).toISOString();
+    order.status = status;
+    order.updatedAt = at;
+    order.statusHistoryList.push({ status, createdAt: at });
+    this.#emit('order_updated', order, order.checkoutSessionId);
+  }
+
+  /** The simulated bank step after Pay. */
+  #settle(order: IvyOrder, record: SessionRecord): void {
+    // The control API may have settled the order meanwhile; the bank step then has nothing to do.
+    if (order.status !== 'processing') return;
+    this.#setOrderStatus(order, record.session.referenceId.endsWith('-fail') ? 'failed' : 'paid');
+  }
+
+  #expireIfDue(record: SessionRecord): void {
+    if (record.session.status === 'open' && this.#now() >= record.session.expiresAt * 1000) {
+      this.#expire(record);
+    }
+  }
+
+  #expire(record: SessionRecord): void {
+    if (record.session.status !== 'open') return;
+    record.session.status = 'expired';
+    record.cancelExpiry?.();
+    this.#emit('checkout_session_expired', record.session, record.session.id);
+  }
+
+  #controlOrder(record: SessionRecord): ControlOrder {
+    const orderId = record.session.orderId;
+    const order = orderId ? this.#orders.get(orderId) : undefined;
+    return {
+      provider: 'ivy',
+      id: record.session.id,
+      reference: record.session.referenceId,
+      amount: { ...record.money },
+      status: order?.status ?? record.session.status,
+      webhookUrl: this.#ctx.webhookUrl(),
+      createdAt: record.createdAt,
+      ...(order ? { orderId: order.id } : {}),
+    };
+  }
+
+  /** Sends one Ivy webhook; the payload is copied so later changes do not leak into it. */
+  #emit(type: string, payload: IvyOrder | IvyCheckoutSession, orderKey: string): void {
+    const event = {
+      id: randomId(),
+      type,
+      payload: structuredClone(payload),
+      date: new Date(this.#now()).toISOString(),
+    };
+    const body = JSON.stringify(event);
+    this.#ctx.webhooks.send({
+      provider: 'ivy',
+      eventId: event.id,
+      type,
+      orderKey,
+      url: this.#ctx.webhookUrl(),
+      body,
+      headers: (bytes, tamper) => ({
+        'Content-Type': 'application/json',
+        'X-Ivy-Signature': signIvyWebhook(tamper ? this.#wrongSecret : this.#secret, bytes),
+      }),
+      retryDelaysMs: IVY_RETRY_DELAYS_MS,
+      // Ivy counts only HTTP 200 as delivered.
+      isSuccess: (status) => status === 200,
+    });
+  }
+}
+
+/** True when `status` is one of Ivy's order statuses. */
+export function isIvyOrderStatus(status: string): status is IvyOrderStatus {
+  return (IVY_ORDER_STATUSES as readonly string[]).includes(status);
+}

@@ -1,0 +1,34 @@
+/**
+ * @module
+ * What every route handler needs, gathered once per server: configuration, store, bus,
+ * providers, logger and clock.
+ */
+import type { Logger } from 'pino';
+import type { ProviderId } from '@pay-checkout/protocol';
+import type { EventBus } from '../bus/bus.js';
+import type { CheckoutServerConfig } from '../config.js';
+import type { Provider } from '../providers/provider.js';
+import type { Store } from '../store/store.js';
+import type { Metrics } from './metrics.js';
+
+export interface AppContext {
+  config: CheckoutServerConfig;
+  store: Store;
+  bus: EventBus;
+  providers: ReadonlyMap<ProviderId, Provider>;
+  logger: Logger;
+  now: () => Date;
+  metrics: Metrics;
+  /** Open SSE streams, closed when the server closes. */
+  streams: Set<() => void>;
+}
+
+/** Hono's per-request variables. */
+export interface AppVariables {
+  requestId: string;
+  logger: Logger;
+}
+
+export interface AppEnv {
+  Variables: AppVariables;
+}

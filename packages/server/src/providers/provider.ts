@@ -1,0 +1,76 @@
+/**
+ * @module
+ * The interface every payment provider adapter implements. Ivy is the first; iwocaPay, IXOPAY,
+ * Koywe and FuratPay plug in the same way: methods on offer, order creation, webhook
+ * verification and parsing, and a status read for returns and late-success confirmation.
+ */
+import type { Action, Method, ProviderId } from '@pay-checkout/protocol';
+import type { Money } from '@pay-checkout/protocol/money';
+import type { OrderStatus } from '@pay-checkout/protocol/status';
+import type { OrderRecord, SessionRecord } from '../store/store.js';
+
+export interface CreateProviderOrderInput {
+  session: SessionRecord;
+  order: OrderRecord;
+  method: Method;
+  /** Values the customer entered for the method's `fields`. */
+  fields: Record<string, string>;
+  /** Where the provider sends the customer back (`/return/:sessionId`). */
+  returnUrl: string;
+  /** Where the provider should send webhooks (`/webhooks/<provider>`). */
+  webhookUrl: string;
+}
+
+export interface CreateProviderOrderResult {
+  /** The provider's id of what was created (an order, a checkout session, a payment). */
+  providerOrderId: string;
+  /** What the browser does next. */
+  action: Action;
+  /** The unified status right after creation, usually `pending`. */
+  status: OrderStatus;
+}
+
+/** A verified webhook, reduced to what the status machine needs. */
+export interface ParsedWebhook {
+  /** Unique per logical notification (the provider's event id, or a synthesized key). */
+  dedupeKey: string;
+  /** Our provider reference (`<attempt>-<session reference>`), or null when the event names none. */
+  reference: string | null;
+  /** The unified status it reports; null when it reports no order status. */
+  status: OrderStatus | null;
+  /** The amount it reports, when it reports one. */
+  amount?: Money;
+  /** The provider's own status word, for logs. */
+  providerStatus: string;
+  /** True when the status must be confirmed through the provider's API before it is applied. */
+  confirmNeeded?: boolean;
+}
+
+/** The provider's answer to "what is the status of this order now?". */
+export interface ProviderStatus {
+  status: OrderStatus;
+  amount?: Money;
+  providerStatus: string;
+}
+
+/** Headers as a case-insensitive reader. */
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
+/** A payment provider adapter. */
+export interface Provider {
+  readonly id: ProviderId;
+  /** The methods this provider offers for a session (may be empty). */
+  methods(session: SessionRecord): Method[];
+  /** Creates the provider-side order/payment. Throws an ApiError on provider failure. */
+  createOrder(input: CreateProviderOrderInput): Promise<CreateProviderOrderResult>;
+  /** Checks a webhook's authenticity on its exact bytes, in constant time. Never throws. */
+  verifyWebhook(rawBody: Uint8Array, headers: HeaderReader): boolean;
+  /** Parses a verified webhook body; throws on a body it cannot understand. */
+  parseWebhook(rawBody: string): ParsedWebhook;
+  /** Reads the order's real status from the provider; null when the provider knows nothing yet. */
+  fetchStatus(order: OrderRecord): Promise<ProviderStatus | null>;
+  /** How the provider expects a webhook to be acknowledged (default: 200 JSON). */
+  acknowledge?(): { status: 200; body: string; contentType: string };
+}

@@ -1,0 +1,250 @@
+/**
+ * @module
+ * The public routes the `<pay-checkout>` element calls (the session id is its capability):
+ * `GET /v1/sessions/:id/methods`, `POST /v1/sessions/:id/orders` (idempotent) and
+ * `GET /v1/orders/:id`.
+ */
+import { createHash } from 'node:crypto';
+import { Hono } from 'hono';
+import {
+  CreateOrderRequestSchema,
+  IdempotencyKeySchema,
+  type CreateOrderResponse,
+  type Method,
+} from '@pay-checkout/protocol';
+import { isPaidFamily } from '@pay-checkout/protocol/status';
+import { ApiError } from '../core/api-error.js';
+import { applyStatus } from '../core/apply-status.js';
+import type { AppContext, AppEnv } from '../core/context.js';
+import { invalidRequest, readJson, requireJson, validate } from '../core/http.js';
+import { newOrderId } from '../core/ids.js';
+import { effectiveStatus, orderView, publicSessionView } from '../core/views.js';
+import type { Provider } from '../providers/provider.js';
+import type { SessionRecord } from '../store/store.js';
+
+/** Every method the configured providers offer for `session`. */
+export function offeredMethods(
+  ctx: AppContext,
+  session: SessionRecord,
+): { method: Method; provider: Provider }[] {
+  const offered: { method: Method; provider: Provider }[] = [];
+  for (const provider of ctx.providers.values()) {
+    if (session.providers && !session.providers.includes(provider.id)) continue;
+    for (const method of provider.methods(session)) offered.push({ method, provider });
+  }
+  return offered;
+}
+
+/** A stable hash of the request body: same fields in any key order hash the same. */
+function requestHash(body: { method: string; fields?: Record<string, string> }): string {
+  const fields = Object.entries(body.fields ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  return createHash('sha256')
+    .update(JSON.stringify([body.method, fields]))
+    .digest('hex');
+}
+
+function checkFields(method: Method, fields: Record<string, string>): void {
+  const issues: { path: string; message: string }[] = [];
+  const known = new Set((method.fields ?? []).map((f) => f.name));
+  for (const name of Object.keys(fields)) {
+    if (!known.has(name))
+      issues.push({ path: `fields.${name}`, message: 'is not a field of this method' });
+  }
+  for (const field of method.fields ?? []) {
+    const value = fields[field.name];
+    if (value === undefined || value === '') {
+      if (field.required) issues.push({ path: `fields.${field.name}`, message: 'is required' });
+      continue;
+    }
+    if (field.pattern && !new RegExp(`^(?:${field.pattern})$`).test(value)) {
+      issues.push({ path: `fields.${field.name}`, message: 'has an invalid format' });
+    }
+    if (field.options && !field.options.some((o) => o.value === value)) {
+      issues.push({ path: `fields.${field.name}`, message: 'is not one of the options' });
+    }
+  }
+  if (issues.length > 0) throw invalidRequest(issues);
+}
+
+/** The browser-facing routes. */
+export function browserRoutes(ctx: AppContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get('/v1/sessions/:id/methods', async (c) => {
+    const session = await ctx.store.getSession(c.req.param('id'));
+    if (!session) throw new ApiError(404, 'not_found', 'No such session');
+    const now = ctx.now();
+    const status = effectiveStatus(session, now);
+    // A session that can no longer be paid offers nothing; its status says why.
+    const open = !isPaidFamily(status) && status !== 'expired';
+    const methods = open ? offeredMethods(ctx, session).map((m) => m.method) : [];
+    const latest = (await ctx.store.listOrders(session.id)).at(-1);
+    return c.json({ session: publicSessionView(session, now, latest?.id ?? null), methods });
+  });
+
+  app.post('/v1/sessions/:id/orders', async (c) => {
+    const origin = c.req.header('origin');
+    if (origin !== undefined && !ctx.config.allowedOrigins.includes(origin)) {
+      throw new ApiError(403, 'forbidden', 'This origin may not start payments');
+    }
+    const rawKey = c.req.header('idempotency-key');
+    if (rawKey === undefined || rawKey === '') {
+      throw new ApiError(400, 'idempotency_key_required', 'Send an Idempotency-Key header');
+    }
+    const keyCheck = IdempotencyKeySchema.safeParse(rawKey);
+    if (!keyCheck.success) {
+      throw invalidRequest([
+        { path: 'Idempotency-Key', message: keyCheck.error.issues[0]?.message ?? 'is invalid' },
+      ]);
+    }
+    const key = keyCheck.data;
+    requireJson(c);
+    const body = validate(CreateOrderRequestSchema, await readJson(c));
+    const session = await ctx.store.getSession(c.req.param('id'));
+    if (!session) throw new ApiError(404, 'not_found', 'No such session');
+
+    const begun = await ctx.store.beginIdempotency({
+      scope: session.id,
+      key,
+      requestHash: requestHash(body),
+      now: ctx.now(),
+    });
+    if (begun.kind === 'replay') {
+      return new Response(begun.body, {
+        status: begun.status,
+        headers: { 'Content-Type': 'application/json', 'Idempotent-Replayed': 'true' },
+      });
+    }
+    if (begun.kind === 'in_progress') {
+      throw new ApiError(409, 'idempotency_key_in_progress', 'A request with this key is running', {
+        retryable: true,
+      });
+    }
+    if (begun.kind === 'mismatch') {
+      throw new ApiError(
+        422,
+        'idempotency_key_reused',
+        'This Idempotency-Key was used with another body',
+      );
+    }
+
+    let response: { status: 201; body: string };
+    try {
+      response = await startOrder(ctx, session, body, c.get('logger'));
+    } catch (error) {
+      // Definitive refusals are remembered like successes; a retryable or unexpected failure
+      // frees the key so that the client can simply try again.
+      const definitive =
+        error instanceof ApiError &&
+        error.retryable !== true &&
+        (error.status < 500 || error.code === 'provider_error');
+      if (definitive) {
+        await ctx.store.completeIdempotency(
+          session.id,
+          key,
+          error.status,
+          JSON.stringify(error.toBody()),
+        );
+      } else {
+        await ctx.store.releaseIdempotency(session.id, key);
+      }
+      throw error;
+    }
+    await ctx.store.completeIdempotency(session.id, key, response.status, response.body);
+    return new Response(response.body, {
+      status: response.status,
+      headers: { 'Content-Type': 'application/json' },
+    });
+  });
+
+  app.get('/v1/orders/:id', async (c) => {
+    const order = await ctx.store.getOrder(c.req.param('id'));
+    if (!order) throw new ApiError(404, 'not_found', 'No such order');
+    return c.json(orderView(order));
+  });
+
+  return app;
+}
+
+async function startOrder(
+  ctx: AppContext,
+  session: SessionRecord,
+  body: { method: string; fields?: Record<string, string> },
+  logger: AppContext['logger'],
+): Promise<{ status: 201; body: string }> {
+  const status = effectiveStatus(session, ctx.now());
+  if (isPaidFamily(status)) {
+    throw new ApiError(409, 'session_paid', 'This session is already paid');
+  }
+  if (status === 'expired') {
+    throw new ApiError(410, 'session_expired', 'This session has expired');
+  }
+  if (status === 'processing' || status === 'authorized') {
+    // A payment is in flight; a second one could take the money twice.
+    throw new ApiError(409, 'conflict', 'A payment for this session is already being processed');
+  }
+  const offered = offeredMethods(ctx, session).find((m) => m.method.id === body.method);
+  if (!offered) {
+    throw new ApiError(400, 'method_unavailable', 'This method is not available for the session', {
+      details: { method: body.method },
+    });
+  }
+  const fields = body.fields ?? {};
+  checkFields(offered.method, fields);
+
+  const order = await ctx.store.createOrder({
+    id: newOrderId(),
+    sessionId: session.id,
+    provider: offered.provider.id,
+    method: offered.method.id,
+    now: ctx.now(),
+  });
+  const log = logger.child({ orderId: order.id, provider: order.provider });
+  let created;
+  try {
+    created = await offered.provider.createOrder({
+      session,
+      order,
+      method: offered.method,
+      fields,
+      returnUrl: `${ctx.config.publicUrl}/return/${session.id}`,
+      webhookUrl: `${ctx.config.publicUrl}/webhooks/${order.provider}`,
+    });
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'provider_error') {
+      // The provider refused for good: this attempt is over.
+      await applyStatus(
+        ctx,
+        { orderId: order.id, status: 'failed', source: 'create', now: ctx.now() },
+        log,
+      );
+    }
+    log.warn(
+      { code: error instanceof ApiError ? error.code : 'internal_error' },
+      'provider order creation failed',
+    );
+    throw error;
+  }
+  const applied = await applyStatus(
+    ctx,
+    {
+      orderId: order.id,
+      status: created.status,
+      source: 'create',
+      providerOrderId: created.providerOrderId,
+      now: ctx.now(),
+    },
+    log,
+  );
+  const current = applied.order ?? order;
+  const answer: CreateOrderResponse = {
+    order: {
+      id: current.id,
+      status: current.status,
+      provider: current.provider,
+      method: current.method,
+    },
+    action: created.action,
+  };
+  return { status: 201, body: JSON.stringify(answer) };
+}

@@ -1,0 +1,84 @@
+/**
+ * @module
+ * The SQLite schema as numbered migrations. Each runs once, in order, recorded in
+ * `schema_migrations`; never edit a released migration, add the next one.
+ */
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE sessions (
+        id           TEXT PRIMARY KEY,
+        reference    TEXT NOT NULL UNIQUE,
+        amount_value INTEGER NOT NULL,
+        currency     TEXT NOT NULL,
+        country      TEXT NOT NULL,
+        return_url   TEXT NOT NULL,
+        details      TEXT NOT NULL,
+        status       TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        expires_at   TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE orders (
+        id                 TEXT PRIMARY KEY,
+        session_id         TEXT NOT NULL REFERENCES sessions(id),
+        attempt            INTEGER NOT NULL,
+        provider           TEXT NOT NULL,
+        method             TEXT NOT NULL,
+        provider_reference TEXT NOT NULL UNIQUE,
+        provider_order_id  TEXT,
+        status             TEXT NOT NULL,
+        amount_value       INTEGER NOT NULL,
+        currency           TEXT NOT NULL,
+        needs_review       INTEGER NOT NULL DEFAULT 0,
+        late_success       INTEGER NOT NULL DEFAULT 0,
+        created_at         TEXT NOT NULL,
+        updated_at         TEXT NOT NULL,
+        UNIQUE (session_id, attempt)
+      ) STRICT;
+
+      CREATE TABLE idempotency_keys (
+        scope           TEXT NOT NULL,
+        key             TEXT NOT NULL,
+        request_hash    TEXT NOT NULL,
+        state           TEXT NOT NULL CHECK (state IN ('in_progress', 'done')),
+        response_status INTEGER,
+        response_body   TEXT,
+        created_at      TEXT NOT NULL,
+        PRIMARY KEY (scope, key)
+      ) STRICT;
+
+      CREATE TABLE provider_events (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        provider    TEXT NOT NULL,
+        dedupe_key  TEXT NOT NULL,
+        order_id    TEXT REFERENCES orders(id),
+        raw_body    TEXT NOT NULL,
+        status      TEXT,
+        source      TEXT NOT NULL,
+        anomaly     TEXT,
+        applied     INTEGER NOT NULL DEFAULT 0,
+        received_at TEXT NOT NULL,
+        UNIQUE (provider, dedupe_key)
+      ) STRICT;
+
+      CREATE TABLE session_events (
+        session_id TEXT NOT NULL REFERENCES sessions(id),
+        seq        INTEGER NOT NULL,
+        order_id   TEXT REFERENCES orders(id),
+        status     TEXT NOT NULL,
+        at         TEXT NOT NULL,
+        PRIMARY KEY (session_id, seq)
+      ) STRICT;
+    `,
+  },
+];
