@@ -8,6 +8,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { formatMoney } from '@pay-checkout/protocol/money';
 
 const scriptFile = fileURLToPath(
   new URL('../packages/element/dist/pay-checkout.js', import.meta.url),
@@ -18,7 +19,20 @@ export const PRODUCT = {
   sku: 'espresso-beans-1kg',
   name: 'Espresso beans, 1 kg',
   description: 'Single-origin, roasted this week in Berlin.',
-  price: { value: 2400, currency: 'EUR' },
+};
+
+/**
+ * Where the shop sells, each market with its own price list in minor units (ISO 4217:
+ * CLP has no decimals, IQD three). The market decides which payment methods fit.
+ */
+export const MARKETS = {
+  DE: { label: 'Germany (EUR)', price: { value: 2400, currency: 'EUR' }, locale: 'en' },
+  GB: { label: 'United Kingdom (GBP)', price: { value: 2100, currency: 'GBP' }, locale: 'en-GB' },
+  CO: { label: 'Colombia (COP)', price: { value: 9900000, currency: 'COP' }, locale: 'es-CO' },
+  CL: { label: 'Chile (CLP)', price: { value: 24000, currency: 'CLP' }, locale: 'es-CL' },
+  BR: { label: 'Brazil (BRL)', price: { value: 12900, currency: 'BRL' }, locale: 'pt-BR' },
+  MX: { label: 'Mexico (MXN)', price: { value: 45000, currency: 'MXN' }, locale: 'es-MX' },
+  IQ: { label: 'Iraq (IQD)', price: { value: 32000000, currency: 'IQD' }, locale: 'ar-IQ' },
 };
 
 const STYLE = `
@@ -55,25 +69,30 @@ ${script ? '<script src="/assets/pay-checkout.js" defer></script>' : ''}
 </html>`;
 }
 
-function euros(minor) {
-  return `€${(minor / 100).toFixed(2)}`;
+function priceList() {
+  return Object.entries(MARKETS)
+    .map(
+      ([code, market]) =>
+        `<option value="${code}">${escapeHtml(market.label)} — ${escapeHtml(formatMoney(market.price, market.locale))}</option>`,
+    )
+    .join('');
 }
 
 /**
  * Starts the shop.
  * @param {{ port: number, host: string, serverUrl: string, browserServerUrl?: string,
- *   secretKey: string, country?: string }} options
+ *   secretKey: string }} options
  *   `serverUrl` is how the shop's backend reaches pay-checkout; `browserServerUrl` how the
  *   customer's browser does (the same unless behind a proxy).
  */
 export function startShop(options) {
   const { port, host, serverUrl, secretKey } = options;
   const browserServerUrl = options.browserServerUrl ?? serverUrl;
-  const country = options.country ?? 'DE';
   let shopUrl = `http://${host}:${port}`;
 
-  async function createSession(quantity, scenario) {
-    const amount = { value: PRODUCT.price.value * quantity, currency: PRODUCT.price.currency };
+  async function createSession(country, quantity, scenario) {
+    const market = MARKETS[country];
+    const amount = { value: market.price.value * quantity, currency: market.price.currency };
     // The shop's own order number. A "-fail" suffix is the provider sandbox's failure trigger.
     const reference = `demo-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}${
       scenario === 'fail' ? '-fail' : ''
@@ -87,7 +106,8 @@ export function startShop(options) {
         country,
         returnUrl: `${shopUrl}/order/complete`,
         description: `${quantity} × ${PRODUCT.name}`,
-        locale: 'en',
+        locale: market.locale,
+        customer: { email: 'ana.demo@example.com', name: 'Ana Demo' },
       }),
     });
     const body = await response.json();
@@ -121,9 +141,10 @@ export function startShop(options) {
 <h1>${escapeHtml(PRODUCT.name)}</h1>
 <p class="muted">${escapeHtml(PRODUCT.description)}</p>
 <form method="post" action="/checkout">
+<p><label>Ship to <select name="market">${priceList()}</select></label></p>
 <p><label>Quantity <select name="quantity">${[1, 2, 3]
               .map((n) => `<option value="${n}">${n}</option>`)
-              .join('')}</select></label> at ${euros(PRODUCT.price.value)} each</p>
+              .join('')}</select></label></p>
 <button type="submit">Buy now</button>
 </form>
 </div>`,
@@ -136,7 +157,11 @@ export function startShop(options) {
         if (!Number.isInteger(quantity) || quantity < 1 || quantity > 10) {
           return send(400, 'text/plain; charset=utf-8', 'Quantity must be between 1 and 10.');
         }
-        const session = await createSession(quantity, url.searchParams.get('scenario'));
+        const country = form.get('market') ?? 'DE';
+        if (!Object.hasOwn(MARKETS, country)) {
+          return send(400, 'text/plain; charset=utf-8', 'We do not ship there.');
+        }
+        const session = await createSession(country, quantity, url.searchParams.get('scenario'));
         return send(303, 'text/plain', '', {
           location: `/checkout?session=${encodeURIComponent(session.id)}`,
         });

@@ -7,9 +7,13 @@ import { expect, type Locator, type Page } from '@playwright/test';
 export class Shop {
   constructor(private readonly page: Page) {}
 
-  /** Opens the product page and buys; lands on the checkout page with the element. */
-  async buy(quantity = 1): Promise<Checkout> {
+  /**
+   * Opens the product page and buys for a market (DE, GB, CO, CL, BR, MX, IQ: each with its
+   * currency); lands on the checkout page with the element.
+   */
+  async buy(quantity = 1, market = 'DE'): Promise<Checkout> {
     await this.page.goto('/');
+    await this.page.getByLabel('Ship to').selectOption(market);
     await this.page.getByLabel('Quantity').selectOption(String(quantity));
     await this.page.getByRole('button', { name: 'Buy now' }).click();
     await expect(this.page).toHaveURL(/\/checkout\?session=cs_/);
