@@ -61,8 +61,11 @@ export interface HeaderReader {
 /** A payment provider adapter. */
 export interface Provider {
   readonly id: ProviderId;
-  /** The methods this provider offers for a session (may be empty). */
-  methods(session: SessionRecord): Method[];
+  /**
+   * The methods this provider offers for a session (may be empty). May ask the provider's API
+   * (Koywe's payment methods, FuratPay's linked services): cache such answers with a bounded life.
+   */
+  methods(session: SessionRecord): Method[] | Promise<Method[]>;
   /** Creates the provider-side order/payment. Throws an ApiError on provider failure. */
   createOrder(input: CreateProviderOrderInput): Promise<CreateProviderOrderResult>;
   /** Checks a webhook's authenticity on its exact bytes, in constant time. Never throws. */

@@ -22,16 +22,33 @@ import { effectiveStatus, orderView, publicSessionView } from '../core/views.js'
 import type { Provider } from '../providers/provider.js';
 import type { SessionRecord } from '../store/store.js';
 
-/** Every method the configured providers offer for `session`. */
-export function offeredMethods(
+/**
+ * Every method the configured providers offer for `session`, asked in parallel. A provider that
+ * cannot say right now (its method API is down) is left out of this answer, not the others.
+ */
+export async function offeredMethods(
   ctx: AppContext,
   session: SessionRecord,
-): { method: Method; provider: Provider }[] {
+): Promise<{ method: Method; provider: Provider }[]> {
+  const providers = [...ctx.providers.values()].filter(
+    (provider) => !session.providers || session.providers.includes(provider.id),
+  );
+  const answers = await Promise.allSettled(
+    providers.map(async (provider) => ({ provider, methods: await provider.methods(session) })),
+  );
   const offered: { method: Method; provider: Provider }[] = [];
-  for (const provider of ctx.providers.values()) {
-    if (session.providers && !session.providers.includes(provider.id)) continue;
-    for (const method of provider.methods(session)) offered.push({ method, provider });
-  }
+  answers.forEach((answer, index) => {
+    if (answer.status === 'fulfilled') {
+      for (const method of answer.value.methods) {
+        offered.push({ method, provider: answer.value.provider });
+      }
+    } else {
+      ctx.logger.warn(
+        { err: answer.reason, provider: providers[index]?.id },
+        'provider could not list its methods',
+      );
+    }
+  });
   return offered;
 }
 
@@ -77,7 +94,7 @@ export function browserRoutes(ctx: AppContext): Hono<AppEnv> {
     const status = effectiveStatus(session, now);
     // A session that can no longer be paid offers nothing; its status says why.
     const open = !isPaidFamily(status) && status !== 'expired';
-    const methods = open ? offeredMethods(ctx, session).map((m) => m.method) : [];
+    const methods = open ? (await offeredMethods(ctx, session)).map((m) => m.method) : [];
     const latest = (await ctx.store.listOrders(session.id)).at(-1);
     return c.json({ session: publicSessionView(session, now, latest?.id ?? null), methods });
   });
@@ -183,7 +200,7 @@ async function startOrder(
     // A payment is in flight; a second one could take the money twice.
     throw new ApiError(409, 'conflict', 'A payment for this session is already being processed');
   }
-  const offered = offeredMethods(ctx, session).find((m) => m.method.id === body.method);
+  const offered = (await offeredMethods(ctx, session)).find((m) => m.method.id === body.method);
   if (!offered) {
     throw new ApiError(400, 'method_unavailable', 'This method is not available for the session', {
       details: { method: body.method },

@@ -62,7 +62,9 @@ function priceToMoney(price: { total: number; currency: string } | undefined): M
 }
 
 /** Creates the Ivy adapter. */
-export function createIvyProvider(options: IvyProviderOptions): Provider {
+export function createIvyProvider(
+  options: IvyProviderOptions,
+): Provider & { methods(session: SessionRecord): Method[] } {
   const client = new IvyClient({
     apiUrl: options.apiUrl,
     apiKey: options.apiKey,
