@@ -64,7 +64,7 @@ function priceToMoney(price: { total: number; currency: string } | undefined): M
 /** Creates the Ivy adapter. */
 export function createIvyProvider(
   options: IvyProviderOptions,
-): Provider & { methods(session: SessionRecord): Method[] } {
+): Omit<Provider, 'methods'> & { methods(session: SessionRecord): Method[] } {
   const client = new IvyClient({
     apiUrl: options.apiUrl,
     apiKey: options.apiKey,
