@@ -1,18 +1,80 @@
 /**
  * @module
  * The demo shop: one product, a cart total, and a merchant backend that creates checkout
- * sessions with the secret key — the way a real shop integrates pay-checkout. The checkout
- * and return pages embed `<pay-checkout>` by script tag.
+ * sessions with the secret key — the way a real shop integrates pay-checkout. The checkout and
+ * return pages embed `<pay-checkout>` in one of three ways, picked on the product page:
+ * - `script` (default): the script-tag build, `<script src=".../pay-checkout.js" defer>`;
+ * - `esm`: the npm package's ES modules, as a bundler-less app loads them (an import map);
+ * - `strict`: the script tag on a page served with a strict Content-Security-Policy (no inline
+ *   script or style, Trusted Types required), proving the element needs nothing more.
  */
 import { createReadStream, existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatMoney } from '@pay-checkout/protocol/money';
 
-const scriptFile = fileURLToPath(
-  new URL('../packages/element/dist/pay-checkout.js', import.meta.url),
-);
+const elementDist = fileURLToPath(new URL('../packages/element/dist/', import.meta.url));
+
+/** The checkout page variants: how the page embeds the element. */
+export const PAGES = {
+  script: 'Script tag',
+  esm: 'npm package (ES modules)',
+  strict: 'Script tag, strict CSP',
+};
+
+/** Languages the demo pages can be shown in (the element follows the page's `lang`). */
+export const LANGUAGES = {
+  en: 'English',
+  es: 'Español',
+  'pt-BR': 'Português (Brasil)',
+  de: 'Deutsch',
+  ar: 'العربية',
+};
+
+/** Package folders the ES-module page may load files from, by import-map prefix. */
+function npmFolders() {
+  const require = createRequire(new URL('../packages/element/package.json', import.meta.url));
+  const folderOf = (name, from = require) => {
+    let dir = dirname(from.resolve(name));
+    while (!existsSync(join(dir, 'package.json')) || !dir.endsWith(name.split('/').pop())) {
+      dir = dirname(dir);
+    }
+    return dir;
+  };
+  const lit = folderOf('lit');
+  const fromLit = createRequire(join(lit, 'package.json'));
+  return {
+    lit,
+    'lit-html': folderOf('lit-html', fromLit),
+    'lit-element': folderOf('lit-element', fromLit),
+    '@lit/reactive-element': folderOf('@lit/reactive-element', fromLit),
+    // Our own packages: only their builds.
+    '@pay-checkout/element': fileURLToPath(new URL('../packages/element/dist', import.meta.url)),
+    '@pay-checkout/protocol': fileURLToPath(new URL('../packages/protocol/dist', import.meta.url)),
+  };
+}
+
+/** The import map of the ES-module page: bare specifiers → files under `/npm/`. */
+const IMPORT_MAP = {
+  imports: {
+    lit: '/npm/lit/index.js',
+    'lit/': '/npm/lit/',
+    'lit-html': '/npm/lit-html/lit-html.js',
+    'lit-html/': '/npm/lit-html/',
+    'lit-element/': '/npm/lit-element/',
+    '@lit/reactive-element': '/npm/@lit/reactive-element/reactive-element.js',
+    '@lit/reactive-element/': '/npm/@lit/reactive-element/',
+    '@pay-checkout/element/define': '/npm/@pay-checkout/element/define.js',
+    '@pay-checkout/protocol/money': '/npm/@pay-checkout/protocol/money.js',
+    '@pay-checkout/protocol/status': '/npm/@pay-checkout/protocol/status.js',
+  },
+};
+
+/** The module the ES-module page loads, as an application's own code would import the package. */
+const ESM_ENTRY = `import '@pay-checkout/element/define';\n`;
 
 /** What the shop sells. Prices live here, on the merchant's server, never in the browser. */
 export const PRODUCT = {
@@ -52,21 +114,38 @@ function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function page(title, body, { script = false } = {}) {
+function page(title, body, { script = false, variant = 'script', lang = 'en' } = {}) {
+  const loader = !script
+    ? ''
+    : variant === 'esm'
+      ? `<script type="importmap">${JSON.stringify(IMPORT_MAP)}</script>
+<script type="module" src="/assets/esm-checkout.js"></script>`
+      : '<script src="/assets/pay-checkout.js" defer></script>';
   return `<!doctype html>
-<html lang="en">
+<html lang="${escapeHtml(lang)}" dir="${lang === 'ar' ? 'rtl' : 'ltr'}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} — Demo Coffee</title>
 <link rel="stylesheet" href="/assets/shop.css">
-${script ? '<script src="/assets/pay-checkout.js" defer></script>' : ''}
+${loader}
 </head>
 <body>
 <header><a href="/">Demo Coffee</a></header>
 <main>${body}</main>
 </body>
 </html>`;
+}
+
+function optionList(entries) {
+  return Object.entries(entries)
+    .map(([value, label]) => `<option value="${escapeHtml(value)}">${escapeHtml(label)}</option>`)
+    .join('');
+}
+
+/** Loopback addresses only: the demo's control routes are for the machine it runs on. */
+function isLoopback(address) {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }
 
 function priceList() {
@@ -81,16 +160,29 @@ function priceList() {
 /**
  * Starts the shop.
  * @param {{ port: number, host: string, serverUrl: string, browserServerUrl?: string,
- *   secretKey: string }} options
+ *   secretKey: string, restartServer?: () => Promise<void> }} options
  *   `serverUrl` is how the shop's backend reaches pay-checkout; `browserServerUrl` how the
- *   customer's browser does (the same unless behind a proxy).
+ *   customer's browser does (the same unless behind a proxy). `restartServer`, when given, is
+ *   offered to local callers as `POST /_demo/restart-server` (demos and tests of reconnection).
  */
 export function startShop(options) {
   const { port, host, serverUrl, secretKey } = options;
   const browserServerUrl = options.browserServerUrl ?? serverUrl;
   let shopUrl = `http://${host}:${port}`;
+  const npm = npmFolders();
+  const csp = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    `connect-src ${new URL(browserServerUrl).origin}`,
+    "img-src 'self' data:",
+    "base-uri 'none'",
+    "object-src 'none'",
+    "form-action 'self'",
+    "require-trusted-types-for 'script'",
+  ].join('; ');
 
-  async function createSession(country, quantity, scenario) {
+  async function createSession(country, quantity, scenario, variant, lang) {
     const market = MARKETS[country];
     const amount = { value: market.price.value * quantity, currency: market.price.currency };
     // The shop's own order number. A "-fail" suffix is the provider sandbox's failure trigger.
@@ -104,7 +196,7 @@ export function startShop(options) {
         amount,
         reference,
         country,
-        returnUrl: `${shopUrl}/order/complete`,
+        returnUrl: `${shopUrl}/order/complete${pageQuery(variant, lang)}`,
         description: `${quantity} × ${PRODUCT.name}`,
         locale: market.locale,
         customer: { email: 'ana.demo@example.com', name: 'Ana Demo' },
@@ -114,6 +206,14 @@ export function startShop(options) {
     if (!response.ok)
       throw new Error(`pay-checkout answered ${response.status}: ${JSON.stringify(body)}`);
     return body;
+  }
+
+  function pageQuery(variant, lang, first = '?') {
+    const query = new URLSearchParams();
+    if (variant !== 'script') query.set('page', variant);
+    if (lang !== 'en') query.set('lang', lang);
+    const text = query.toString();
+    return text ? `${first}${text}` : '';
   }
 
   function checkoutBody(sessionId, heading) {
@@ -145,6 +245,8 @@ export function startShop(options) {
 <p><label>Quantity <select name="quantity">${[1, 2, 3]
               .map((n) => `<option value="${n}">${n}</option>`)
               .join('')}</select></label></p>
+<p><label>Checkout page <select name="page">${optionList(PAGES)}</select></label></p>
+<p><label>Language <select name="lang">${optionList(LANGUAGES)}</select></label></p>
 <button type="submit">Buy now</button>
 </form>
 </div>`,
@@ -161,9 +263,17 @@ export function startShop(options) {
         if (!Object.hasOwn(MARKETS, country)) {
           return send(400, 'text/plain; charset=utf-8', 'We do not ship there.');
         }
-        const session = await createSession(country, quantity, url.searchParams.get('scenario'));
+        const variant = Object.hasOwn(PAGES, form.get('page') ?? '') ? form.get('page') : 'script';
+        const lang = Object.hasOwn(LANGUAGES, form.get('lang') ?? '') ? form.get('lang') : 'en';
+        const session = await createSession(
+          country,
+          quantity,
+          url.searchParams.get('scenario'),
+          variant,
+          lang,
+        );
         return send(303, 'text/plain', '', {
-          location: `/checkout?session=${encodeURIComponent(session.id)}`,
+          location: `/checkout?session=${encodeURIComponent(session.id)}${pageQuery(variant, lang, '&')}`,
         });
       }
       if (
@@ -174,21 +284,51 @@ export function startShop(options) {
           url.searchParams.get('session') ?? url.searchParams.get('pay_checkout_session');
         if (!sessionId) return send(303, 'text/plain', '', { location: '/' });
         const heading = url.pathname === '/checkout' ? 'Checkout' : 'Your order';
+        const variant = Object.hasOwn(PAGES, url.searchParams.get('page') ?? '')
+          ? url.searchParams.get('page')
+          : 'script';
+        const lang = Object.hasOwn(LANGUAGES, url.searchParams.get('lang') ?? '')
+          ? url.searchParams.get('lang')
+          : 'en';
         return send(
           200,
           'text/html; charset=utf-8',
-          page(heading, checkoutBody(sessionId, heading), { script: true }),
+          page(heading, checkoutBody(sessionId, heading), { script: true, variant, lang }),
+          variant === 'strict' ? { 'content-security-policy': csp } : {},
         );
+      }
+      if (req.method === 'POST' && url.pathname === '/_demo/restart-server') {
+        if (!options.restartServer || !isLoopback(req.socket.remoteAddress)) {
+          return send(404, 'text/plain; charset=utf-8', 'Not found');
+        }
+        await options.restartServer();
+        return send(200, 'application/json', '{"restarted":true}');
+      }
+      if (req.method === 'GET' && url.pathname === '/assets/esm-checkout.js') {
+        return send(200, 'text/javascript; charset=utf-8', ESM_ENTRY);
+      }
+      if (req.method === 'GET' && url.pathname.startsWith('/npm/')) {
+        return serveNpm(url.pathname.slice('/npm/'.length), res, send);
       }
       if (req.method === 'GET' && url.pathname === '/assets/shop.css') {
         return send(200, 'text/css; charset=utf-8', STYLE);
       }
-      if (req.method === 'GET' && url.pathname === '/assets/pay-checkout.js') {
-        if (!existsSync(scriptFile)) {
-          return send(503, 'text/plain', 'The element is not built yet: run pnpm build.');
+      // The script-tag build and the files it loads lazily (status stream, QR step, languages).
+      const asset = /^\/assets\/(pay-checkout(?:\.[\w-]+)?\.js)$/.exec(url.pathname);
+      if (req.method === 'GET' && asset) {
+        const file = join(elementDist, asset[1]);
+        if (!existsSync(file)) {
+          return send(
+            asset[1] === 'pay-checkout.js' ? 503 : 404,
+            'text/plain',
+            'The element is not built yet: run pnpm build.',
+          );
         }
         res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
-        return createReadStream(scriptFile).pipe(res);
+        return createReadStream(file).pipe(res);
+      }
+      if (req.method === 'GET' && url.pathname === '/favicon.ico') {
+        return send(204, 'image/x-icon', '');
       }
       if (req.method === 'GET' && url.pathname === '/healthz') {
         return send(200, 'application/json', '{"status":"ok"}');
@@ -199,6 +339,19 @@ export function startShop(options) {
       send(502, 'text/plain; charset=utf-8', 'The payment service could not be reached.');
     }
   });
+
+  /** Serves a `.js` file of one of the allowed packages, never anything outside its folder. */
+  function serveNpm(path, res, send) {
+    const name = Object.keys(npm).find((prefix) => path.startsWith(`${prefix}/`));
+    if (!name || !path.endsWith('.js')) return send(404, 'text/plain', 'Not found');
+    const folder = npm[name];
+    const file = normalize(join(folder, path.slice(name.length + 1)));
+    if (!file.startsWith(folder + sep) || !existsSync(file)) {
+      return send(404, 'text/plain', 'Not found');
+    }
+    res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
+    return createReadStream(file).pipe(res);
+  }
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -7,8 +7,12 @@
  * Each piece runs as the merchant would run it: the emulator and the server through their
  * published binaries, the shop as the merchant's own web app. Every default can be overridden
  * through the environment (the same variables the binaries read; DEMO_PORT for the shop).
+ *
+ * The pay-checkout server can be restarted in place, to watch open checkouts reconnect: send
+ * the demo SIGUSR2, or `POST /_demo/restart-server` to the shop from this machine.
  */
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import process from 'node:process';
@@ -62,6 +66,8 @@ const env = {
 };
 
 const children = [];
+/** The running child per name, so one can be replaced. */
+const running = new Map();
 
 function launch(name, bin) {
   const child = spawn(process.execPath, [bin], {
@@ -76,13 +82,34 @@ function launch(name, bin) {
   prefix(child.stdout, process.stdout);
   prefix(child.stderr, process.stderr);
   child.on('exit', (code, signal) => {
-    if (!stopping) {
+    if (!stopping && !child.replaced) {
       console.error(`[demo] ${name} stopped (${signal ?? `exit ${code}`}); stopping the demo.`);
       stop(1);
     }
   });
   children.push(child);
+  running.set(name, { child, bin });
   return child;
+}
+
+let restarting = null;
+/** Stops the pay-checkout server and starts it again on the same port and database. */
+function restartServer() {
+  restarting ??= (async () => {
+    const { child, bin } = running.get('server');
+    child.replaced = true;
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    await exited;
+    children.splice(children.indexOf(child), 1);
+    console.log('[demo] pay-checkout server stopped; starting it again.');
+    launch('server', bin);
+    await waitFor(`${serverUrl}/healthz`, 'The pay-checkout server');
+    console.log('[demo] pay-checkout server is back.');
+  })().finally(() => {
+    restarting = null;
+  });
+  return restarting;
 }
 
 async function waitFor(url, name, timeoutMs = 30_000) {
@@ -110,6 +137,12 @@ async function stop(code = 0) {
 }
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
+process.on('SIGUSR2', () => {
+  restartServer().catch((error) => {
+    console.error(`[demo] ${error instanceof Error ? error.message : String(error)}`);
+    stop(1);
+  });
+});
 
 try {
   launch('emulator', 'packages/emulator/bin/pay-checkout-emulator.mjs');
@@ -123,6 +156,7 @@ try {
     host,
     serverUrl,
     secretKey: env.PAY_CHECKOUT_SECRET_KEY,
+    restartServer,
   });
   console.log(`
   pay-checkout demo is running.

@@ -17,6 +17,18 @@ export interface Faults {
   latencyMs?: number;
 }
 
+/** One entry of the emulator's `GET /_emulator/orders`. */
+export interface EmulatedOrder {
+  provider: string;
+  id: string;
+  reference: string;
+  status: string;
+  /** The page where the customer acts (hosted page or FIB phone page). */
+  payUrl?: string;
+  /** FuratPay/FIB: the page that stands in for the customer's banking app. */
+  phoneUrl?: string;
+}
+
 export class EmulatorControl {
   constructor(private readonly request: APIRequestContext) {}
 
@@ -28,6 +40,23 @@ export class EmulatorControl {
   async resetFaults(): Promise<void> {
     const response = await this.request.delete(`${urls.emulator}/_emulator/faults`);
     expect(response.ok()).toBe(true);
+  }
+
+  /** Every payment the emulator holds for `provider`, oldest first. */
+  async orders(provider: string): Promise<EmulatedOrder[]> {
+    const response = await this.request.get(
+      `${urls.emulator}/_emulator/orders?provider=${provider}`,
+    );
+    expect(response.ok()).toBe(true);
+    return (await response.json()) as EmulatedOrder[];
+  }
+
+  /** The FIB phone page of the newest FuratPay payment that has one. */
+  async latestFibPhoneUrl(): Promise<string> {
+    const withPhone = (await this.orders('furatpay')).filter((o) => o.phoneUrl);
+    const url = withPhone.at(-1)?.phoneUrl;
+    if (!url) throw new Error('the emulator holds no FIB payment');
+    return url;
   }
 }
 
@@ -49,5 +78,25 @@ export class HostedPage {
 
   async cancel(): Promise<void> {
     await this.page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  }
+}
+
+/** The FIB "phone" page: the customer's banking app after scanning the QR. */
+export class FibPhone {
+  constructor(private readonly page: Page) {}
+
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+    await expect(
+      this.page.getByRole('button', { name: 'Scan and pay', exact: true }),
+    ).toBeVisible();
+  }
+
+  async scanAndPay(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Scan and pay', exact: true }).click();
+  }
+
+  async fail(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Fail', exact: true }).click();
   }
 }

@@ -4,6 +4,14 @@
  */
 import { expect, type Locator, type Page } from '@playwright/test';
 
+/** How the demo's checkout page embeds the element, and in which language it is shown. */
+export interface CheckoutPageOptions {
+  /** `script` (default), `esm` (the npm package's ES modules) or `strict` (strict CSP). */
+  page?: 'script' | 'esm' | 'strict';
+  /** `en` (default), `es`, `pt-BR`, `de` or `ar`. */
+  lang?: string;
+}
+
 export class Shop {
   constructor(private readonly page: Page) {}
 
@@ -11,10 +19,12 @@ export class Shop {
    * Opens the product page and buys for a market (DE, GB, CO, CL, BR, MX, IQ: each with its
    * currency); lands on the checkout page with the element.
    */
-  async buy(quantity = 1, market = 'DE'): Promise<Checkout> {
+  async buy(quantity = 1, market = 'DE', options: CheckoutPageOptions = {}): Promise<Checkout> {
     await this.page.goto('/');
     await this.page.getByLabel('Ship to').selectOption(market);
     await this.page.getByLabel('Quantity').selectOption(String(quantity));
+    if (options.page) await this.page.getByLabel('Checkout page').selectOption(options.page);
+    if (options.lang) await this.page.getByLabel('Language').selectOption(options.lang);
     await this.page.getByRole('button', { name: 'Buy now' }).click();
     await expect(this.page).toHaveURL(/\/checkout\?session=cs_/);
     return new Checkout(this.page);

@@ -1,12 +1,13 @@
 /**
  * @module
- * npm build: unbundled-dependency ES modules for bundlers. Every dependency stays a bare import so
- * the application deduplicates lit and ky; nothing is minified.
+ * npm build: ES modules for bundlers. Every dependency stays a bare import so the application
+ * deduplicates lit; nothing is minified. The QR encoder and the translations other than English
+ * are reached by `import()` and so become chunks of their own, loaded only when needed.
  */
 import { defineConfig } from 'vite';
 import pkg from './package.json' with { type: 'json' };
 
-const dependencies = Object.keys(pkg.dependencies);
+const external = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)];
 
 export default defineConfig({
   build: {
@@ -16,12 +17,21 @@ export default defineConfig({
     sourcemap: true,
     target: 'es2022',
     lib: {
-      entry: { index: 'src/index.ts', define: 'src/define.ts' },
+      entry: {
+        index: 'src/index.ts',
+        define: 'src/define.ts',
+        react: 'src/react/index.ts',
+        'translations/en': 'src/translations/en.ts',
+        'translations/es': 'src/translations/es.ts',
+        'translations/pt-BR': 'src/translations/pt-BR.ts',
+        'translations/de': 'src/translations/de.ts',
+        'translations/ar': 'src/translations/ar.ts',
+      },
       formats: ['es'],
     },
     rollupOptions: {
-      external: (id) => dependencies.some((dep) => id === dep || id.startsWith(`${dep}/`)),
-      output: { preserveModules: false, chunkFileNames: 'chunks/[name].js' },
+      external: (id) => external.some((dep) => id === dep || id.startsWith(`${dep}/`)),
+      output: { chunkFileNames: 'chunks/[name].js' },
     },
   },
 });

@@ -1,13 +1,35 @@
 /**
  * @module
- * Script-tag build: one self-contained, minified IIFE (`dist/pay-checkout.js`) that defines
- * `<pay-checkout>` when loaded. lit, ky and the protocol helpers are inlined.
+ * Script-tag build: one minified IIFE (`dist/pay-checkout.js`) that defines `<pay-checkout>`
+ * when loaded, with lit and the protocol helpers inlined. What only some pages need (the QR
+ * encoder, translations other than English) is not inside: `src/internal/chunks.ts` is swapped
+ * for `chunks.script.ts`, which loads those parts from files next to the script, built by
+ * vite.script-chunks.config.ts.
  */
-import { defaultClientConditions, defineConfig } from 'vite';
+import { fileURLToPath } from 'node:url';
+import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
+import { minifyTemplatesPlugin } from './scripts/minify-templates.js';
+
+const chunks = fileURLToPath(new URL('./src/internal/chunks.ts', import.meta.url));
+const scriptChunks = fileURLToPath(new URL('./src/internal/chunks.script.ts', import.meta.url));
+
+/** Resolves every import of chunks.ts to chunks.script.ts. */
+function scriptChunkLoader(): Plugin {
+  return {
+    name: 'pay-checkout-script-chunks',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (!/chunks\.js$/.test(source) || !importer) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return resolved?.id === chunks ? scriptChunks : null;
+    },
+  };
+}
 
 export default defineConfig({
   // Read the protocol from its TypeScript sources, so this build does not depend on its dist.
   resolve: { conditions: ['source', ...defaultClientConditions] },
+  plugins: [scriptChunkLoader(), minifyTemplatesPlugin()],
   build: {
     outDir: 'dist',
     emptyOutDir: false,

@@ -9,12 +9,17 @@
  * - `GET  /mock/_test/orders/:session` — every order POST received: `[{ key, body }]`;
  * - `GET  /mock/_test/streams/:session` — how many event streams of the session are open;
  * - `POST /mock/_test/advance/:session` — sends the next scripted SSE message;
- * - `POST /mock/_test/release/:session` — lets a held (`slow`) request answer.
+ * - `POST /mock/_test/release/:session` — lets a held (`slow`) request answer;
+ * - `POST /mock/_test/drop/:session` — ends every open stream, like a restarting server, and
+ *   answers the next stream request with a proxy's 502 page;
+ * - `GET  /mock/_test/connections/:session` — every stream request: `[{ lastEventId, status }]`.
  */
 
 const EUR = { value: 1999, currency: 'EUR' };
 const FUTURE = '2999-01-01T00:00:00.000Z';
 const PAST = '2000-01-01T00:00:00.000Z';
+const PNG =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
 const METHODS = [
   { id: 'ivy:bank', provider: 'ivy', name: 'Bank transfer (Ivy)', flow: 'redirect' },
@@ -53,12 +58,29 @@ const KINDS = {
   clp: { status: 'created', amount: { value: 50000, currency: 'CLP' } },
   iqd: { status: 'created', amount: { value: 25000, currency: 'IQD' } },
   slow: { status: 'created', hold: true },
+  slowpay: { status: 'created', holdOrders: true },
   flaky: { status: 'created', failFirst: 1 },
   broken: { status: 'created', alwaysFail: true },
   missing: { notFound: true },
   gone: { conflict: 'session_expired' },
   paid: { status: 'paid', ordersConflict: 'session_paid', script: [['ord_paid', 'paid']] },
   paidrace: { status: 'created', ordersConflict: 'session_paid' },
+  mandate: {
+    status: 'created',
+    mandate: { cadence: 'MONTHLY', amount: { value: 5000, currency: 'EUR' } },
+  },
+  es: { status: 'created', locale: 'es-CO', amount: { value: 100050, currency: 'COP' } },
+  qrimg: { status: 'created', qr: 'image', script: [[null, 'created']] },
+  // The code expires a moment after it is shown; a new attempt gets a fresh one.
+  qrexp: { status: 'created', qr: 'expiring', script: [[null, 'created']] },
+  drop: {
+    status: 'pending',
+    script: [
+      ['ord_drop', 'pending'],
+      ['ord_drop', 'processing'],
+      ['ord_drop', 'paid'],
+    ],
+  },
   qr: {
     status: 'created',
     qr: true,
@@ -107,7 +129,16 @@ const state = new Map();
 function sessionState(id) {
   let entry = state.get(id);
   if (!entry) {
-    entry = { orders: [], answers: new Map(), gets: 0, step: 0, streams: new Set(), held: [] };
+    entry = {
+      orders: [],
+      answers: new Map(),
+      gets: 0,
+      step: 0,
+      streams: new Set(),
+      held: [],
+      connections: [],
+      failNext: false,
+    };
     state.set(id, entry);
   }
   return entry;
@@ -141,6 +172,10 @@ function publicSession(id, kind, status) {
     status,
     expiresAt: kind.expiresAt ?? FUTURE,
     description: 'Two coffees',
+    // The latest order, as the real server reports it once the session has one.
+    orderId: status === 'created' ? null : (kind.script?.[0]?.[0] ?? null),
+    ...(kind.mandate ? { mandate: kind.mandate } : {}),
+    ...(kind.locale ? { locale: kind.locale } : {}),
   };
 }
 
@@ -181,6 +216,7 @@ async function orders(ctx, id, kind) {
   const entry = sessionState(id);
   const key = ctx.get('Idempotency-Key');
   const body = await readJson(ctx.req);
+  if (kind.holdOrders) await new Promise((resolve) => entry.held.push(resolve));
   entry.orders.push({ key, body });
   if (!key) return error(ctx, 400, 'idempotency_key_required', 'Idempotency-Key is required');
   if (kind.ordersConflict) return error(ctx, 409, kind.ordersConflict, 'The session was paid');
@@ -192,12 +228,13 @@ async function orders(ctx, id, kind) {
   const action = kind.qr
     ? {
         type: 'qr',
-        text: 'FIB:PAY:12345',
+        ...(kind.qr === 'image' ? { image: PNG } : { text: `FIB:PAY:${orderId}` }),
         code: '123-456',
         deepLinks: [
           { label: 'FIB app', url: 'https://fib.example/pay?c=123' },
           { label: 'Bad', url: 'javascript:alert(1)' },
         ],
+        expiresAt: new Date(Date.now() + (kind.qr === 'expiring' ? 1500 : 300_000)).toISOString(),
       }
     : {
         type: 'redirect',
@@ -212,8 +249,21 @@ async function orders(ctx, id, kind) {
 }
 
 function events(ctx, id, kind) {
-  if (kind.noStream || !kind.script) return error(ctx, 404, 'not_found', 'No stream here');
   const entry = sessionState(id);
+  const lastEventId = ctx.query.lastEventId ?? ctx.get('Last-Event-ID') ?? null;
+  if (kind.noStream || !kind.script) {
+    entry.connections.push({ lastEventId, status: 404 });
+    return error(ctx, 404, 'not_found', 'No stream here');
+  }
+  if (entry.failNext) {
+    entry.failNext = false;
+    entry.connections.push({ lastEventId, status: 502 });
+    ctx.status = 502;
+    ctx.type = 'text/html';
+    ctx.body = '<html><body><h1>502 Bad Gateway</h1></body></html>';
+    return undefined;
+  }
+  entry.connections.push({ lastEventId: lastEventId || null, status: 200 });
   ctx.respond = false;
   const res = ctx.res;
   res.writeHead(200, {
@@ -221,10 +271,25 @@ function events(ctx, id, kind) {
     'Cache-Control': 'no-cache',
     'X-Accel-Buffering': 'no',
   });
-  // The snapshot is the current step, so a reconnect resumes where the script stands.
-  send(entry, kind, entry.step, res);
+  if (lastEventId) {
+    // Resume: every scripted step after the last one the client saw, up to where the script is.
+    for (let index = 0; index <= entry.step; index++) {
+      if (index * 10 + 1 > Number(lastEventId)) send(entry, kind, index, res);
+    }
+  } else {
+    // The snapshot is the current step, so a new connection starts where the script stands.
+    send(entry, kind, entry.step, res);
+  }
   entry.streams.add(res);
   res.on('close', () => entry.streams.delete(res));
+}
+
+function orderView(ctx, orderId) {
+  for (const [id, entry] of state) {
+    const order = entry.orders.find((o) => o.orderId === orderId);
+    if (order) return json(ctx, 200, { id: orderId, sessionId: id, status: 'pending' });
+  }
+  return error(ctx, 404, 'not_found', 'No such order');
 }
 
 function advance(ctx, id) {
@@ -239,8 +304,10 @@ function advance(ctx, id) {
 /** Koa-style middleware for @web/dev-server: the fake backend under `/mock`. */
 export function mockBackend() {
   return async function mockBackendMiddleware(ctx, next) {
+    const order = /^\/mock\/v1\/orders\/([^/]+)$/.exec(ctx.path);
+    if (order) return orderView(ctx, decodeURIComponent(order[1]));
     const match =
-      /^\/mock\/(?:v1\/sessions\/([^/]+)\/(methods|orders|events)|_test\/(orders|streams|advance|release)\/([^/]+))$/.exec(
+      /^\/mock\/(?:v1\/sessions\/([^/]+)\/(methods|orders|events)|_test\/(orders|streams|advance|release|drop|connections)\/([^/]+))$/.exec(
         ctx.path,
       );
     if (!match) return next();
@@ -249,6 +316,13 @@ export function mockBackend() {
       const entry = sessionState(id);
       if (match[3] === 'orders') return json(ctx, 200, entry.orders);
       if (match[3] === 'streams') return json(ctx, 200, { open: entry.streams.size });
+      if (match[3] === 'connections') return json(ctx, 200, entry.connections);
+      if (match[3] === 'drop') {
+        entry.failNext = true;
+        for (const res of entry.streams) res.end();
+        entry.streams.clear();
+        return json(ctx, 200, { dropped: true });
+      }
       if (match[3] === 'release') {
         entry.held.splice(0).forEach((resolve) => resolve());
         return json(ctx, 200, { released: true });

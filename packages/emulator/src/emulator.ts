@@ -26,14 +26,28 @@ import {
   trimBaseUrl,
   type EmulatorOptions,
 } from './options.js';
+import { createFuratPayEmulator } from './providers/furatpay/index.js';
 import { createIvyEmulator } from './providers/ivy/index.js';
+import { createIwocaPayEmulator } from './providers/iwocapay/index.js';
+import { createIxopayEmulator } from './providers/ixopay/index.js';
+import { createKoyweEmulator } from './providers/koywe/index.js';
 
 /** Providers this version emulates; the others answer 503 on their prefix. */
-export const EMULATED_PROVIDERS: readonly ProviderId[] = ['ivy'];
+export const EMULATED_PROVIDERS: readonly ProviderId[] = [
+  'ivy',
+  'ixopay',
+  'furatpay',
+  'iwocapay',
+  'koywe',
+];
 
 /** The variables that switch each emulated provider on. */
 const CREDENTIAL_VARIABLES: Partial<Record<ProviderId, string>> = {
   ivy: 'IVY_API_KEY and IVY_WEBHOOK_SECRET',
+  iwocapay: 'IWOCAPAY_SUPPLIER_UUID and IWOCAPAY_ACCESS_TOKEN',
+  furatpay: 'FURATPAY_API_KEY (and FURATPAY_WEBHOOK_SECRET)',
+  ixopay: 'IXOPAY_API_KEY, IXOPAY_USERNAME, IXOPAY_PASSWORD and IXOPAY_SHARED_SECRET',
+  koywe: 'KOYWE_API_KEY, KOYWE_SECRET, KOYWE_ORG_ID, KOYWE_MERCHANT_ID and KOYWE_WEBHOOK_SECRET',
 };
 
 /** A running emulator, independent of any HTTP server. */
@@ -93,6 +107,14 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   const providers = new Map<ProviderId, ProviderEmulator>();
   const ivy = options.credentials.ivy;
   if (ivy) providers.set('ivy', createIvyEmulator(context('ivy'), ivy));
+  const iwocapay = options.credentials.iwocapay;
+  if (iwocapay) providers.set('iwocapay', createIwocaPayEmulator(context('iwocapay'), iwocapay));
+  const furatpay = options.credentials.furatpay;
+  if (furatpay) providers.set('furatpay', createFuratPayEmulator(context('furatpay'), furatpay));
+  const ixopay = options.credentials.ixopay;
+  if (ixopay) providers.set('ixopay', createIxopayEmulator(context('ixopay'), ixopay));
+  const koywe = options.credentials.koywe;
+  if (koywe) providers.set('koywe', createKoyweEmulator(context('koywe'), koywe));
 
   const app = new Hono();
   app.route('/_emulator', createControlApi({ providers, faults, webhooks }));

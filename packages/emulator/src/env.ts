@@ -75,6 +75,86 @@ export function emulatorOptionsFromEnv(env: Env = process.env): EmulatorEnvOptio
     });
   }
 
+  const ixopay = {
+    IXOPAY_API_KEY: read('IXOPAY_API_KEY'),
+    IXOPAY_USERNAME: read('IXOPAY_USERNAME'),
+    IXOPAY_PASSWORD: read('IXOPAY_PASSWORD'),
+    IXOPAY_SHARED_SECRET: read('IXOPAY_SHARED_SECRET'),
+  };
+  const { IXOPAY_API_KEY, IXOPAY_USERNAME, IXOPAY_PASSWORD, IXOPAY_SHARED_SECRET } = ixopay;
+  if (IXOPAY_API_KEY && IXOPAY_USERNAME && IXOPAY_PASSWORD && IXOPAY_SHARED_SECRET) {
+    credentials.ixopay = {
+      apiKey: IXOPAY_API_KEY,
+      username: IXOPAY_USERNAME,
+      password: IXOPAY_PASSWORD,
+      sharedSecret: IXOPAY_SHARED_SECRET,
+    };
+  } else if (Object.values(ixopay).some((value) => value !== undefined)) {
+    for (const [variable, value] of Object.entries(ixopay)) {
+      if (value === undefined) {
+        issues.push({
+          variable,
+          message:
+            'must be set too: IXOPAY needs its API key, username, password and shared secret',
+        });
+      }
+    }
+  }
+
+  const furatpayKey = read('FURATPAY_API_KEY');
+  const furatpaySecret = read('FURATPAY_WEBHOOK_SECRET');
+  if (furatpayKey) {
+    // Without a webhook secret FuratPay signs with the API key, as its older versions did.
+    credentials.furatpay = { apiKey: furatpayKey, webhookSecret: furatpaySecret ?? furatpayKey };
+  } else if (furatpaySecret) {
+    issues.push({
+      variable: 'FURATPAY_API_KEY',
+      message:
+        'must be set too: FuratPay needs FURATPAY_API_KEY when FURATPAY_WEBHOOK_SECRET is set',
+    });
+  }
+
+  const iwocaSupplier = read('IWOCAPAY_SUPPLIER_UUID');
+  const iwocaToken = read('IWOCAPAY_ACCESS_TOKEN');
+  if (iwocaSupplier && iwocaToken) {
+    // The access token is both the bearer token it accepts and the webhook HMAC key.
+    credentials.iwocapay = { supplierUuid: iwocaSupplier, accessToken: iwocaToken };
+  } else if (iwocaSupplier || iwocaToken) {
+    issues.push({
+      variable: iwocaSupplier ? 'IWOCAPAY_ACCESS_TOKEN' : 'IWOCAPAY_SUPPLIER_UUID',
+      message: 'must be set too: iwocaPay needs IWOCAPAY_SUPPLIER_UUID and IWOCAPAY_ACCESS_TOKEN',
+    });
+  }
+
+  const koywe = {
+    KOYWE_API_KEY: read('KOYWE_API_KEY'),
+    KOYWE_SECRET: read('KOYWE_SECRET'),
+    KOYWE_ORG_ID: read('KOYWE_ORG_ID'),
+    KOYWE_MERCHANT_ID: read('KOYWE_MERCHANT_ID'),
+    KOYWE_WEBHOOK_SECRET: read('KOYWE_WEBHOOK_SECRET'),
+  };
+  const { KOYWE_API_KEY, KOYWE_SECRET, KOYWE_ORG_ID, KOYWE_MERCHANT_ID, KOYWE_WEBHOOK_SECRET } =
+    koywe;
+  if (KOYWE_API_KEY && KOYWE_SECRET && KOYWE_ORG_ID && KOYWE_MERCHANT_ID && KOYWE_WEBHOOK_SECRET) {
+    credentials.koywe = {
+      apiKey: KOYWE_API_KEY,
+      secret: KOYWE_SECRET,
+      orgId: KOYWE_ORG_ID,
+      merchantId: KOYWE_MERCHANT_ID,
+      webhookSecret: KOYWE_WEBHOOK_SECRET,
+    };
+  } else if (Object.values(koywe).some((value) => value !== undefined)) {
+    for (const [variable, value] of Object.entries(koywe)) {
+      if (value === undefined) {
+        issues.push({
+          variable,
+          message:
+            'must be set too: Koywe needs its API key, secret, org id, merchant id and webhook secret',
+        });
+      }
+    }
+  }
+
   const ivyWebhookUrl = url('IVY_WEBHOOK_URL');
   const checkoutServerUrl = url('PAY_CHECKOUT_PUBLIC_URL');
   const publicUrl = url('EMULATOR_PUBLIC_URL');

@@ -33,3 +33,52 @@ export {
   type IvyOrderStatus,
   type IvySessionStatus,
 } from './providers/ivy/index.js';
+export {
+  signIwocaPayWebhook,
+  IWOCAPAY_RETRY_DELAYS_MS,
+  IWOCAPAY_ORDER_STATUSES,
+  IWOCAPAY_PAYMENT_TERMS,
+  type IwocaPayCredentials,
+  type IwocaPayOrder,
+  type IwocaPayOrderStatus,
+  type IwocaPayPaymentTerm,
+} from './providers/iwocapay/index.js';
+export {
+  signFuratPayWebhook,
+  qrDataUrl,
+  FURATPAY_RETRY_DELAYS_MS,
+  FURATPAY_INVOICE_STATUSES,
+  FURATPAY_SERVICES,
+  FIB_QR_LIFETIME_MS,
+  type FuratPayCredentials,
+  type FuratPayInvoice,
+  type FuratPayInvoiceStatus,
+  type FuratPayService,
+} from './providers/furatpay/index.js';
+export {
+  signIxopay,
+  verifyIxopay,
+  IXOPAY_RETRY_DELAYS_MS,
+  IXOPAY_TRANSACTION_STATUSES,
+  type IxopayCredentials,
+  type IxopaySignatureInput,
+  type IxopayTransactionStatus,
+  type IxopayReturnType,
+  type IxopayCallbackResult,
+} from './providers/ixopay/index.js';
+export {
+  signKoyweWebhook,
+  KOYWE_RETRY_DELAYS_MS,
+  KOYWE_ORDER_STATUSES,
+  KOYWE_PAYMENT_METHODS,
+  KOYWE_PSE_BANKS,
+  KOYWE_FAILING_AMOUNT,
+  KOYWE_TOKEN_LIFETIME_S,
+  type CancelSpelling,
+  type KoyweCredentials,
+  type KoyweEmulator,
+  type KoyweContact,
+  type KoyweOrder,
+  type KoyweOrderStatus,
+  type KoywePaymentMethod,
+} from './providers/koywe/index.js';

@@ -2,7 +2,11 @@
  * @module
  * The emulator's options and their defaults.
  */
+import type { FuratPayCredentials } from './providers/furatpay/index.js';
 import type { IvyCredentials } from './providers/ivy/index.js';
+import type { IwocaPayCredentials } from './providers/iwocapay/index.js';
+import type { IxopayCredentials } from './providers/ixopay/index.js';
+import type { KoyweCredentials } from './providers/koywe/index.js';
 
 /** Default port of the emulator. */
 export const DEFAULT_EMULATOR_PORT = 8788;
@@ -16,6 +20,10 @@ export const DEFAULT_SETTLE_DELAY_MS = 2000;
 /** Credentials per provider; a provider without them answers 503 on its prefix. */
 export interface EmulatorCredentials {
   ivy?: IvyCredentials;
+  iwocapay?: IwocaPayCredentials;
+  furatpay?: FuratPayCredentials;
+  ixopay?: IxopayCredentials;
+  koywe?: KoyweCredentials;
 }
 
 /** Options of `createEmulator`. */
@@ -29,7 +37,7 @@ export interface EmulatorOptions {
   /** The credentials each provider accepts and signs with. */
   credentials: EmulatorCredentials;
   /** Webhook target per provider (default `${checkoutServerUrl}/webhooks/<provider>`). */
-  webhookUrls?: { ivy?: string };
+  webhookUrls?: { ivy?: string; ixopay?: string; furatpay?: string; koywe?: string };
   /** Base URL of the checkout server, for default webhook targets (default `http://127.0.0.1:8787`). */
   checkoutServerUrl?: string;
   /** The merchant's name on hosted pages and in provider objects (default `Demo Shop`). */

@@ -47,6 +47,8 @@ export const MandateSetupSchema = z.strictObject({
   userNotificationEmail: z.email().max(254),
   accountHolderName: z.string().min(1).max(200),
   cadence: z.enum(MANDATE_CADENCES).optional(),
+  /** What each later charge is expected to be, shown to the customer with the cadence. */
+  amount: PayableMoneySchema.optional(),
 });
 export type MandateSetup = z.infer<typeof MandateSetupSchema>;
 

@@ -19,12 +19,19 @@ import { Metrics } from './core/metrics.js';
 import { requestLog } from './middleware/request-log.js';
 import type { Provider } from './providers/provider.js';
 import { createIvyProvider } from './providers/ivy/ivy-provider.js';
+import { createIxopayProvider } from './providers/ixopay/ixopay-provider.js';
+import { createIwocaPayProvider } from './providers/iwocapay/iwocapay-provider.js';
+import { createKoyweProvider } from './providers/koywe/koywe-provider.js';
+import { createFuratPayProvider } from './providers/furatpay/furatpay-provider.js';
 import { browserRoutes } from './routes/browser.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { returnRoutes } from './routes/return.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { chargeRoutes } from './routes/charges.js';
+import { mandateRoutes } from './routes/mandates.js';
+import { OutboxDeliverer } from './notify/outbox-deliverer.js';
 import { createSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 
@@ -56,6 +63,54 @@ function buildProviders(config: CheckoutServerConfig, now: () => Date): Map<Prov
       'ivy',
       createIvyProvider({
         ...config.providers.ivy,
+        now,
+        ...(config.providerRetryBaseMs !== undefined
+          ? { retryBaseMs: config.providerRetryBaseMs }
+          : {}),
+      }),
+    );
+  }
+  if (config.providers.koywe) {
+    providers.set(
+      'koywe',
+      createKoyweProvider({
+        ...config.providers.koywe,
+        now,
+        ...(config.providerRetryBaseMs !== undefined
+          ? { retryBaseMs: config.providerRetryBaseMs }
+          : {}),
+      }),
+    );
+  }
+  if (config.providers.iwocapay) {
+    providers.set(
+      'iwocapay',
+      createIwocaPayProvider({
+        ...config.providers.iwocapay,
+        ...(config.providerRetryBaseMs !== undefined
+          ? { retryBaseMs: config.providerRetryBaseMs }
+          : {}),
+      }),
+    );
+  }
+  if (config.providers.ixopay) {
+    providers.set(
+      'ixopay',
+      createIxopayProvider({
+        ...config.providers.ixopay,
+        callbackUrl: `${config.publicUrl}/webhooks/ixopay`,
+        now,
+        ...(config.providerRetryBaseMs !== undefined
+          ? { retryBaseMs: config.providerRetryBaseMs }
+          : {}),
+      }),
+    );
+  }
+  if (config.providers.furatpay) {
+    providers.set(
+      'furatpay',
+      createFuratPayProvider({
+        ...config.providers.furatpay,
         now,
         ...(config.providerRetryBaseMs !== undefined
           ? { retryBaseMs: config.providerRetryBaseMs }
@@ -96,6 +151,22 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
   const ready = store.migrate();
   // Surface a migration failure on requests, not as an unhandled rejection.
   ready.catch(() => {});
+  // Committed changes reach the merchant's callbacks and webhook endpoint from the outbox.
+  const deliverer = new OutboxDeliverer({
+    store,
+    logger,
+    now,
+    metrics,
+    ...(config.merchantWebhook
+      ? { url: config.merchantWebhook.url, secrets: config.merchantWebhook.secrets }
+      : {}),
+    ...(config.onOrderUpdated ? { onOrderUpdated: config.onOrderUpdated } : {}),
+    ...(config.onMandateUpdated ? { onMandateUpdated: config.onMandateUpdated } : {}),
+    ...(config.merchantWebhookRetry ? { retry: config.merchantWebhookRetry } : {}),
+    ...(config.outboxPollMs !== undefined ? { pollMs: config.outboxPollMs } : {}),
+  });
+  ctx.notifier = deliverer;
+  deliverer.start(ready);
 
   const app = new Hono<AppEnv>();
   app.use(requestId());
@@ -145,6 +216,8 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
   app.route('/', eventRoutes(ctx));
   app.route('/', returnRoutes(ctx));
   app.route('/', webhookRoutes(ctx));
+  app.route('/', chargeRoutes(ctx));
+  app.route('/', mandateRoutes(ctx));
 
   app.notFound((c) => c.json(new ApiError(404, 'not_found', 'No such route').toBody(), 404));
   app.onError((error, c) => {
@@ -172,6 +245,7 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
     close() {
       closing ??= (async () => {
         for (const close of [...ctx.streams]) close();
+        await deliverer.close();
         await bus.close();
         await ready.catch(() => {});
         if (ownsStore) await store.close();

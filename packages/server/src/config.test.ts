@@ -106,11 +106,19 @@ describe('loadConfig', () => {
     expect(configError({ ...BASE, IVY_WEBHOOK_SECRET: 'x' }).variables).toEqual(['IVY_API_KEY']);
   });
 
-  it('accepts other providers’ variables with a warning, not an error', () => {
-    const config = loadConfig({ ...BASE, KOYWE_API_KEY: 'k', IXOPAY_API_KEY: 'x' });
-    expect(config.warnings.join('\n')).toMatch(/Koywe is not supported yet/);
-    expect(config.warnings.join('\n')).toMatch(/IXOPAY is not supported yet/);
-    expect(config.warnings.join('\n')).not.toMatch(/=\s*k/);
+  it('names every missing variable of a half-configured provider, never a value', () => {
+    let error: unknown;
+    try {
+      loadConfig({ ...BASE, IXOPAY_API_KEY: 'ixopay-key-value-1234' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toMatch(/IXOPAY_USERNAME/);
+    expect(message).toMatch(/IXOPAY_PASSWORD/);
+    expect(message).toMatch(/IXOPAY_SHARED_SECRET/);
+    expect(message).not.toContain('ixopay-key-value-1234');
   });
 });
 

@@ -6,7 +6,17 @@
 import type { DestinationStream, Logger, LoggerOptions } from 'pino';
 import type { OrderView } from '@pay-checkout/protocol';
 import type { Provider } from './providers/provider.js';
+import { readKoyweConfig, type KoyweConfig } from './providers/koywe/koywe-config.js';
+import { readIwocaPayConfig, type IwocaPayConfig } from './providers/iwocapay/iwocapay-config.js';
+import { readIxopayConfig, type IxopayConfig } from './providers/ixopay/ixopay-config.js';
+import { readFuratPayConfig, type FuratPayConfig } from './providers/furatpay/furatpay-config.js';
 import type { Store } from './store/store.js';
+import {
+  readMerchantWebhookConfig,
+  type MerchantWebhookConfig,
+} from './notify/merchant-webhook-config.js';
+import type { RetryPolicy } from './notify/outbox-deliverer.js';
+import type { WebhookMandate } from './webhooks.js';
 
 /** Ivy credentials and endpoint. */
 export interface IvyConfig {
@@ -34,9 +44,17 @@ export interface CheckoutServerConfig {
   /** pino level name. */
   logLevel: string;
   /** Configured providers; a provider is on when its block is present. */
-  providers: { ivy?: IvyConfig };
+  providers: {
+    ivy?: IvyConfig;
+    koywe?: KoyweConfig;
+    iwocapay?: IwocaPayConfig;
+    ixopay?: IxopayConfig;
+    furatpay?: FuratPayConfig;
+  };
   /** Non-fatal observations made while loading (unsupported providers and the like). */
   warnings: string[];
+  /** Merchant notifications (`MERCHANT_WEBHOOK_URL`, `MERCHANT_WEBHOOK_SECRET`); off when absent. */
+  merchantWebhook?: MerchantWebhookConfig;
 
   /** A pino logger to log through, or options for a new one. */
   logger?: Logger | LoggerOptions;
@@ -49,10 +67,16 @@ export interface CheckoutServerConfig {
   /** Provider adapters to use instead of those built from `providers` (tests, custom adapters). */
   adapters?: Provider[];
   /**
-   * Called after every order status change (once per change, after it is committed). Errors it
-   * throws are logged and otherwise ignored.
+   * Called after every order status change (once per change, after it is committed, driven by
+   * the outbox). Errors it throws are logged and otherwise ignored.
    */
   onOrderUpdated?: (order: OrderView) => void | Promise<void>;
+  /** Like `onOrderUpdated`, for mandate changes. */
+  onMandateUpdated?: (mandate: WebhookMandate) => void | Promise<void>;
+  /** Back-off of merchant notification retries (default 5 s doubling up to 6 h). */
+  merchantWebhookRetry?: Partial<RetryPolicy>;
+  /** How often the outbox is checked for due notifications (default 1000 ms). */
+  outboxPollMs?: number;
   /** SSE heartbeat interval (default 15 000 ms). */
   sseHeartbeatMs?: number;
   /** Lifetime of a checkout session (default one hour). */
@@ -73,28 +97,6 @@ export class ConfigError extends Error {
 }
 
 const IVY_SANDBOX_URL = 'https://api.sand.getivy.de';
-
-/** Providers whose variables are recognised but whose adapters do not exist yet. */
-const PENDING_PROVIDERS: Record<string, string[]> = {
-  iwocaPay: ['IWOCAPAY_API_URL', 'IWOCAPAY_SUPPLIER_UUID', 'IWOCAPAY_ACCESS_TOKEN'],
-  IXOPAY: [
-    'IXOPAY_API_URL',
-    'IXOPAY_API_KEY',
-    'IXOPAY_USERNAME',
-    'IXOPAY_PASSWORD',
-    'IXOPAY_SHARED_SECRET',
-  ],
-  Koywe: [
-    'KOYWE_API_URL',
-    'KOYWE_API_KEY',
-    'KOYWE_SECRET',
-    'KOYWE_ORG_ID',
-    'KOYWE_MERCHANT_ID',
-    'KOYWE_WEBHOOK_SECRET',
-  ],
-  FuratPay: ['FURATPAY_API_URL', 'FURATPAY_API_KEY', 'FURATPAY_WEBHOOK_SECRET'],
-  'merchant notifications': ['MERCHANT_WEBHOOK_URL', 'MERCHANT_WEBHOOK_SECRET'],
-};
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
@@ -227,12 +229,19 @@ export function loadConfig(env: Record<string, string | undefined>): CheckoutSer
     bad('IVY_API_KEY', 'is required when IVY_WEBHOOK_SECRET is set');
   }
 
-  for (const [name, variables] of Object.entries(PENDING_PROVIDERS)) {
-    const set = variables.filter((v) => get(v) !== undefined);
-    if (set.length > 0) {
-      warnings.push(`${name} is not supported yet; ignoring ${set.join(', ')}`);
-    }
-  }
+  const koywe = readKoyweConfig(get, bad);
+  if (koywe) providers.koywe = koywe;
+
+  const iwocapay = readIwocaPayConfig(get, bad);
+  if (iwocapay) providers.iwocapay = iwocapay;
+
+  const ixopay = readIxopayConfig(get, bad);
+  if (ixopay) providers.ixopay = ixopay;
+
+  const furatpay = readFuratPayConfig(get, bad);
+  if (furatpay) providers.furatpay = furatpay;
+
+  const merchantWebhook = readMerchantWebhookConfig(get, bad);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -245,5 +254,6 @@ export function loadConfig(env: Record<string, string | undefined>): CheckoutSer
     logLevel,
     providers,
     warnings,
+    ...(merchantWebhook ? { merchantWebhook } : {}),
   };
 }

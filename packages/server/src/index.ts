@@ -32,6 +32,39 @@ export type {
 export { createIvyProvider, IVY_BANK_METHOD } from './providers/ivy/ivy-provider.js';
 export { signIvyBody, verifyIvySignature } from './providers/ivy/ivy-signature.js';
 export { IVY_COUNTRIES, IVY_CURRENCIES } from './providers/ivy/ivy-markets.js';
+export { createIxopayProvider, IXOPAY_CARD_METHOD } from './providers/ixopay/ixopay-provider.js';
+export { signIxopay, verifyIxopayCallback } from './providers/ixopay/ixopay-signature.js';
+export { IXOPAY_COUNTRIES, IXOPAY_CURRENCIES } from './providers/ixopay/ixopay-markets.js';
+export { IXOPAY_SANDBOX_URL, type IxopayConfig } from './providers/ixopay/ixopay-config.js';
+export {
+  createIwocaPayProvider,
+  IWOCAPAY_METHOD,
+  IWOCAPAY_SIGNATURE_HEADER,
+} from './providers/iwocapay/iwocapay-provider.js';
+export {
+  signIwocaPayBody,
+  verifyIwocaPaySignature,
+} from './providers/iwocapay/iwocapay-signature.js';
+export { IWOCAPAY_SANDBOX_URL, type IwocaPayConfig } from './providers/iwocapay/iwocapay-config.js';
+export {
+  createKoyweProvider,
+  type KoyweProvider,
+  type KoyweProviderOptions,
+} from './providers/koywe/koywe-provider.js';
+export { KOYWE_SANDBOX_URL, type KoyweConfig } from './providers/koywe/koywe-config.js';
+export { signKoyweBody, verifyKoyweSignature } from './providers/koywe/koywe-signature.js';
+export { KOYWE_ORDER_STATUS, mapKoyweOrderStatus } from './providers/koywe/koywe-status.js';
+export {
+  createFuratPayProvider,
+  type FuratPayProvider,
+  type FuratPayProviderOptions,
+} from './providers/furatpay/furatpay-provider.js';
+export { FURATPAY_DEFAULT_URL, type FuratPayConfig } from './providers/furatpay/furatpay-config.js';
+export { signFuratPay, verifyFuratPaySignature } from './providers/furatpay/furatpay-signature.js';
+export {
+  FURATPAY_INVOICE_STATUS,
+  mapFuratPayInvoiceStatus,
+} from './providers/furatpay/furatpay-status.js';
 export {
   DuplicateReferenceError,
   type ApplyStatusInput,
@@ -46,3 +79,36 @@ export {
   type Store,
 } from './store/store.js';
 export { createSqliteStore, type SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
+export type {
+  ClaimOutboxInput,
+  CreateChargeOrderInput,
+  CreateChargeOrderResult,
+  MandateDetails,
+  MandateRecord,
+  MandateStatus,
+  MandateUpdateInput,
+  MandateUpdateResult,
+  OutboxAttemptResult,
+  OutboxMessage,
+  OutboxType,
+} from './store/store.js';
+export type {
+  CreateProviderChargeInput,
+  CreateProviderChargeResult,
+  ParsedMandateEvent,
+} from './providers/provider.js';
+export {
+  DEFAULT_RETRY_POLICY,
+  OutboxDeliverer,
+  retryDelay,
+  type OutboxDelivererOptions,
+  type RetryPolicy,
+} from './notify/outbox-deliverer.js';
+export type { MerchantWebhookConfig } from './notify/merchant-webhook-config.js';
+export {
+  verifyWebhook,
+  WebhookVerificationError,
+  type MerchantWebhookEvent,
+  type WebhookMandate,
+  type WebhookOrder,
+} from './webhooks.js';

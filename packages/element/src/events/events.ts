@@ -1,7 +1,9 @@
 /**
  * @module
- * Every event `<pay-checkout>` fires, as one typed map (name → detail).
+ * Every event `<pay-checkout>` fires, as one typed map (name → detail), and the value its
+ * `result` promise settles with.
  */
+import type { OrderStatus } from '@pay-checkout/protocol/status';
 import type { PayFailureDetail } from './pay-failure.js';
 import type { PayReadyDetail } from './pay-ready.js';
 import type { PayStatusDetail } from './pay-status.js';
@@ -18,4 +20,13 @@ export interface PayCheckoutEventDetails {
   'pay-status': PayStatusDetail;
   'pay-success': PaySuccessDetail;
   'pay-failure': PayFailureDetail;
+}
+
+/** How a session ended, as `el.result` reports it. */
+export interface PayResult {
+  /** `paid` (or a later status of a paid order), or `expired` when the session ran out. */
+  status: OrderStatus;
+  /** The order that settled it, when known. */
+  orderId: string | null;
+  sessionId: string;
 }

@@ -13,7 +13,7 @@ export interface PayFailureDetail {
   sessionId: string;
 }
 
-/** Fired once per payment attempt that ends failed, cancelled or expired. */
+/** Fired once per order (payment attempt) that ends failed, cancelled or expired. */
 export type PayFailureEvent = CustomEvent<PayFailureDetail>;
 
 declare global {

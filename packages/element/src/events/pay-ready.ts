@@ -11,7 +11,10 @@ export interface PayReadyDetail {
   methods: Method[];
 }
 
-/** Fired once the methods are rendered (again after "Try another method"). */
+/**
+ * Fired once the session is on screen: its methods, or (back from the provider) the status of the
+ * payment. Again after "Try another method".
+ */
 export type PayReadyEvent = CustomEvent<PayReadyDetail>;
 
 declare global {

@@ -10,7 +10,7 @@ export interface PaySuccessDetail {
   sessionId: string;
 }
 
-/** Fired once per element when the payment is confirmed as paid. */
+/** Fired once per order when the payment is confirmed as paid, even across reloads of the page. */
 export type PaySuccessEvent = CustomEvent<PaySuccessDetail>;
 
 declare global {

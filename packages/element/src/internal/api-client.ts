@@ -1,16 +1,20 @@
 /**
  * @module
- * The browser's calls to the companion backend (`/v1/sessions/:id/…`), over ky.
+ * The browser's calls to the companion backend (`/v1/sessions/:id/…`, `/v1/orders/:id`), over
+ * `fetch`.
  *
- * GETs are retried on network errors and 5xx; POSTs never are here, because repeating a POST is
- * the caller's decision (it carries the Idempotency-Key that makes the repeat safe).
+ * A small client of our own rather than a library: the element needs a timeout, a few retries
+ * and error mapping, and every kilobyte of the script-tag build is paid by the merchant's page.
+ * GETs are retried with back-off on network errors, 408, 429 and 5xx (honouring `Retry-After`);
+ * POSTs never are here, because repeating a POST is the caller's decision (it carries the
+ * Idempotency-Key that makes the repeat safe).
  */
-import ky, { HTTPError, TimeoutError, type KyInstance } from 'ky';
 import type {
   CreateOrderRequest,
   CreateOrderResponse,
   MethodsResponse,
 } from '@pay-checkout/protocol';
+import type { OrderStatus } from '@pay-checkout/protocol/status';
 import { CheckoutError } from './checkout-error.js';
 
 export interface ApiClientOptions {
@@ -18,14 +22,24 @@ export interface ApiClientOptions {
   server: string;
   /** Milliseconds before one request gives up. Default 10 000. */
   timeout?: number;
-  /** How many times a GET is retried on network errors and 5xx. Default 2. */
+  /** How many times a GET is retried on network errors, 408, 429 and 5xx. Default 2. */
   retries?: number;
+  /** First back-off delay in milliseconds; doubled per retry, capped at 3 s. Default 300. */
+  backoff?: number;
+}
+
+/** What the element reads of `GET /v1/orders/:id`. */
+export interface OrderStatusView {
+  id: string;
+  status: OrderStatus;
 }
 
 /** The element's view of the backend. */
 export interface ApiClient {
   /** `GET /v1/sessions/:id/methods`: the session (with its status) and its payment methods. */
   getMethods(sessionId: string, signal?: AbortSignal): Promise<MethodsResponse>;
+  /** `GET /v1/orders/:id`: one order's status (the polling fallback). */
+  getOrder(orderId: string, signal?: AbortSignal): Promise<OrderStatusView>;
   /** `POST /v1/sessions/:id/orders` with the given Idempotency-Key. */
   createOrder(
     sessionId: string,
@@ -37,39 +51,89 @@ export interface ApiClient {
   eventsUrl(sessionId: string): string;
 }
 
+const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+
 /** Creates a client for one backend; `server` must be an absolute http(s) URL. */
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const base = options.server.replace(/\/+$/, '');
+  const timeout = options.timeout ?? 10_000;
+  const retries = options.retries ?? 2;
+  const backoff = options.backoff ?? 300;
   const sessionUrl = (id: string, tail: string) =>
     `${base}/v1/sessions/${encodeURIComponent(id)}/${tail}`;
-  const http: KyInstance = ky.create({
-    timeout: options.timeout ?? 10_000,
-    retry: {
-      limit: options.retries ?? 2,
-      methods: ['get'],
-      statusCodes: [408, 429, 500, 502, 503, 504],
-      backoffLimit: 3_000,
-    },
-    headers: { Accept: 'application/json' },
-    credentials: 'omit',
-  });
+
+  async function request(
+    url: string,
+    init: RequestInit,
+    signal: AbortSignal | undefined,
+    attempts: number,
+  ): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      let response: Response | undefined;
+      let failure: CheckoutError;
+      try {
+        response = await fetch(url, {
+          ...init,
+          credentials: 'omit',
+          headers: { Accept: 'application/json', ...init.headers },
+          signal: withTimeout(signal, timeout),
+        });
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason ?? error;
+        failure =
+          error instanceof DOMException && error.name === 'TimeoutError'
+            ? new CheckoutError('timeout', 'The payment service took too long to answer', {
+                retryable: true,
+                cause: error,
+              })
+            : // fetch rejects with a TypeError when the server cannot be reached (DNS, refused, CORS).
+              new CheckoutError('network', 'The payment service could not be reached', {
+                retryable: true,
+                cause: error,
+              });
+      }
+      if (response) {
+        const body = await readJson(response);
+        if (response.ok) {
+          if (body === undefined) throw invalidResponse();
+          return body;
+        }
+        failure = toError(response.status, body);
+      }
+      const retryable = !response || RETRY_STATUSES.has(response.status);
+      if (attempt >= attempts || !retryable) throw failure!;
+      await sleep(retryDelay(response, backoff * 2 ** attempt), signal);
+    }
+  }
 
   return {
     async getMethods(sessionId, signal) {
-      const body = await call(() => http.get(sessionUrl(sessionId, 'methods'), { signal }).json());
+      const body = await request(sessionUrl(sessionId, 'methods'), {}, signal, retries);
       if (!isMethodsResponse(body)) throw invalidResponse();
       return body;
     },
+    async getOrder(orderId, signal) {
+      const body = await request(
+        `${base}/v1/orders/${encodeURIComponent(orderId)}`,
+        {},
+        signal,
+        retries,
+      );
+      if (!isRecord(body) || typeof body.id !== 'string' || typeof body.status !== 'string') {
+        throw invalidResponse();
+      }
+      return body as unknown as OrderStatusView;
+    },
     async createOrder(sessionId, body, idempotencyKey, signal) {
-      const answer = await call(() =>
-        http
-          .post(sessionUrl(sessionId, 'orders'), {
-            json: body,
-            headers: { 'Idempotency-Key': idempotencyKey },
-            retry: 0,
-            signal,
-          })
-          .json(),
+      const answer = await request(
+        sessionUrl(sessionId, 'orders'),
+        {
+          method: 'POST',
+          body: JSON.stringify(body),
+          headers: { 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey },
+        },
+        signal,
+        0,
       );
       if (!isCreateOrderResponse(answer)) throw invalidResponse();
       return answer;
@@ -78,74 +142,64 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   };
 }
 
-async function call(request: () => Promise<unknown>): Promise<unknown> {
+/**
+ * The caller's signal combined with a timeout. Browsers without `AbortSignal.any` (before 2024)
+ * keep the caller's signal and rely on their own network timeout.
+ */
+function withTimeout(signal: AbortSignal | undefined, ms: number): AbortSignal {
+  const timeout = AbortSignal.timeout(ms);
+  if (!signal) return timeout;
+  return AbortSignal.any ? AbortSignal.any([signal, timeout]) : signal;
+}
+
+async function readJson(response: Response): Promise<unknown> {
   try {
-    return await request();
-  } catch (error) {
-    throw await toCheckoutError(error);
+    return (await response.json()) as unknown;
+  } catch {
+    // A proxy's HTML error page, or an empty body: the status alone has to do.
+    return undefined;
   }
 }
 
-async function toCheckoutError(error: unknown): Promise<unknown> {
-  if (error instanceof DOMException && error.name === 'AbortError') return error;
-  if (error instanceof TimeoutError) {
-    return new CheckoutError(
-      'timeout',
-      'The payment service took too long to answer',
-      undefined,
-      true,
-      {
-        cause: error,
-      },
-    );
-  }
-  if (error instanceof HTTPError) {
-    const status = error.response.status;
-    let code = status >= 500 ? 'internal_error' : 'invalid_request';
-    let message = `The payment service answered ${status}`;
-    let retryable = status >= 500 || status === 429 || status === 408;
-    try {
-      const body: unknown = await error.response.json();
-      if (isErrorBody(body)) {
-        code = body.error.code;
-        message = body.error.message;
-        if (typeof body.error.retryable === 'boolean') retryable = body.error.retryable;
-      }
-    } catch {
-      // A proxy's HTML error page: the status alone has to do.
-    }
-    return new CheckoutError(code, message, status, retryable, { cause: error });
-  }
-  if (error instanceof SyntaxError) return invalidResponse(error);
-  // fetch rejects with a TypeError when the server cannot be reached (DNS, refused, CORS).
-  return new CheckoutError('network', 'The payment service could not be reached', undefined, true, {
-    cause: error,
-  });
+/** Honours a `Retry-After` in seconds (capped), else the exponential delay with jitter. */
+function retryDelay(response: Response | undefined, exponential: number): number {
+  const header = Number(response?.headers.get('Retry-After'));
+  if (header > 0) return Math.min(header * 1000, 10_000);
+  return Math.min(exponential, 3_000) * (0.5 + Math.random() / 2);
 }
 
-function invalidResponse(cause?: unknown): CheckoutError {
+async function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  signal?.throwIfAborted();
+}
+
+function toError(status: number, body: unknown): CheckoutError {
+  let code = status >= 500 ? 'internal_error' : 'invalid_request';
+  let message = `The payment service answered ${status}`;
+  let retryable = status >= 500 || status === 429 || status === 408;
+  if (
+    isRecord(body) &&
+    isRecord(body.error) &&
+    typeof body.error.code === 'string' &&
+    typeof body.error.message === 'string'
+  ) {
+    code = body.error.code;
+    message = body.error.message;
+    if (typeof body.error.retryable === 'boolean') retryable = body.error.retryable;
+  }
+  return new CheckoutError(code, message, { status, retryable });
+}
+
+function invalidResponse(): CheckoutError {
   return new CheckoutError(
     'invalid_response',
     'The payment service sent an answer that could not be understood',
-    undefined,
-    true,
-    { cause },
+    { retryable: true },
   );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
-}
-
-function isErrorBody(
-  value: unknown,
-): value is { error: { code: string; message: string; retryable?: boolean } } {
-  return (
-    isRecord(value) &&
-    isRecord(value.error) &&
-    typeof value.error.code === 'string' &&
-    typeof value.error.message === 'string'
-  );
 }
 
 // The server validates with the protocol's zod schemas; the element only checks the shape it
@@ -155,17 +209,11 @@ function isMethodsResponse(value: unknown): value is MethodsResponse {
   if (!isRecord(value) || !isRecord(value.session) || !Array.isArray(value.methods)) return false;
   const { session } = value;
   return (
-    typeof session.id === 'string' &&
     typeof session.status === 'string' &&
     isRecord(session.amount) &&
     Number.isSafeInteger(session.amount.value) &&
-    typeof session.amount.currency === 'string' &&
     value.methods.every(
-      (m) =>
-        isRecord(m) &&
-        typeof m.id === 'string' &&
-        typeof m.name === 'string' &&
-        (m.fields === undefined || Array.isArray(m.fields)),
+      (m) => isRecord(m) && typeof m.id === 'string' && (!m.fields || Array.isArray(m.fields)),
     )
   );
 }

@@ -1,7 +1,8 @@
 /**
  * @module
  * What the element remembers about a session across reloads of the same tab: the
- * Idempotency-Key of each attempt and whether the customer was sent to the provider.
+ * Idempotency-Key of each attempt, whether the customer was sent to the provider or shown a QR
+ * code, and which final events were already fired.
  *
  * sessionStorage is per tab, so two tabs on the same checkout never share a key. Storage can be
  * unavailable (sandboxed iframes, strict privacy modes); memory then stands in for this page.
@@ -54,6 +55,8 @@ function remove(key: string): void {
 
 const keyOf = (session: string, method: string) => `${PREFIX}${session}:key:${method}`;
 const redirectedOf = (session: string) => `${PREFIX}${session}:redirected`;
+const qrOf = (session: string) => `${PREFIX}${session}:qr`;
+const finalOf = (session: string, order: string) => `${PREFIX}${session}:final:${order}`;
 
 /** The Idempotency-Key of the current attempt with `method`, created on first use. */
 export function idempotencyKeyFor(session: string, method: string): string {
@@ -69,23 +72,47 @@ export function markRedirected(session: string): void {
   write(redirectedOf(session), '1');
 }
 
+/** Notes that this tab shows the QR code of an attempt with `method`, to show it again on reload. */
+export function markQr(session: string, method: string): void {
+  write(qrOf(session), method);
+}
+
+/** The method whose QR code this tab showed for the session, if any. */
+export function qrMethod(session: string): string | null {
+  return read(qrOf(session));
+}
+
 /** True when this tab sent the customer to the provider for this session. */
 export function wasRedirected(session: string): boolean {
   return read(redirectedOf(session)) === '1';
+}
+
+/**
+ * Records that the final event (`pay-success` or `pay-failure`) of an order was fired, and tells
+ * whether it had been already: a reload or the way back from the provider must not fire it twice.
+ */
+export function claimFinalEvent(session: string, order: string): boolean {
+  if (read(finalOf(session, order))) return false;
+  write(finalOf(session, order), '1');
+  return true;
 }
 
 /** Forgets every key and mark of the session, so the next attempt is a new one. */
 export function forgetAttempts(session: string, methods: readonly string[]): void {
   for (const method of methods) remove(keyOf(session, method));
   remove(redirectedOf(session));
+  remove(qrOf(session));
 }
 
-/** A random UUID v4; `crypto.randomUUID` exists only in secure contexts, so build one otherwise. */
+/**
+ * A random UUID v4, or 32 random hex digits where `crypto.randomUUID` is missing (it exists only
+ * in secure contexts): either is a fine Idempotency-Key.
+ */
 export function randomId(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return (
+    crypto.randomUUID?.() ??
+    Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
+      b.toString(16).padStart(2, '0'),
+    ).join('')
+  );
 }

@@ -1,11 +1,15 @@
 /**
  * @module
- * Live status of a session: Server-Sent Events, with polling when the stream cannot be had.
+ * Live status of a session: Server-Sent Events with the element's own reconnection, and polling
+ * while the stream cannot be had.
  *
- * The stream's first message is a snapshot, so (re)connecting never misses a state. The browser
- * reconnects a dropped stream by itself and resumes with `Last-Event-ID`; only when it gives up
- * for good (a non-200 answer, a wrong content type, no EventSource at all) does this controller
- * poll the methods route, which carries the session status, instead.
+ * The browser's own EventSource reconnection is not enough: it retries at a fixed interval (every
+ * tab of a busy shop at once after a server restart), and it gives up for good when a proxy
+ * answers a reconnect with an error page (a 502 from a load balancer while the server restarts).
+ * So on any error this controller closes the EventSource and opens a new one itself, after an
+ * exponential back-off with full jitter, resuming after the last event it saw (`lastEventId`, the
+ * query form of `Last-Event-ID`, because a new EventSource cannot send that header). While the
+ * stream is down — or blocked outright — it polls, so the screen still moves.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { isOrderStatus, type OrderStatus } from '@pay-checkout/protocol/status';
@@ -13,31 +17,39 @@ import { isOrderStatus, type OrderStatus } from '@pay-checkout/protocol/status';
 /** One status as reported by the server. */
 export interface StatusUpdate {
   status: OrderStatus;
-  /** `null` when the session has no order yet, or when the status came from polling. */
+  /** `null` when the session has no order yet. */
   orderId: string | null;
 }
 
 export interface StatusStreamOptions {
   /** URL of `GET /v1/sessions/:id/events`. */
   url: string;
-  /** Asks the server for the current status; used when the stream is unavailable. */
+  /** Asks the server for the current status; used while the stream is unavailable. */
   poll: (signal: AbortSignal) => Promise<StatusUpdate>;
   /** Milliseconds between polls. */
   pollInterval: number;
   /** Receives every status, stale ones included: ordering is the listener's business. */
   onUpdate: (update: StatusUpdate) => void;
+  /** First reconnection delay in milliseconds (doubled per failure, capped). Default 1000. */
+  reconnectDelay?: number;
+  /** Longest reconnection delay in milliseconds. Default 30 000. */
+  maxReconnectDelay?: number;
 }
 
 /** Where updates currently come from. */
-export type StatusStreamMode = 'idle' | 'stream' | 'polling';
+export type StatusStreamMode = 'idle' | 'connecting' | 'stream' | 'polling';
 
 /** Watches a session's status for as long as its host is connected, or until {@link stop}. */
 export class StatusStream implements ReactiveController {
   #options?: StatusStreamOptions;
   #source?: EventSource;
-  #timer?: ReturnType<typeof setTimeout>;
+  #reconnect?: ReturnType<typeof setTimeout>;
+  #pollTimer?: ReturnType<typeof setTimeout>;
   #poll?: AbortController;
-  #mode: StatusStreamMode = 'idle';
+  #polling = false;
+  #failures = 0;
+  #lastEventId?: string;
+  #connections = 0;
 
   constructor(host: ReactiveControllerHost) {
     host.addController(this);
@@ -45,47 +57,84 @@ export class StatusStream implements ReactiveController {
 
   /** Where updates come from right now. */
   get mode(): StatusStreamMode {
-    return this.#mode;
+    if (!this.#options) return 'idle';
+    if (this.#source?.readyState === 1 /* OPEN */) return 'stream';
+    return this.#polling ? 'polling' : 'connecting';
+  }
+
+  /** How many times a stream was opened since {@link start} (reconnections included). */
+  get connections(): number {
+    return this.#connections;
   }
 
   /** Starts watching (stopping any previous watch). */
   start(options: StatusStreamOptions): void {
     this.stop();
     this.#options = options;
-    if (typeof EventSource !== 'function') {
-      this.#startPolling();
-      return;
-    }
-    const source = new EventSource(options.url);
-    this.#source = source;
-    this.#mode = 'stream';
-    source.addEventListener('status', (event) => {
-      if (this.#source !== source) return;
-      const update = parseStatusMessage((event as MessageEvent<unknown>).data);
-      if (update) options.onUpdate(update);
-    });
-    source.addEventListener('error', () => {
-      // CONNECTING means the browser is already retrying; CLOSED means it gave up for good.
-      if (this.#source === source && source.readyState === EventSource.CLOSED) {
-        this.#closeSource();
-        this.#startPolling();
-      }
-    });
+    this.#lastEventId = undefined;
+    this.#failures = 0;
+    this.#connections = 0;
+    this.#connect();
   }
 
   /** Stops watching; no update is delivered after this returns. */
   stop(): void {
     this.#closeSource();
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#poll?.abort();
-    this.#poll = undefined;
+    clearTimeout(this.#reconnect);
+    this.#stopPolling();
     this.#options = undefined;
-    this.#mode = 'idle';
   }
 
   hostDisconnected(): void {
     this.stop();
+  }
+
+  #connect(): void {
+    const options = this.#options;
+    if (!options) return;
+    if (typeof EventSource !== 'function') {
+      this.#startPolling();
+      return;
+    }
+    const url = new URL(options.url);
+    if (this.#lastEventId) url.searchParams.set('lastEventId', this.#lastEventId);
+    const source = new EventSource(url.href);
+    this.#source = source;
+    source.addEventListener('open', () => {
+      if (this.#source !== source) return;
+      this.#connections++;
+      // A resumed stream has worked before: trust it again at once.
+      if (this.#lastEventId) {
+        this.#failures = 0;
+        this.#stopPolling();
+      }
+    });
+    source.addEventListener('status', (event) => {
+      if (this.#source !== source) return;
+      const message = event as MessageEvent<unknown>;
+      // A message is proof the stream works end to end (a buffering proxy lets "open" through).
+      this.#failures = 0;
+      this.#stopPolling();
+      if (message.lastEventId) this.#lastEventId = message.lastEventId;
+      const update = parseStatusMessage(message.data);
+      if (update) options.onUpdate(update);
+    });
+    source.addEventListener('error', () => {
+      if (this.#source !== source) return;
+      // Take over from the browser, whether it meant to retry (CONNECTING) or gave up (CLOSED).
+      this.#closeSource();
+      this.#failures++;
+      // The first hiccup is usually a restart or a dropped connection; poll from the second on,
+      // or at once if the stream never delivered anything (blocked by a proxy or a policy).
+      if (this.#failures > 1 || !this.#lastEventId) this.#startPolling();
+      const base = options.reconnectDelay ?? 1_000;
+      const cap = options.maxReconnectDelay ?? 30_000;
+      const ceiling = Math.min(cap, base * 2 ** (this.#failures - 1));
+      // Full jitter: every element picks its own moment, so a restarted server is not stampeded.
+      const delay = ceiling / 2 + (Math.random() * ceiling) / 2;
+      clearTimeout(this.#reconnect);
+      this.#reconnect = setTimeout(() => this.#connect(), delay);
+    });
   }
 
   #closeSource(): void {
@@ -94,23 +143,31 @@ export class StatusStream implements ReactiveController {
   }
 
   #startPolling(): void {
-    this.#mode = 'polling';
+    if (this.#polling) return;
+    this.#polling = true;
     void this.#pollOnce();
+  }
+
+  #stopPolling(): void {
+    this.#polling = false;
+    clearTimeout(this.#pollTimer);
+    this.#poll?.abort();
+    this.#poll = undefined;
   }
 
   async #pollOnce(): Promise<void> {
     const options = this.#options;
-    if (!options) return;
+    if (!options || !this.#polling) return;
     const controller = new AbortController();
     this.#poll = controller;
     try {
       const update = await options.poll(controller.signal);
-      if (this.#options === options) options.onUpdate(update);
+      if (!controller.signal.aborted) options.onUpdate(update);
     } catch {
       // A failed poll is retried at the next tick; the screen keeps its last known state.
     }
-    if (this.#options !== options) return;
-    this.#timer = setTimeout(() => void this.#pollOnce(), options.pollInterval);
+    if (controller.signal.aborted || !this.#polling) return;
+    this.#pollTimer = setTimeout(() => void this.#pollOnce(), options.pollInterval);
   }
 }
 

@@ -1,7 +1,9 @@
 /**
  * @module
  * Styles of `<pay-checkout>`. Every colour, radius and font comes from a `--pay-*` custom property
- * with a light default, so a theme is a handful of declarations on the host or `:root`.
+ * with a light default, so a theme is a handful of declarations on the host or `:root` (see
+ * themes/light.css and themes/dark.css). Logical properties (`inline-start`) keep right-to-left
+ * languages right. Nothing here is inline: the element runs under a strict `style-src`.
  */
 import { css } from 'lit';
 
@@ -10,16 +12,7 @@ export const styles = css`
     display: block;
     box-sizing: border-box;
     color: var(--pay-color-text, #111827);
-    font-family: var(
-      --pay-font-family,
-      system-ui,
-      -apple-system,
-      'Segoe UI',
-      Roboto,
-      'Helvetica Neue',
-      Arial,
-      sans-serif
-    );
+    font-family: var(--pay-font-family, system-ui, sans-serif);
     font-size: var(--pay-font-size, 1rem);
     line-height: 1.5;
   }
@@ -43,10 +36,20 @@ export const styles = css`
     border-radius: var(--pay-radius, 0.75rem);
   }
 
-  h2 {
+  h2,
+  h3 {
     margin: 0;
     font-size: var(--pay-heading-size, 1.125rem);
     font-weight: 600;
+  }
+
+  h3 {
+    font-size: 0.875em;
+    color: var(--pay-color-muted, #4b5563);
+  }
+
+  h2:focus {
+    outline: none;
   }
 
   p {
@@ -63,14 +66,18 @@ export const styles = css`
     border-bottom: 1px solid var(--pay-color-border, #d1d5db);
   }
 
-  .summary .label,
-  .description,
-  .hint {
+  .muted {
     color: var(--pay-color-muted, #4b5563);
   }
 
-  .description {
+  .wide {
     flex-basis: 100%;
+  }
+
+  .mandate {
+    padding: 0.5rem 0.75rem;
+    background: var(--pay-color-surface, #f9fafb);
+    border-inline-start: 3px solid var(--pay-color-primary, #1d4ed8);
   }
 
   .amount {
@@ -93,9 +100,7 @@ export const styles = css`
     border-radius: var(--pay-radius-control, 0.5rem);
   }
 
-  button:focus-visible,
-  input:focus-visible,
-  select:focus-visible {
+  :focus-visible {
     outline: var(--pay-focus-ring, 3px solid #2563eb);
     outline-offset: 2px;
   }
@@ -148,44 +153,8 @@ export const styles = css`
     border: 1px solid currentColor;
   }
 
-  .form {
-    display: grid;
-    gap: 0.75rem;
-    margin-top: 0.5rem;
-    padding: 0.75rem 1rem;
-    border-inline-start: 3px solid var(--pay-color-primary, #1d4ed8);
-  }
-
-  .field {
-    display: grid;
-    gap: 0.25rem;
-  }
-
-  label {
-    font-weight: 600;
-  }
-
-  input,
-  select {
-    font: inherit;
-    min-height: 2.75rem;
-    padding: 0.5rem 0.75rem;
-    color: var(--pay-color-text, #111827);
-    background: var(--pay-color-input, #ffffff);
-    border: 1px solid var(--pay-color-border-strong, #6b7280);
-    border-radius: var(--pay-radius-control, 0.5rem);
-  }
-
-  [aria-invalid='true'] {
-    border-color: var(--pay-color-danger, #b91c1c);
-  }
-
-  .field-error,
   .error {
     color: var(--pay-color-danger, #b91c1c);
-  }
-
-  .error {
     display: grid;
     gap: 0.75rem;
   }
@@ -232,32 +201,34 @@ export const styles = css`
     .spinner {
       animation-duration: 3s;
     }
+
+    .skeleton span,
+    div.skeleton.qr-image {
+      animation: none;
+    }
   }
 
-  .qr {
+  .skeleton {
     display: grid;
-    gap: 0.75rem;
-    justify-items: center;
-    text-align: center;
-  }
-
-  .qr img {
-    width: var(--pay-qr-size, 12rem);
-    height: var(--pay-qr-size, 12rem);
-    image-rendering: pixelated;
-  }
-
-  .qr code {
-    word-break: break-all;
-  }
-
-  .links {
-    display: flex;
-    flex-wrap: wrap;
     gap: 0.5rem;
-    margin: 0;
-    padding: 0;
-    list-style: none;
+  }
+
+  .skeleton span,
+  div.skeleton.qr-image {
+    height: 3rem;
+    border-radius: var(--pay-radius-control, 0.5rem);
+    background: var(--pay-color-surface, #f3f4f6);
+    animation: pulse 1.5s ease-in-out infinite;
+  }
+
+  div.skeleton.qr-image {
+    height: auto;
+  }
+
+  @keyframes pulse {
+    50% {
+      opacity: 0.5;
+    }
   }
 
   a {

@@ -4,6 +4,7 @@
  * and Server-Sent Events through the test runner's dev server).
  */
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import type {
   PayFailureEvent,
   PayReadyEvent,
@@ -48,7 +49,14 @@ async function openStreams(session: string): Promise<number> {
   return ((await response.json()) as { open: number }).open;
 }
 
-async function control(action: 'advance' | 'release', session: string): Promise<void> {
+async function connections(
+  session: string,
+): Promise<{ lastEventId: string | null; status: number }[]> {
+  const response = await fetch(`/mock/_test/connections/${session}`);
+  return (await response.json()) as { lastEventId: string | null; status: number }[];
+}
+
+async function control(action: 'advance' | 'release' | 'drop', session: string): Promise<void> {
   const response = await fetch(`/mock/_test/${action}/${session}`, { method: 'POST' });
   if (!response.ok) throw new Error(`${action} failed: ${response.status}`);
 }
@@ -89,6 +97,10 @@ async function mount(session: string, extra: { server?: string; locale?: string 
   );
 }
 
+function heading(el: HTMLElement): string {
+  return (root(el).querySelector('h2')?.textContent ?? '').trim();
+}
+
 function recordStatuses(el: HTMLElement): PayStatusDetail[] {
   const seen: PayStatusDetail[] = [];
   el.addEventListener('pay-status', (event) => seen.push(event.detail));
@@ -124,11 +136,21 @@ describe('<pay-checkout>', () => {
       'koywe:PSE',
     ]);
 
-    const list = root(el).querySelector('ul[part="methods"]');
-    const heading = root(el).querySelector('h2#methods-heading');
-    expect(list?.getAttribute('aria-labelledby')).to.equal('methods-heading');
-    expect(heading?.textContent).to.equal('Choose a payment method');
-    expect(list?.querySelectorAll('li > button')).to.have.length(3);
+    expect(root(el).querySelector('h2#methods-heading')?.textContent).to.equal(
+      'Choose a payment method',
+    );
+    // Grouped by how they are paid, each list named by its group heading.
+    const lists = [...root(el).querySelectorAll('ul[part="methods"]')];
+    expect(lists.map((l) => l.getAttribute('aria-labelledby'))).to.deep.equal([
+      'group-redirect',
+      'group-qr',
+    ]);
+    expect(
+      lists.map((l) =>
+        [...l.querySelectorAll<HTMLButtonElement>('li > button')].map((b) => b.dataset.method),
+      ),
+    ).to.deep.equal([['ivy:bank', 'koywe:PSE'], ['furatpay:fib']]);
+    expect(root(el).querySelector('#group-qr')?.textContent).to.equal('Pay with a QR code');
     expect(liveRegion(el)).to.equal(region, 'the live region stays the same node');
     await expect(el).to.be.accessible();
   });
@@ -172,8 +194,55 @@ describe('<pay-checkout>', () => {
     expect(orders[0]?.body).to.deep.equal({ method: 'ivy:bank' });
     expect(el.navigations).to.deep.equal([`https://provider.example/checkout?session=${session}`]);
     expect(el.phase).to.equal('redirecting');
+    expect(textOf(el)).to.contain('Taking you to your payment provider');
     expect(sessionStorage.getItem(`pay-checkout:${session}:redirected`)).to.equal('1');
     await expect(el).to.be.accessible();
+  });
+
+  it('locks the list while the attempt starts, then redirects', async () => {
+    const session = sessionOf('slowpay');
+    const el = await mount(session);
+    await oneEvent(el, 'pay-ready');
+    methodButton(el, 'ivy:bank').click();
+    await waitUntil(() => el.phase === 'submitting');
+    await el.updateComplete;
+    expect(
+      [...root(el).querySelectorAll<HTMLButtonElement>('button[data-method]')].every(
+        (b) => b.disabled,
+      ),
+    ).to.equal(true);
+    expect(root(el).querySelector('ul[part="methods"]')?.getAttribute('aria-busy')).to.equal(
+      'true',
+    );
+    expect(liveRegion(el).textContent?.trim()).to.equal('Starting your payment…');
+    await expect(el).to.be.accessible();
+    await control('release', session);
+    await waitUntil(() => el.navigations.length === 1, 'navigated');
+    expect(el.phase).to.equal('redirecting');
+  });
+
+  it('can be operated with the keyboard alone', async () => {
+    const session = sessionOf('open');
+    const el = await mount(session);
+    await oneEvent(el, 'pay-ready');
+    el.focus();
+    await sendKeys({ press: 'Tab' });
+    expect(root(el).activeElement?.getAttribute('data-method')).to.equal('ivy:bank');
+    await sendKeys({ press: 'Tab' });
+    expect(root(el).activeElement?.getAttribute('data-method')).to.equal('koywe:PSE');
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => root(el).querySelector('select'), 'form opened');
+    await sendKeys({ press: 'Tab' });
+    expect(root(el).activeElement?.tagName).to.equal('SELECT');
+    await sendKeys({ press: 'ArrowDown' });
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ type: '1234567' });
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => el.navigations.length === 1, 'paid with the keyboard');
+    expect((await recordedOrders(session))[0]?.body).to.deep.equal({
+      method: 'koywe:PSE',
+      fields: { bank: 'b1', document: '1234567' },
+    });
   });
 
   it('re-sends the same Idempotency-Key for the same attempt after a reload', async () => {
@@ -205,12 +274,12 @@ describe('<pay-checkout>', () => {
     const pse = methodButton(el, 'koywe:PSE');
     expect(pse.getAttribute('aria-expanded')).to.equal('false');
     pse.click();
-    await el.updateComplete;
-    expect(pse.getAttribute('aria-expanded')).to.equal('true');
+    await waitUntil(() => pse.getAttribute('aria-expanded') === 'true', 'form opened');
     const form = root(el).querySelector('form');
     const select = root(el).querySelector<HTMLSelectElement>('select[name="bank"]');
     const input = root(el).querySelector<HTMLInputElement>('input[name="document"]');
     if (!form || !select || !input) throw new Error('form not rendered');
+    expect(input.inputMode).to.equal('numeric');
     expect(root(el).querySelector(`label[for="${input.id}"]`)?.textContent).to.equal(
       'Document number',
     );
@@ -248,7 +317,7 @@ describe('<pay-checkout>', () => {
     el.addEventListener('pay-success', (event) => successes.push(event));
 
     await waitUntil(() => el.status === 'pending', 'snapshot received');
-    expect(el.phase).to.equal('status');
+    expect(el.phase).to.equal('confirming');
     expect(textOf(el)).to.contain('Confirming your payment…');
     await expect(el).to.be.accessible();
 
@@ -266,7 +335,48 @@ describe('<pay-checkout>', () => {
     expect(successes[0]?.detail).to.deep.equal({ orderId: 'ord_ret', sessionId: session });
     expect(successes[0]?.bubbles && successes[0]?.composed).to.equal(true);
     expect(buttonNamed(el, 'Try another method')).to.equal(undefined);
+    expect(el.phase).to.equal('paid');
+    expect(root(el).activeElement?.textContent).to.equal('Payment received', 'focus on the result');
+    expect(await el.result).to.deep.equal({
+      status: 'paid',
+      orderId: 'ord_ret',
+      sessionId: session,
+    });
     await expect(el).to.be.accessible();
+  });
+
+  it('fires the final event once per order, not again after a reload', async () => {
+    const session = sessionOf('paid');
+    const first = await mount(session);
+    await oneEvent(first, 'pay-success');
+    first.remove();
+
+    const second = await mount(session);
+    let fired = 0;
+    second.addEventListener('pay-success', () => (fired += 1));
+    // The screen and the promise still tell the outcome.
+    expect((await second.result).status).to.equal('paid');
+    await second.updateComplete;
+    expect(textOf(second)).to.contain('Payment received');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fired).to.equal(0);
+  });
+
+  it('replays the latest state to listeners that subscribe late, and resolves ready', async () => {
+    const session = sessionOf('retpaid');
+    const el = await mount(session);
+    const ready = await el.ready;
+    expect(ready.session.id).to.equal(session);
+    await waitUntil(() => el.status === 'pending');
+
+    const late: string[] = [];
+    el.addEventListener('pay-status', (event) => late.push(event.detail.status));
+    el.addEventListener('pay-ready', () => late.push('ready'));
+    await Promise.resolve();
+    expect(late).to.deep.equal(['pending', 'ready']);
+    await control('advance', session);
+    await waitUntil(() => late.length === 3);
+    expect(late[2]).to.equal('processing');
   });
 
   it('fires pay-failure on failure, and "Try another method" shows the methods again', async () => {
@@ -282,9 +392,13 @@ describe('<pay-checkout>', () => {
     expect(textOf(el)).to.contain('Payment failed');
     await expect(el).to.be.accessible();
 
-    const ready = oneEvent(el, 'pay-ready');
+    expect(el.phase).to.equal('failed');
+    let readies = 0;
+    el.addEventListener('pay-ready', () => (readies += 1));
+    await Promise.resolve();
+    expect(readies).to.equal(1, 'the earlier pay-ready is replayed to a late listener');
     buttonNamed(el, 'Try another method')?.click();
-    await ready;
+    await waitUntil(() => readies === 2, 'pay-ready again');
     expect(el.phase).to.equal('methods');
     expect(el.status).to.equal(undefined);
     expect(root(el).querySelectorAll('button[data-method]')).to.have.length(3);
@@ -343,28 +457,229 @@ describe('<pay-checkout>', () => {
     expect(textOf(el)).to.contain('Payment received');
   });
 
-  it('shows a QR code and waits for the status of that order', async () => {
-    const session = sessionOf('qr');
-    const el = await mount(session);
-    await oneEvent(el, 'pay-ready');
-    methodButton(el, 'furatpay:fib').click();
-    await waitUntil(() => el.phase === 'qr', 'QR shown');
-    await el.updateComplete;
-    expect(textOf(el)).to.contain('FIB:PAY:12345');
-    expect(root(el).querySelector('[part="qr-code"]')?.textContent).to.equal('123-456');
-    const links = [...root(el).querySelectorAll('a')].map((a) => a.getAttribute('href'));
-    expect(links).to.deep.equal(['https://fib.example/pay?c=123']);
-    await expect(el).to.be.accessible();
+  describe('QR codes', () => {
+    it('draws a text-only QR code lazily, with the code to copy and app links', async () => {
+      const session = sessionOf('qr');
+      const el = await mount(session);
+      await oneEvent(el, 'pay-ready');
+      methodButton(el, 'furatpay:fib').click();
+      await waitUntil(() => el.phase === 'qr', 'QR shown');
+      await waitUntil(() => root(el).querySelector('svg[part="qr-image"]'), 'QR code drawn');
+      const image = root(el).querySelector('svg[part="qr-image"]');
+      expect(image?.getAttribute('role')).to.equal('img');
+      expect(image?.getAttribute('aria-label')).to.equal('QR code for this payment');
+      expect(root(el).querySelector('svg path')?.getAttribute('d')).to.match(/^M\d+ \d+h\d+/);
+      expect(root(el).querySelector('[part="qr-code"]')?.textContent).to.equal('123-456');
+      expect(root(el).querySelector('[part="countdown"]')?.textContent).to.match(
+        /^Expires in [45]:\d\d$/,
+      );
+      // Unsafe schemes are dropped; the links hide where a mouse points (a desktop here).
+      const links = [...root(el).querySelectorAll('a')].map((a) => a.getAttribute('href'));
+      expect(links).to.deep.equal(['https://fib.example/pay?c=123']);
+      expect(liveRegion(el).textContent?.trim()).to.equal(
+        'Scan the code with your banking app to pay',
+      );
+      await expect(el).to.be.accessible();
 
-    // Let the stream connect (its snapshot is the session without an order) before advancing.
-    await waitUntil(async () => (await openStreams(session)) === 1, 'stream open');
-    await control('advance', session);
-    await waitUntil(() => el.status === 'pending', 'pending');
-    await control('advance', session);
-    await waitUntil(() => el.status === 'paid', 'paid');
-    await el.updateComplete;
-    expect(el.navigations).to.deep.equal([]);
-    expect(textOf(el)).to.contain('Payment received');
+      // Let the stream connect (its snapshot is the session without an order) before advancing.
+      await waitUntil(async () => (await openStreams(session)) === 1, 'stream open');
+      await control('advance', session);
+      await waitUntil(() => el.status === 'pending', 'pending');
+      expect(el.phase).to.equal('qr', 'waiting for the scan stays on the code');
+      await control('advance', session);
+      await waitUntil(() => el.status === 'paid', 'paid');
+      await el.updateComplete;
+      expect(el.navigations).to.deep.equal([]);
+      expect(textOf(el)).to.contain('Payment received');
+      await expect(el).to.be.accessible();
+    });
+
+    it("shows the provider's image and copies the readable code", async () => {
+      const session = sessionOf('qrimg');
+      const el = await mount(session);
+      await oneEvent(el, 'pay-ready');
+      methodButton(el, 'furatpay:fib').click();
+      await waitUntil(() => root(el).querySelector('img[part="qr-image"]'), 'image shown');
+      const image = root(el).querySelector('img[part="qr-image"]');
+      expect(image?.getAttribute('alt')).to.equal('QR code for this payment');
+      expect(image?.getAttribute('src')).to.match(/^data:image\/png;base64,/);
+      const copy = buttonNamed(el, 'Copy');
+      let copied: string | undefined;
+      Object.defineProperty(navigator, 'clipboard', {
+        configurable: true,
+        value: { writeText: async (text: string) => void (copied = text) },
+      });
+      copy?.click();
+      await waitUntil(() => buttonNamed(el, 'Copied'), 'copied');
+      expect(copied).to.equal('123-456');
+      expect(liveRegion(el).textContent?.trim()).to.equal('Copied');
+      await expect(el).to.be.accessible();
+    });
+
+    it('offers a fresh code once it expires: a new attempt with a new key', async () => {
+      const session = sessionOf('qrexp');
+      const el = await mount(session);
+      await oneEvent(el, 'pay-ready');
+      methodButton(el, 'furatpay:fib').click();
+      await waitUntil(() => el.phase === 'qr');
+      await waitUntil(() => buttonNamed(el, 'Get a new code'), 'expired', { timeout: 5000 });
+      const fresh = buttonNamed(el, 'Get a new code');
+      expect(textOf(el)).to.contain('This code has expired.');
+      expect(root(el).querySelector('[part="qr-image"]')).to.equal(null);
+      await expect(el).to.be.accessible();
+
+      fresh?.click();
+      await waitUntil(async () => (await recordedOrders(session)).length === 2, 'second order');
+      const [first, second] = await recordedOrders(session);
+      expect(second?.key).to.match(UUID);
+      expect(second?.key).not.to.equal(first?.key);
+      await waitUntil(() => root(el).querySelector('svg[part="qr-image"]'), 'new code drawn');
+    });
+
+    it('shows the same code again after a reload (same key, same answer)', async () => {
+      const session = sessionOf('qr');
+      const first = await mount(session);
+      await oneEvent(first, 'pay-ready');
+      methodButton(first, 'furatpay:fib').click();
+      await waitUntil(() => first.phase === 'qr');
+      first.remove();
+
+      const second = await mount(session);
+      await waitUntil(() => second.phase === 'qr', 'QR shown again');
+      const orders = await recordedOrders(session);
+      expect(orders).to.have.length(2);
+      expect(orders[1]?.key).to.equal(orders[0]?.key);
+    });
+  });
+
+  it('shows what a mandate set up with the payment allows', async () => {
+    const el = await mount(sessionOf('mandate'));
+    await oneEvent(el, 'pay-ready');
+    expect(root(el).querySelector('[part="mandate"]')?.textContent).to.equal(
+      'You also authorise future payments of up to €50.00, every month.',
+    );
+    await expect(el).to.be.accessible();
+  });
+
+  describe('live status', () => {
+    it('reconnects by itself after a proxy 502, resuming after the last event', async () => {
+      const session = sessionOf('drop');
+      const el = await mount(session);
+      const statuses = recordStatuses(el);
+      await waitUntil(() => el.status === 'pending', 'snapshot');
+      await waitUntil(() => el.connection === 'stream');
+
+      // The server goes away; the next connection meets a proxy's 502 page, which ends a native
+      // EventSource for good. Meanwhile the payment moves on.
+      await control('drop', session);
+      await control('advance', session);
+      await waitUntil(() => el.status === 'processing', 'caught up after reconnecting', {
+        timeout: 8000,
+      });
+      const seen = await connections(session);
+      expect(seen[0]).to.deep.equal({ lastEventId: null, status: 200 });
+      expect(seen[1]).to.deep.equal({ lastEventId: '1', status: 502 });
+      expect(seen.at(-1)).to.deep.equal({ lastEventId: '1', status: 200 });
+
+      await control('advance', session);
+      await waitUntil(() => el.status === 'paid', 'paid over the new stream');
+      expect(statuses.map((s) => s.status)).to.deep.equal(['pending', 'processing', 'paid']);
+    });
+  });
+
+  describe('language', () => {
+    it('speaks Spanish for es-CO and formats COP with its two ISO decimals', async () => {
+      const el = await mount(sessionOf('es'), { locale: 'es-CO' });
+      await oneEvent(el, 'pay-ready');
+      expect(heading(el)).to.equal('Elige una forma de pago');
+      expect(root(el).querySelector('[part="base"]')?.getAttribute('dir')).to.equal('ltr');
+      expect(root(el).querySelector('[part="amount"]')?.textContent?.replace(/\s/g, ' ')).to.equal(
+        '$ 1.000,50',
+      );
+      await expect(el).to.be.accessible();
+    });
+
+    it('speaks Arabic right to left', async () => {
+      const el = await mount(sessionOf('open'), { locale: 'ar-IQ' });
+      await oneEvent(el, 'pay-ready');
+      const base = root(el).querySelector('[part="base"]');
+      expect(base?.getAttribute('dir')).to.equal('rtl');
+      expect(base?.getAttribute('lang')).to.equal('ar');
+      expect(heading(el)).to.equal('اختر طريقة الدفع');
+      await expect(el).to.be.accessible();
+    });
+
+    for (const [locale, text] of [
+      ['pt-BR', 'Escolha uma forma de pagamento'],
+      ['de-AT', 'Zahlungsart wählen'],
+      ['xx-YY', 'Choose a payment method'],
+    ] as const) {
+      it(`shows "${text}" for ${locale}`, async () => {
+        const el = await mount(sessionOf('open'), { locale });
+        await oneEvent(el, 'pay-ready');
+        expect(heading(el)).to.equal(text);
+      });
+    }
+
+    it('follows the lang of the page around it, and every string can be replaced', async () => {
+      const wrapper = await fixture<HTMLDivElement>(
+        html`<div lang="de">
+          <test-pay-checkout session=${sessionOf('open')} server=${SERVER}></test-pay-checkout>
+        </div>`,
+      );
+      const el = wrapper.querySelector('test-pay-checkout') as TestCheckout;
+      await oneEvent(el, 'pay-ready');
+      expect(heading(el)).to.equal('Zahlungsart wählen');
+      el.strings = { chooseMethod: 'Wie möchten Sie zahlen?' };
+      await el.updateComplete;
+      expect(heading(el)).to.equal('Wie möchten Sie zahlen?');
+    });
+  });
+
+  it('takes the dark theme from the theme file', async () => {
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = new URL('../themes/dark.css', import.meta.url).href;
+    const loaded = new Promise((resolve) => link.addEventListener('load', resolve));
+    document.head.append(link);
+    await loaded;
+    try {
+      const wrapper = await fixture<HTMLDivElement>(
+        html`<div class="pay-theme-dark">
+          <test-pay-checkout session=${sessionOf('open')} server=${SERVER}></test-pay-checkout>
+        </div>`,
+      );
+      const el = wrapper.querySelector('test-pay-checkout') as TestCheckout;
+      await oneEvent(el, 'pay-ready');
+      const base = root(el).querySelector('[part="base"]') as HTMLElement;
+      expect(getComputedStyle(base).backgroundColor).to.equal('rgb(17, 24, 39)');
+      expect(getComputedStyle(base).color).to.equal('rgb(243, 244, 246)');
+      await expect(el).to.be.accessible();
+    } finally {
+      link.remove();
+    }
+  });
+
+  it('works inside another shadow root and takes its theme from there', async () => {
+    const host = await fixture<HTMLDivElement>(html`<div></div>`);
+    const shadow = host.attachShadow({ mode: 'open' });
+    shadow.innerHTML = `<style>:host { --pay-color-primary: rgb(1, 2, 3); }</style>`;
+    const el = document.createElement('test-pay-checkout') as TestCheckout;
+    el.setAttribute('session', sessionOf('open'));
+    el.setAttribute('server', SERVER);
+    const ready = oneEvent(el, 'pay-ready');
+    shadow.append(el);
+    await ready;
+    const button = methodButton(el, 'ivy:bank');
+    // The custom property set on the outer component's host reaches inside.
+    expect(getComputedStyle(el).getPropertyValue('--pay-color-primary').trim()).to.equal(
+      'rgb(1, 2, 3)',
+    );
+    const heading = root(el).querySelector('h2') as HTMLElement;
+    expect(heading.textContent).to.equal('Choose a payment method');
+    await expect(el).to.be.accessible();
+    button.click();
+    await waitUntil(() => el.navigations.length === 1, 'pays from inside the shadow root');
   });
 
   describe('errors', () => {

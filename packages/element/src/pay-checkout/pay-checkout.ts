@@ -3,84 +3,127 @@
  * The `<pay-checkout>` element: shows a session's amount and payment methods, starts a payment
  * attempt, and follows its status live until it is settled.
  */
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import type {
-  Method,
-  MethodField,
-  MethodsResponse,
-  PublicSession,
-  QrAction,
-} from '@pay-checkout/protocol';
+import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
+import type { Method, MethodsResponse, PublicSession, QrAction } from '@pay-checkout/protocol';
 import { formatMoney, type Money } from '@pay-checkout/protocol/money';
 import {
   isNegative,
   isPaidFamily,
   isSettled,
-  transition,
+  STATUS_RANK,
   type OrderStatus,
 } from '@pay-checkout/protocol/status';
-import type { PayCheckoutEventDetails } from '../events/events.js';
+import type { PayCheckoutEventDetails, PayResult } from '../events/events.js';
 import { createApiClient, type ApiClient } from '../internal/api-client.js';
 import { CheckoutError } from '../internal/checkout-error.js';
-import { translationFor } from '../internal/localize.js';
 import {
+  loadMethodForm,
+  loadQrEncoder,
+  loadQrView,
+  loadStatusStream,
+  type MethodFormModule,
+  type QrViewModule,
+} from '../internal/chunks.js';
+import { loadTranslation, translationFor } from '../internal/localize.js';
+import {
+  claimFinalEvent,
   forgetAttempts,
   idempotencyKeyFor,
+  markQr,
   markRedirected,
+  qrMethod,
   wasRedirected,
 } from '../internal/session-memory.js';
-import { StatusStream, type StatusUpdate } from '../internal/status-stream.js';
-import type { Translation } from '../translations/en.js';
+import type { StatusStream, StatusUpdate } from '../internal/status-stream.js';
+import type { QrSvg } from '../qr/qr-encode.js';
+import type { ElementTranslation, MandateCadence, Translation } from '../translations/en.js';
 import { styles } from './pay-checkout.styles.js';
 
 /** What the element is showing. */
 export type PayCheckoutPhase =
-  'idle' | 'loading' | 'error' | 'methods' | 'redirecting' | 'qr' | 'status';
+  | 'idle'
+  | 'loading'
+  | 'error'
+  | 'methods'
+  | 'submitting'
+  | 'redirecting'
+  | 'qr'
+  | 'confirming'
+  | 'paid'
+  | 'failed'
+  | 'cancelled'
+  | 'expired';
 
-type StatusView = 'confirming' | 'paid' | 'failed' | 'cancelled' | 'expired';
+type FinalPhase = 'paid' | 'failed' | 'cancelled' | 'expired';
 
 const DEFAULT_POLL_INTERVAL = 3_000;
-// Schemes a deep link must never carry: they run code or smuggle content into the page.
-const UNSAFE_SCHEMES = new Set(['javascript:', 'data:', 'vbscript:', 'file:', 'blob:']);
+// Screens only move forward on news from the server; the customer's own actions ("Try another
+// method", "Get a new code") are the only way back.
+const RANK: Record<PayCheckoutPhase, number> = {
+  idle: 0,
+  error: 0,
+  loading: 1,
+  methods: 2,
+  submitting: 3,
+  redirecting: 4,
+  qr: 4,
+  confirming: 5,
+  paid: 6,
+  failed: 6,
+  cancelled: 6,
+  expired: 6,
+};
 
 /**
  * An embeddable checkout: amount, payment methods and live payment status of one session.
  *
  * @summary Pays a pay-checkout session with the methods the companion backend offers.
  *
- * @fires pay-ready - The methods are rendered. Detail: `{ session, methods }`.
+ * @tagname pay-checkout
+ *
+ * @fires pay-ready - The session is on screen: its methods (or, back from the provider, the
+ *   payment's status). Again after "Try another method". Detail: `{ session, methods }`.
  * @fires pay-status - The status shown changed. Detail: `{ status, orderId }`.
- * @fires pay-success - The payment was confirmed (once). Detail: `{ orderId, sessionId }`.
- * @fires pay-failure - The attempt failed, was cancelled or expired (once per attempt).
+ * @fires pay-success - The payment was confirmed; once per order, even across reloads.
+ *   Detail: `{ orderId, sessionId }`.
+ * @fires pay-failure - The attempt failed, was cancelled or expired; once per order.
  *   Detail: `{ status, orderId, sessionId }`.
  *
  * @csspart base - The outer box.
  * @csspart summary - The amount block.
  * @csspart amount - The formatted amount.
  * @csspart description - The session's description.
+ * @csspart mandate - What a mandate set up with this payment allows.
+ * @csspart skeleton - The placeholder shown while loading.
  * @csspart heading - The heading of the current step.
- * @csspart methods - The list of payment methods.
+ * @csspart group-heading - The heading of a group of methods.
+ * @csspart methods - A list of payment methods.
  * @csspart method - One payment method button.
  * @csspart method-logo - A payment method's logo.
  * @csspart form - The inputs a method asks for.
  * @csspart field - One input with its label and error.
  * @csspart label - An input's label.
  * @csspart input - An input or select.
+ * @csspart field-error - The message under an invalid input.
  * @csspart submit - The button that sends a method's form.
  * @csspart message - A progress message with its spinner.
  * @csspart error - An error message block.
  * @csspart status - The confirming or final status block.
- * @csspart action - A secondary button ("Try another method", "Try again").
+ * @csspart action - A secondary button ("Try another method", "Try again", "Get a new code").
  * @csspart qr - The QR code step.
  * @csspart qr-image - The QR code image.
  * @csspart qr-code - The human-readable payment code.
+ * @csspart copy - The button that copies the payment code.
+ * @csspart countdown - The time left to pay the QR code.
+ * @csspart links - The app links of a QR payment (shown on touch devices).
+ * @csspart live - The visually hidden live region.
  *
  * @cssproperty --pay-font-family - Font of all text.
  * @cssproperty --pay-font-size - Base font size. Default `1rem`.
  * @cssproperty --pay-color-text - Text colour.
  * @cssproperty --pay-color-muted - Secondary text colour.
  * @cssproperty --pay-color-background - Background of the box.
- * @cssproperty --pay-color-surface - Background of method buttons.
+ * @cssproperty --pay-color-surface - Background of method buttons and skeletons.
  * @cssproperty --pay-color-input - Background of inputs.
  * @cssproperty --pay-color-border - Borders and separators.
  * @cssproperty --pay-color-border-strong - Borders of inputs.
@@ -88,11 +131,15 @@ const UNSAFE_SCHEMES = new Set(['javascript:', 'data:', 'vbscript:', 'file:', 'b
  * @cssproperty --pay-color-on-primary - Text on primary buttons.
  * @cssproperty --pay-color-success - Paid state.
  * @cssproperty --pay-color-danger - Errors and negative states.
+ * @cssproperty --pay-color-qr - Dark modules of a QR code the element draws. Default black.
+ * @cssproperty --pay-color-qr-background - Light modules and quiet zone of that QR code.
  * @cssproperty --pay-radius - Corner radius of the box.
  * @cssproperty --pay-radius-control - Corner radius of buttons and inputs.
  * @cssproperty --pay-spacing - Gap between blocks.
  * @cssproperty --pay-padding - Padding of the box.
  * @cssproperty --pay-focus-ring - Outline of focused controls.
+ * @cssproperty --pay-heading-size - Font size of headings.
+ * @cssproperty --pay-amount-size - Font size of the amount.
  * @cssproperty --pay-qr-size - Edge length of the QR code.
  */
 export class PayCheckout extends LitElement {
@@ -104,6 +151,7 @@ export class PayCheckout extends LitElement {
     locale: {},
     lang: { reflect: true },
     pollInterval: { type: Number, attribute: 'poll-interval' },
+    strings: { attribute: false },
     _phase: { state: true },
     _error: { state: true },
     _submitError: { state: true },
@@ -111,18 +159,23 @@ export class PayCheckout extends LitElement {
     _selected: { state: true },
     _fieldErrors: { state: true },
     _action: { state: true },
+    _qr: { state: true },
     _status: { state: true },
     _announcement: { state: true },
+    _now: { state: true },
+    _copied: { state: true },
   };
 
   /** The checkout session id, as created by the merchant's backend. */
   declare session: string | undefined;
   /** Base URL of the companion backend, e.g. `https://pay.example.com` (relative URLs resolve against the page). */
   declare server: string | undefined;
-  /** Language of the texts and the amount (BCP 47). Falls back to `lang`, then the session's locale. */
+  /** Language of the texts and the amount (BCP 47). Falls back to `lang`, the session's locale, then the page's. */
   declare locale: string | undefined;
-  /** Milliseconds between status polls when live updates are unavailable. Default 3000. */
+  /** Milliseconds between status polls while live updates are unavailable. Default 3000. */
   declare pollInterval: number;
+  /** Replaces any of the texts of the current language, e.g. `{ paid: 'Thank you!' }`. */
+  declare strings: Partial<Translation> | undefined;
 
   declare protected _phase: PayCheckoutPhase;
   declare protected _error: CheckoutError | undefined;
@@ -133,29 +186,57 @@ export class PayCheckout extends LitElement {
   declare protected _selected: string | undefined;
   declare protected _fieldErrors: Readonly<Record<string, string>>;
   declare protected _action: QrAction | undefined;
+  /** The QR code drawn from the action's `text`, once the encoder has loaded. */
+  declare protected _qr: QrSvg | undefined;
   declare protected _status: OrderStatus | undefined;
   declare protected _announcement: string;
+  declare protected _now: number;
+  declare protected _copied: boolean;
 
+  /** Resolves once the session is on screen (the first `pay-ready`). */
+  readonly ready: Promise<PayCheckoutEventDetails['pay-ready']>;
+  /**
+   * Resolves once the session is settled for good: paid, or no longer payable (expired). A failed
+   * attempt the customer can follow with another method does not settle it.
+   */
+  readonly result: Promise<PayResult>;
+
+  #resolveReady!: (detail: PayCheckoutEventDetails['pay-ready']) => void;
+  #resolveResult!: (result: PayResult) => void;
   #data?: MethodsResponse;
   #api?: ApiClient;
   #orderId: string | null = null;
-  /** The order this page started; news about older attempts of the session is ignored. */
+  /** The order this page follows; news about older attempts of the session is ignored. */
   #attemptOrderId?: string;
-  #successFired = false;
-  #failureFired = false;
+  /** The method of the attempt in progress. */
+  #method?: Method;
   #load?: AbortController;
   #submit?: AbortController;
-  readonly #stream = new StatusStream(this);
+  #tick?: ReturnType<typeof setInterval>;
+  #focusResult = false;
+  #qrView?: QrViewModule;
+  #form?: MethodFormModule;
+  readonly #adopted = new Set<string>();
+  /** The latest detail of each event, replayed to listeners that subscribe later. */
+  readonly #latest = new Map<string, unknown>();
+  #stream?: StatusStream;
+  /** Bumped by every {@link #watch} and {@link #unwatch}: a stream that loads late is not started. */
+  #watching = 0;
 
   constructor() {
     super();
     this.session = undefined;
     this.server = undefined;
     this.locale = undefined;
+    this.strings = undefined;
     this.pollInterval = DEFAULT_POLL_INTERVAL;
     this._phase = 'idle';
     this._fieldErrors = {};
     this._announcement = '';
+    this._now = 0;
+    this._copied = false;
+    this.ready = new Promise((resolve) => (this.#resolveReady = resolve));
+    this.result = new Promise((resolve) => (this.#resolveResult = resolve));
   }
 
   /** What the element is showing right now. */
@@ -166,6 +247,42 @@ export class PayCheckout extends LitElement {
   /** The latest status the element has shown, if a payment attempt exists. */
   get status(): OrderStatus | undefined {
     return this._status;
+  }
+
+  /** Where live status comes from: `stream`, `polling`, `connecting` or `idle`. */
+  get connection(): string {
+    return this.#stream?.mode ?? 'idle';
+  }
+
+  /**
+   * Subscribes like any element, and hands a listener of a `pay-*` event that already happened
+   * the latest one right away (in a microtask): a listener added late still learns the state.
+   * The replayed event does not bubble and has no target; a `once` listener gets only it.
+   */
+  override addEventListener<K extends keyof HTMLElementEventMap>(
+    type: K,
+    listener: (this: HTMLElement, event: HTMLElementEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject,
+    options?: boolean | AddEventListenerOptions,
+  ): void {
+    super.addEventListener(type, listener, options);
+    if (!listener || !this.#latest.has(type)) return;
+    const event = new CustomEvent(type, { detail: this.#latest.get(type) });
+    // A `once` listener is done with the replay.
+    if (typeof options === 'object' && options.once)
+      this.removeEventListener(type, listener, options);
+    queueMicrotask(() =>
+      typeof listener === 'function' ? listener.call(this, event) : listener.handleEvent(event),
+    );
   }
 
   override connectedCallback(): void {
@@ -180,10 +297,26 @@ export class PayCheckout extends LitElement {
     window.removeEventListener('pageshow', this.#onPageShow);
     this.#load?.abort();
     this.#submit?.abort();
+    this.#stopTick();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!this.hasUpdated || changed.has('session') || changed.has('server')) this.#start();
+  }
+
+  protected override updated(): void {
+    const expiresAt = this.#expiresAt();
+    if (this._phase === 'qr' && expiresAt && this._now < expiresAt) {
+      this.#tick ??= setInterval(() => (this._now = Date.now()), 1_000);
+    } else this.#stopTick();
+    if (this.#focusResult) {
+      this.#focusResult = false;
+      const active = document.activeElement;
+      // Never pull focus away from something the customer is using elsewhere on the page.
+      if (!active || active === document.body || active === this) {
+        this.renderRoot.querySelector<HTMLElement>('[data-focus]')?.focus();
+      }
+    }
   }
 
   /**
@@ -200,37 +333,33 @@ export class PayCheckout extends LitElement {
     if (event.persisted) this.#start();
   };
 
-  get #t(): Translation {
-    return translationFor(this.#locale);
+  get #t(): ElementTranslation {
+    return { ...translationFor(this.#locale), ...this.strings };
   }
 
+  // The element's own `locale` or `lang`, else the language of the page around it (the nearest
+  // `lang`, across any shadow roots it sits in: the customer reads the page in that language),
+  // else the session's locale.
   get #locale(): string | undefined {
-    return (
-      this.locale ||
-      this.lang ||
-      this.#data?.session.locale ||
-      this.closest('[lang]')?.getAttribute('lang') ||
-      document.documentElement.lang ||
-      undefined
-    );
+    return this.locale || nearestLang(this) || this.#data?.session.locale || undefined;
   }
 
   #start(): void {
     this.#load?.abort();
     this.#submit?.abort();
-    this.#stream.stop();
+    this.#unwatch();
     this.#data = undefined;
     this.#api = undefined;
     this.#orderId = null;
     this.#attemptOrderId = undefined;
-    this.#successFired = false;
-    this.#failureFired = false;
+    this.#method = undefined;
     this._error = undefined;
     this._submitError = undefined;
     this._busy = undefined;
     this._selected = undefined;
     this._fieldErrors = {};
     this._action = undefined;
+    this._qr = undefined;
     this._status = undefined;
 
     const api = this.#createApi();
@@ -250,7 +379,7 @@ export class PayCheckout extends LitElement {
     } catch {
       return undefined;
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+    if (!/^https?:$/.test(url.protocol)) return undefined;
     return createApiClient({ server: url.href });
   }
 
@@ -258,18 +387,35 @@ export class PayCheckout extends LitElement {
     const controller = new AbortController();
     this.#load = controller;
     this._phase = 'loading';
+    this._announcement = this.#t.loading;
     try {
-      const data = await api.getMethods(session, controller.signal);
+      // The translation loads alongside the session, so a page in Arabic never flashes English.
+      const [data] = await Promise.all([
+        api.getMethods(session, controller.signal),
+        loadTranslation(this.#locale),
+      ]);
       if (controller.signal.aborted) return;
       this.#data = data;
-      // The server is the only source of truth on the way back from a provider: query
-      // parameters of the return page are never read.
-      if (data.session.status !== 'created' || wasRedirected(session)) {
-        this._phase = 'status';
-        this._announcement = this.#t.confirming;
-        this.#watch();
-      } else {
+      await loadTranslation(this.#locale);
+      if (controller.signal.aborted) return;
+      const { status, orderId } = data.session;
+      const qr = qrMethod(session);
+      const method = data.methods.find((m) => m.id === qr);
+      if (method && !isSettled(status)) {
+        // A reload while the QR code was on screen: the same key brings the same code back.
+        void this.#pay(method);
+      } else if (status === 'created' && !wasRedirected(session)) {
         void this.#showMethods();
+      } else {
+        // The server is the only source of truth on the way back from a provider: query
+        // parameters of the return page are never read.
+        this.#attemptOrderId = orderId ?? undefined;
+        this.#orderId = orderId ?? null;
+        this.#setPhase('confirming');
+        this._announcement = this.#t.confirming;
+        this.#applyStatus({ status, orderId: orderId ?? null });
+        if (!isSettled(status)) void this.#watch();
+        void this.#announceReady();
       }
     } catch (error) {
       if (controller.signal.aborted) return;
@@ -278,12 +424,17 @@ export class PayCheckout extends LitElement {
   }
 
   #fail(error: unknown): void {
-    this._error =
-      error instanceof CheckoutError
-        ? error
-        : new CheckoutError('internal_error', String(error), undefined, true, { cause: error });
+    const failure = toCheckoutError(error);
+    this._error = failure;
     this._phase = 'error';
-    this._announcement = this.#errorMessage(this._error);
+    this._announcement = this.#errorMessage(failure);
+    if (failure.code === 'session_paid' || failure.code === 'session_expired') {
+      this.#resolveResult({
+        status: failure.code === 'session_paid' ? 'paid' : 'expired',
+        orderId: this.#orderId,
+        sessionId: this.session ?? '',
+      });
+    }
   }
 
   async #showMethods(): Promise<void> {
@@ -291,22 +442,58 @@ export class PayCheckout extends LitElement {
     if (!data) return;
     this._phase = 'methods';
     this._announcement = data.methods.length ? '' : this.#t.noMethods;
-    await this.updateComplete;
-    if (this._phase === 'methods' && this.#data === data) {
-      this.#emit('pay-ready', { session: data.session, methods: data.methods });
-    }
+    // Fetch the QR step while the customer chooses, so it is there when they pick a QR method.
+    if (data.methods.some((m) => m.flow === 'qr')) void this.#loadQrView();
+    void loadStatusStream().catch(() => {});
+    if (data.methods.some((m) => m.fields?.length))
+      void this.#adopt(loadMethodForm()).catch(() => {});
+    await this.#announceReady();
   }
 
-  #watch(): void {
+  async #announceReady(): Promise<void> {
+    const data = this.#data;
+    await this.updateComplete;
+    if (this.#data !== data || !data) return;
+    const detail = { session: data.session, methods: data.methods };
+    this.#emit('pay-ready', detail);
+    this.#resolveReady(detail);
+  }
+
+  /** Moves to `phase` unless the screen is already further along. */
+  #setPhase(phase: PayCheckoutPhase): void {
+    if (RANK[phase] >= RANK[this._phase]) this._phase = phase;
+  }
+
+  #unwatch(): void {
+    this.#watching++;
+    this.#stream?.stop();
+  }
+
+  /** Follows the session's status live; the stream's code is loaded on first use. */
+  async #watch(): Promise<void> {
     const api = this.#api;
     const session = this.session;
     if (!api || !session) return;
+    const token = ++this.#watching;
+    try {
+      this.#stream ??= new (await loadStatusStream()).StatusStream(this);
+    } catch {
+      // Offline for a moment: try again as often as polling would.
+      setTimeout(
+        () => token === this.#watching && void this.#watch(),
+        Math.max(this.pollInterval, 1_000),
+      );
+      return;
+    }
+    if (token !== this.#watching) return;
     this.#stream.start({
-      url: api.eventsUrl(session),
+      url: new URL(api.eventsUrl(session), document.baseURI).href,
       pollInterval: this.pollInterval > 0 ? this.pollInterval : DEFAULT_POLL_INTERVAL,
       poll: async (signal) => {
-        const data = await api.getMethods(session, signal);
-        return { status: data.session.status, orderId: null };
+        const order = this.#attemptOrderId;
+        if (order) return { ...(await api.getOrder(order, signal)), orderId: order };
+        const { session: view } = await api.getMethods(session, signal);
+        return { status: view.status, orderId: view.orderId ?? null };
       },
       onUpdate: (update) => this.#applyStatus(update),
     });
@@ -314,63 +501,65 @@ export class PayCheckout extends LitElement {
 
   #applyStatus({ status, orderId }: StatusUpdate): void {
     if (this.#attemptOrderId && orderId && orderId !== this.#attemptOrderId) return;
-    // Statuses from the server already went through its state machine, so a success after a
-    // failure is a confirmed late success; everything that would move the screen backwards is
-    // a stale or repeated message and changes nothing.
-    const result = transition(this._status ?? 'created', status, { confirmed: true });
-    if (!result.applied) return;
+    if (!movesForward(this._status ?? 'created', status)) return;
     const session = this.session ?? '';
-    this._status = result.status;
+    const now = status;
+    this._status = now;
     if (orderId) this.#orderId = orderId;
-    this._announcement = this.#statusTexts(result.status)[0];
-    this.#emit('pay-status', { status: result.status, orderId: this.#orderId });
+    this.#emit('pay-status', { status: now, orderId: this.#orderId });
 
-    if (isSettled(result.status)) {
-      this.#stream.stop();
-      this._phase = 'status';
-      forgetAttempts(session, this.#methodIds());
+    if (!isSettled(now)) {
+      // Waiting for a scan stays on the QR code; anything further along is the provider working.
+      if (this._phase !== 'qr' || (now !== 'created' && now !== 'pending')) {
+        this.#setPhase('confirming');
+        this._announcement = this.#t.confirming;
+      }
+      return;
     }
-    if (isPaidFamily(result.status) && !this.#successFired) {
-      this.#successFired = true;
-      this.#emit('pay-success', { orderId: this.#orderId, sessionId: session });
-    } else if (isNegative(result.status) && !this.#failureFired) {
-      this.#failureFired = true;
-      this.#emit('pay-failure', {
-        status: result.status as 'failed' | 'cancelled' | 'expired',
-        orderId: this.#orderId,
-        sessionId: session,
-      });
+    this.#unwatch();
+    const phase: FinalPhase = isPaidFamily(now) ? 'paid' : (now as FinalPhase);
+    this._phase = phase;
+    this._announcement = this.#statusTexts(phase)[0];
+    this.#focusResult = true;
+    forgetAttempts(session, this.#methodIds());
+    const order = this.#orderId;
+    const sessionOver = phase === 'paid' || !this.#canRetry();
+    if (sessionOver) this.#resolveResult({ status: now, orderId: order, sessionId: session });
+    // Exactly one final event per order, even if the page is reloaded or visited again.
+    if (!claimFinalEvent(session, order ?? 'session')) return;
+    if (phase === 'paid') {
+      this.#emit('pay-success', { orderId: order, sessionId: session });
+    } else if (isNegative(now)) {
+      this.#emit('pay-failure', { status: phase as 'failed', orderId: order, sessionId: session });
     }
+  }
+
+  /** Another attempt is pointless once the session itself has run out. */
+  #canRetry(): boolean {
+    return !(Date.parse(this.#data?.session.expiresAt ?? '') <= Date.now());
   }
 
   #methodIds(): string[] {
     return this.#data?.methods.map((m) => m.id) ?? [];
   }
 
-  #choose(method: Method): void {
+  async #choose(method: Method): Promise<void> {
     if (this._busy) return;
-    if (method.fields?.length) {
-      this._selected = this._selected === method.id ? undefined : method.id;
-      this._fieldErrors = {};
-      return;
-    }
-    void this.#pay(method);
+    if (!method.fields?.length) return this.#pay(method);
+    this.#form ??= await this.#adopt(loadMethodForm());
+    this._selected = this._selected === method.id ? undefined : method.id;
+    this._fieldErrors = {};
   }
 
   #submitForm(event: SubmitEvent, method: Method): void {
     event.preventDefault();
-    if (this._busy) return;
-    const form = event.currentTarget as HTMLFormElement;
-    const data = new FormData(form);
-    const values: Record<string, string> = {};
-    const errors: Record<string, string> = {};
-    for (const field of method.fields ?? []) {
-      const raw = data.get(field.name);
-      const value = typeof raw === 'string' ? raw.trim() : '';
-      const problem = this.#validate(field, value);
-      if (problem) errors[field.name] = problem;
-      else if (value) values[field.name] = value;
-    }
+    const form = this.#form;
+    if (this._busy || !form) return;
+    const { values, errors } = form.readMethodForm(
+      event.currentTarget as HTMLFormElement,
+      method,
+      this.#t,
+    );
     this._fieldErrors = errors;
     if (Object.keys(errors).length) {
       void this.updateComplete.then(() => {
@@ -381,29 +570,30 @@ export class PayCheckout extends LitElement {
     void this.#pay(method, values);
   }
 
-  #validate(field: MethodField, value: string): string | undefined {
-    if (!value) return field.required ? this.#t.fieldRequired(field.label) : undefined;
-    if (field.type === 'select' && field.options && !field.options.some((o) => o.value === value)) {
-      return this.#t.fieldInvalid(field.label);
+  /** Adopts the styles of a lazily loaded part into the shadow root, once. */
+  async #adopt<T extends { styles: string }>(loading: Promise<T>): Promise<T> {
+    const module = await loading;
+    const root = this.shadowRoot;
+    if (root && !this.#adopted.has(module.styles)) {
+      this.#adopted.add(module.styles);
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(module.styles);
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
     }
-    if (field.pattern) {
-      let pattern: RegExp | undefined;
-      try {
-        pattern = new RegExp(`^(?:${field.pattern})$`, 'u');
-      } catch {
-        // A pattern this browser cannot compile is left to the server, which checks it anyway.
-      }
-      if (pattern && !pattern.test(value)) return this.#t.fieldInvalid(field.label);
-    }
-    return undefined;
+    return module;
   }
 
   async #pay(method: Method, fields?: Record<string, string>): Promise<void> {
     const api = this.#api;
     const session = this.session;
     if (!api || !session || this._busy) return;
+    const t = this.#t;
     this._busy = method.id;
     this._submitError = undefined;
+    this.#method = method;
+    const resuming = this._phase === 'loading';
+    this._phase = 'submitting';
+    this._announcement = t.submitting;
     const controller = new AbortController();
     this.#submit = controller;
     // The same key for the same attempt, even across a reload: the server answers a repeated
@@ -424,20 +614,25 @@ export class PayCheckout extends LitElement {
         }
         markRedirected(session);
         this._phase = 'redirecting';
-        this._announcement = this.#t.redirecting;
+        this._announcement = t.redirecting;
         this.navigate(action.url);
         return;
       }
+      markQr(session, method.id);
+      await this.#loadQrView();
+      if (controller.signal.aborted) return;
       this._action = action;
+      this._qr = undefined;
+      this._copied = false;
+      this._now = Date.now();
       this._phase = 'qr';
-      this._announcement = this.#t.scanToPay;
-      this.#watch();
+      this._announcement = t.scanToPay;
+      if (!action.image?.startsWith('data:image/') && action.text) void this.#encode(action);
+      void this.#watch();
+      if (resuming) void this.#announceReady();
     } catch (error) {
       if (controller.signal.aborted) return;
-      const failure =
-        error instanceof CheckoutError
-          ? error
-          : new CheckoutError('internal_error', String(error), undefined, true, { cause: error });
+      const failure = toCheckoutError(error);
       if (failure.code === 'session_paid' || failure.code === 'session_expired') {
         this.#fail(failure);
         return;
@@ -445,19 +640,50 @@ export class PayCheckout extends LitElement {
       // The server refuses this key with another body (the customer changed the inputs): the
       // next try is a new attempt.
       if (failure.code === 'idempotency_key_reused') forgetAttempts(session, [method.id]);
+      this._phase = 'methods';
       this._submitError = failure;
       this._announcement = this.#errorMessage(failure);
+      if (resuming) void this.#showMethods();
     } finally {
       if (this._phase !== 'redirecting') this._busy = undefined;
     }
   }
 
+  async #loadQrView(): Promise<void> {
+    try {
+      this.#qrView ??= await this.#adopt(loadQrView());
+    } catch {
+      // Offline or blocked: the fallback view shows the readable code.
+    }
+  }
+
+  async #encode(action: QrAction): Promise<void> {
+    try {
+      const { qrSvg } = await loadQrEncoder();
+      if (this._action === action && action.text) this._qr = qrSvg(action.text);
+    } catch {
+      // The code or the app links still let the customer pay; the payload is shown as text.
+    }
+  }
+
+  /** A fresh QR code: a new attempt with the same method and a new Idempotency-Key. */
+  #newCode(): void {
+    const method = this.#method;
+    if (!method) return;
+    this.#unwatch();
+    forgetAttempts(this.session ?? '', [method.id]);
+    this.#attemptOrderId = undefined;
+    this._status = undefined;
+    this._action = undefined;
+    void this.#pay(method);
+  }
+
   #tryAnother(): void {
-    this.#stream.stop();
+    this.#unwatch();
     forgetAttempts(this.session ?? '', this.#methodIds());
     this.#attemptOrderId = undefined;
     this.#orderId = null;
-    this.#failureFired = false;
+    this.#method = undefined;
     this._status = undefined;
     this._action = undefined;
     this._selected = undefined;
@@ -465,56 +691,50 @@ export class PayCheckout extends LitElement {
     void this.#showMethods();
   }
 
+  #stopTick(): void {
+    clearInterval(this.#tick);
+    this.#tick = undefined;
+  }
+
+  #expiresAt(): number | undefined {
+    const at = Date.parse(this._action?.expiresAt ?? '');
+    return Number.isFinite(at) ? at : undefined;
+  }
+
   #emit<K extends keyof PayCheckoutEventDetails>(
     name: K,
     detail: PayCheckoutEventDetails[K],
   ): void {
+    this.#latest.set(name, detail);
     this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
   }
 
   #errorMessage(error: CheckoutError): string {
     const t = this.#t;
-    switch (error.code) {
-      case 'network':
-      case 'timeout':
-        return t.errorNetwork;
-      case 'not_found':
-        return t.errorNotFound;
-      case 'session_paid':
-        return t.errorSessionPaid;
-      case 'session_expired':
-        return t.errorSessionExpired;
-      case 'method_unavailable':
-        return t.errorMethodUnavailable;
-      case 'invalid_request':
-        return t.errorInvalidInput;
-      case 'not_configured':
-        return t.errorNotConfigured;
-      default:
-        return t.errorGeneric;
-    }
+    const messages: Record<string, string> = {
+      network: t.errorNetwork,
+      timeout: t.errorNetwork,
+      not_found: t.errorNotFound,
+      session_paid: t.errorSessionPaid,
+      session_expired: t.errorSessionExpired,
+      method_unavailable: t.errorMethodUnavailable,
+      invalid_request: t.errorInvalidInput,
+      not_configured: t.errorNotConfigured,
+    };
+    return messages[error.code] ?? t.errorGeneric;
   }
 
-  #statusView(status: OrderStatus | undefined): StatusView {
-    if (!status) return 'confirming';
-    if (isPaidFamily(status)) return 'paid';
-    if (status === 'failed' || status === 'cancelled' || status === 'expired') return status;
-    return 'confirming';
-  }
-
-  #statusTexts(status: OrderStatus | undefined): [title: string, hint: string] {
+  #statusTexts(phase: PayCheckoutPhase): [title: string, hint: string] {
     const t = this.#t;
-    switch (this.#statusView(status)) {
-      case 'paid':
-        return [t.paid, t.paidHint];
-      case 'failed':
-        return [t.failed, t.failedHint];
-      case 'cancelled':
-        return [t.cancelled, t.cancelledHint];
-      case 'expired':
-        return [t.expired, t.expiredHint];
-      default:
-        return [t.confirming, t.confirmingHint];
+    const key = (RANK[phase] > 5 ? phase : 'confirming') as FinalPhase | 'confirming';
+    return [t[key], t[`${key}Hint`]];
+  }
+
+  #formatAmount(amount: Money): string {
+    try {
+      return formatMoney(amount, this.#locale);
+    } catch {
+      return `${amount.value} ${amount.currency}`;
     }
   }
 
@@ -525,10 +745,10 @@ export class PayCheckout extends LitElement {
         part="base"
         class="base"
         lang=${t.$code}
-        dir=${t.$dir}
+        dir=${this.dir || t.$dir}
         aria-busy=${this._phase === 'loading' ? 'true' : 'false'}
       >
-        ${this.#renderSummary(this.#data?.session)} ${this.#renderPhase(t)}
+        ${this.#renderSummary(t, this.#data?.session)} ${this.#renderPhase(t)}
         <div
           part="live"
           class="visually-hidden"
@@ -542,48 +762,52 @@ export class PayCheckout extends LitElement {
     `;
   }
 
-  #renderPhase(t: Translation): TemplateResult | typeof nothing {
+  #renderPhase(t: ElementTranslation): TemplateResult | typeof nothing {
     switch (this._phase) {
       case 'loading':
-        return this.#renderMessage(t.loading);
+        return html`<div part="skeleton" class="skeleton" aria-hidden="true">
+          <span></span><span></span><span></span>
+        </div>`;
       case 'error':
-        return this.#renderError(this._error, () => this.#start());
+        return this.#renderError(this._error);
       case 'methods':
+      case 'submitting':
         return this.#renderMethods(t);
       case 'redirecting':
         return this.#renderMessage(t.redirecting);
       case 'qr':
-        return this._action && !isSettled(this._status ?? 'created')
-          ? this.#renderQr(t, this._action)
-          : this.#renderStatus(t);
-      case 'status':
-        return this.#renderStatus(t);
-      default:
+        return this._action ? this.#renderQr(t, this._action) : nothing;
+      case 'idle':
         return nothing;
+      default:
+        return this.#renderStatus(t);
     }
   }
 
-  #renderSummary(session: PublicSession | undefined): TemplateResult | typeof nothing {
+  #renderSummary(
+    t: ElementTranslation,
+    session: PublicSession | undefined,
+  ): TemplateResult | typeof nothing {
     if (!session) return nothing;
+    const mandate = session.mandate;
+    const cadence = mandate?.cadence ? t.cadence[mandate.cadence as MandateCadence] : undefined;
+    const limit = mandate?.amount ? this.#formatAmount(mandate.amount) : undefined;
     return html`
       <div part="summary" class="summary">
-        <span class="label">${this.#t.total}</span>
+        <span class="muted">${t.total}</span>
         <span part="amount" class="amount">${this.#formatAmount(session.amount)}</span>
         ${
           session.description
-            ? html`<p part="description" class="description">${session.description}</p>`
+            ? html`<p part="description" class="muted wide">${session.description}</p>`
+            : nothing
+        }
+        ${
+          cadence || limit
+            ? html`<p part="mandate" class="mandate wide">${t.mandateTerms(limit, cadence)}</p>`
             : nothing
         }
       </div>
     `;
-  }
-
-  #formatAmount(amount: Money): string {
-    try {
-      return formatMoney(amount, this.#locale);
-    } catch {
-      return `${amount.value} ${amount.currency}`;
-    }
   }
 
   #renderMessage(text: string): TemplateResult {
@@ -592,14 +816,18 @@ export class PayCheckout extends LitElement {
     </p>`;
   }
 
-  #renderError(error: CheckoutError | undefined, retry: () => void): TemplateResult {
-    const retryable = error?.retryable ?? false;
+  #renderError(error: CheckoutError | undefined): TemplateResult {
     return html`
       <div part="error" class="error">
         <p>${error ? this.#errorMessage(error) : this.#t.errorGeneric}</p>
         ${
-          retryable
-            ? html`<button part="action" class="secondary" type="button" @click=${retry}>
+          error?.retryable
+            ? html`<button
+                part="action"
+                class="secondary"
+                type="button"
+                @click=${() => this.#start()}
+              >
                 ${this.#t.retry}
               </button>`
             : nothing
@@ -608,11 +836,14 @@ export class PayCheckout extends LitElement {
     `;
   }
 
-  #renderMethods(t: Translation): TemplateResult {
+  #renderMethods(t: ElementTranslation): TemplateResult {
     const methods = this.#data?.methods ?? [];
-    if (!methods.length) {
-      return html`<p part="message" class="message">${t.noMethods}</p>`;
-    }
+    if (!methods.length) return html`<p part="message" class="message">${t.noMethods}</p>`;
+    const groups = [
+      { id: 'redirect', label: t.groupRedirect, methods: methods.filter((m) => m.flow !== 'qr') },
+      { id: 'qr', label: t.groupQr, methods: methods.filter((m) => m.flow === 'qr') },
+    ].filter((group) => group.methods.length);
+    const grouped = groups.length > 1;
     return html`
       <h2 part="heading" id="methods-heading">${t.chooseMethod}</h2>
       ${
@@ -620,18 +851,27 @@ export class PayCheckout extends LitElement {
           ? html`<p part="error" class="error">${this.#errorMessage(this._submitError)}</p>`
           : nothing
       }
-      <ul
-        part="methods"
-        class="methods"
-        aria-labelledby="methods-heading"
-        aria-busy=${this._busy ? 'true' : 'false'}
-      >
-        ${methods.map((method) => this.#renderMethod(t, method))}
-      </ul>
+      ${groups.map(
+        (group) => html`
+          ${
+            grouped
+              ? html`<h3 part="group-heading" id="group-${group.id}">${group.label}</h3>`
+              : nothing
+          }
+          <ul
+            part="methods"
+            class="methods"
+            aria-labelledby=${grouped ? `group-${group.id}` : 'methods-heading'}
+            aria-busy=${this._busy ? 'true' : 'false'}
+          >
+            ${group.methods.map((method) => this.#renderMethod(t, method))}
+          </ul>
+        `,
+      )}
     `;
   }
 
-  #renderMethod(t: Translation, method: Method): TemplateResult {
+  #renderMethod(t: ElementTranslation, method: Method): TemplateResult {
     const hasFields = !!method.fields?.length;
     const open = hasFields && this._selected === method.id;
     return html`
@@ -643,130 +883,95 @@ export class PayCheckout extends LitElement {
           data-method=${method.id}
           aria-expanded=${hasFields ? String(open) : nothing}
           ?disabled=${!!this._busy}
-          @click=${() => this.#choose(method)}
+          @click=${() => void this.#choose(method).catch((error: unknown) => this.#fail(error))}
         >
           ${
-            method.logo
+            method.logo && /^(https:|data:image\/)/.test(method.logo)
               ? html`<img part="method-logo" src=${method.logo} alt="" width="24" height="24" />`
               : nothing
           }
           <span>${method.name}</span>
           ${this._busy === method.id ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}
         </button>
-        ${open ? this.#renderForm(t, method) : nothing}
+        ${
+          open && this.#form
+            ? this.#form.renderMethodForm(
+                { html, nothing },
+                {
+                  t,
+                  method,
+                  errors: this._fieldErrors,
+                  busy: !!this._busy,
+                  onSubmit: (event) => this.#submitForm(event, method),
+                },
+              )
+            : nothing
+        }
       </li>
     `;
   }
 
-  #renderForm(t: Translation, method: Method): TemplateResult {
-    return html`
-      <form
-        part="form"
-        class="form"
-        novalidate
-        aria-label=${method.name}
-        @submit=${(event: SubmitEvent) => this.#submitForm(event, method)}
-      >
-        ${(method.fields ?? []).map((field, index) => this.#renderField(field, index))}
-        <button part="submit" class="primary" type="submit" ?disabled=${!!this._busy}>
-          ${t.continue}
-        </button>
-      </form>
-    `;
+  #renderQr(t: ElementTranslation, action: QrAction): TemplateResult {
+    const expiresAt = this.#expiresAt();
+    const message = this.#renderMessage(t.waitingForPayment);
+    const view = this.#qrView;
+    // Until the view has loaded (or if it cannot be), the readable code still lets them pay.
+    if (!view) {
+      return html`<div part="qr" class="qr">
+        ${action.code ? html`<strong part="qr-code" dir="ltr">${action.code}</strong>` : nothing}
+        ${message}
+      </div>`;
+    }
+    return view.renderQrView(
+      { html, svg, nothing },
+      {
+        t,
+        action,
+        qr: this._qr,
+        left: expiresAt === undefined ? undefined : Math.max(0, expiresAt - this._now),
+        copied: this._copied,
+        onCopied: (announcement) => {
+          this._copied = true;
+          this._announcement = announcement;
+        },
+        onNewCode: () => this.#newCode(),
+        onTryAnother: () => this.#tryAnother(),
+        message,
+      },
+    );
   }
 
-  #renderField(field: MethodField, index: number): TemplateResult {
-    const id = `field-${index}`;
-    const error = this._fieldErrors[field.name];
-    const errorId = `${id}-error`;
-    const control =
-      field.type === 'select'
-        ? html`<select
-            part="input"
-            id=${id}
-            name=${field.name}
-            ?required=${field.required}
-            aria-invalid=${error ? 'true' : 'false'}
-            aria-describedby=${error ? errorId : nothing}
-          >
-            <option value=""></option>
-            ${(field.options ?? []).map(
-              (option) => html`<option value=${option.value}>${option.label}</option>`,
-            )}
-          </select>`
-        : html`<input
-            part="input"
-            id=${id}
-            name=${field.name}
-            type=${field.type}
-            inputmode=${field.inputMode ?? nothing}
-            maxlength="256"
-            autocomplete="off"
-            ?required=${field.required}
-            aria-invalid=${error ? 'true' : 'false'}
-            aria-describedby=${error ? errorId : nothing}
-          />`;
+  #renderStatus(t: ElementTranslation): TemplateResult {
+    const phase = this._phase;
+    const [title, hint] = this.#statusTexts(phase);
+    const negative = phase === 'failed' || phase === 'cancelled' || phase === 'expired';
+    const again = negative && this.#canRetry();
+    const qrAgain = again && this.#method?.flow === 'qr' && phase === 'expired';
     return html`
-      <div part="field" class="field">
-        <label part="label" for=${id}>${field.label}</label>
-        ${control} ${error ? html`<p class="field-error" id=${errorId}>${error}</p>` : nothing}
-      </div>
-    `;
-  }
-
-  #renderQr(t: Translation, action: QrAction): TemplateResult {
-    const image = action.image?.startsWith('data:image/') ? action.image : undefined;
-    const links = (action.deepLinks ?? []).filter((link) => isSafeLink(link.url));
-    return html`
-      <div part="qr" class="qr">
-        <h2 part="heading">${t.scanToPay}</h2>
+      <div part="status" class="status status--${phase}" data-status=${this._status ?? 'created'}>
         ${
-          image
-            ? html`<img part="qr-image" src=${image} alt=${t.qrImage} />`
-            : action.text
-              ? html`<p><code>${action.text}</code></p>`
-              : nothing
-        }
-        ${
-          action.code
-            ? html`<p>${t.paymentCode}: <strong part="qr-code">${action.code}</strong></p>`
-            : nothing
-        }
-        ${
-          links.length
-            ? html`<ul class="links">
-                ${links.map(
-                  (link) =>
-                    html`<li><a href=${link.url} rel="noopener">${t.openIn(link.label)}</a></li>`,
-                )}
-              </ul>`
-            : nothing
-        }
-        ${this.#renderMessage(t.waitingForPayment)}
-      </div>
-    `;
-  }
-
-  #renderStatus(t: Translation): TemplateResult {
-    const view = this.#statusView(this._status);
-    const [title, hint] = this.#statusTexts(this._status);
-    const negative = view === 'failed' || view === 'cancelled' || view === 'expired';
-    const expiresAt = this.#data ? Date.parse(this.#data.session.expiresAt) : Number.NaN;
-    // Another attempt is pointless once the session itself has run out.
-    const canRetry = negative && !(expiresAt <= Date.now());
-    return html`
-      <div part="status" class="status status--${view}" data-status=${this._status ?? 'created'}>
-        ${
-          view === 'confirming'
+          phase === 'confirming'
             ? html`<div part="message" class="message">
                 <span class="spinner" aria-hidden="true"></span>
                 <h2 part="heading">${title}</h2>
               </div>`
-            : html`<h2 part="heading">${title}</h2>`
+            : html`<h2 part="heading" tabindex="-1" data-focus>${title}</h2>`
         }
-        <p class="hint">${hint}</p>
+        <p class="muted">${hint}</p>
         ${
-          canRetry
+          qrAgain
+            ? html`<button
+                part="action"
+                class="primary"
+                type="button"
+                @click=${() => this.#newCode()}
+              >
+                ${t.newCode}
+              </button>`
+            : nothing
+        }
+        ${
+          again
             ? html`<button
                 part="action"
                 class="secondary"
@@ -782,18 +987,37 @@ export class PayCheckout extends LitElement {
   }
 }
 
-function isHttpUrl(url: string): boolean {
-  try {
-    const { protocol } = new URL(url);
-    return protocol === 'https:' || protocol === 'http:';
-  } catch {
-    return false;
-  }
+/**
+ * Whether a status from the server may replace the one on screen. The server already applied
+ * the protocol's status machine, so the element only keeps the screen from moving backwards:
+ * further along is news, anything else is a stale or repeated message — except a success after a
+ * failure, which the server only sends once the provider confirmed it (a late success).
+ */
+function movesForward(current: OrderStatus, incoming: OrderStatus): boolean {
+  if (isPaidFamily(current)) return false;
+  if (isNegative(current)) return incoming === 'paid';
+  return STATUS_RANK[incoming] > STATUS_RANK[current];
 }
 
-function isSafeLink(url: string): boolean {
+/** The `lang` of the element or its nearest ancestor, across shadow roots. */
+function nearestLang(start: Element): string | undefined {
+  let lang: string | null | undefined;
+  for (let node: Node | null = start; node && !lang;) {
+    lang = node instanceof Element ? node.getAttribute('lang') : undefined;
+    node = node.parentNode ?? (node instanceof ShadowRoot ? node.host : null);
+  }
+  return lang || undefined;
+}
+
+function toCheckoutError(error: unknown): CheckoutError {
+  return error instanceof CheckoutError
+    ? error
+    : new CheckoutError('internal_error', String(error), { retryable: true, cause: error });
+}
+
+function isHttpUrl(url: string): boolean {
   try {
-    return !UNSAFE_SCHEMES.has(new URL(url).protocol);
+    return /^https?:$/.test(new URL(url).protocol);
   } catch {
     return false;
   }

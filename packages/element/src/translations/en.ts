@@ -2,8 +2,13 @@
  * @module
  * English strings of `<pay-checkout>`, and the {@link Translation} shape every locale follows.
  *
- * English is the fallback: a locale that lacks a string is never shown an empty label.
+ * English is built in and is the fallback: a locale that is unknown, or lacks a string, is
+ * never shown an empty label.
  */
+
+/** How often a mandate set up with the payment collects. */
+export type MandateCadence =
+  'BI_WEEKLY' | 'WEEKLY' | 'MONTHLY' | 'QUARTERLY' | 'SEMI_ANNUAL' | 'ANNUAL' | 'ON_DEMAND';
 
 /** Every piece of text the element shows or announces. Functions interpolate values. */
 export interface Translation {
@@ -14,16 +19,29 @@ export interface Translation {
   loading: string;
   total: string;
   chooseMethod: string;
+  /** Heading of the methods that open the provider's page (bank, wallet). */
+  groupRedirect: string;
+  /** Heading of the methods paid by scanning a code. */
+  groupQr: string;
   continue: string;
-  back: string;
+  submitting: string;
   redirecting: string;
   fieldRequired: (label: string) => string;
   fieldInvalid: (label: string) => string;
   scanToPay: string;
   qrImage: string;
   paymentCode: string;
+  copy: string;
+  copied: string;
   openIn: (label: string) => string;
+  /** `time` is `m:ss`. */
+  expiresIn: (time: string) => string;
+  qrExpired: string;
+  newCode: string;
   waitingForPayment: string;
+  /** What a mandate set up with this payment lets the merchant collect later. */
+  mandateTerms: (amount: string | undefined, cadence: string | undefined) => string;
+  cadence: Record<MandateCadence, string>;
   confirming: string;
   confirmingHint: string;
   paid: string;
@@ -47,23 +65,56 @@ export interface Translation {
   errorGeneric: string;
 }
 
-/** The English table, also the fallback for missing strings. */
-export const en: Translation = {
+/**
+ * English texts of the lazily loaded parts only (the QR step, the form of methods with fields):
+ * they travel with those parts, so a page that needs neither does not download them.
+ */
+export const enLazy = {
+  fieldRequired: (label) => `${label} is required.`,
+  fieldInvalid: (label) => `${label} is not valid.`,
+  qrImage: 'QR code for this payment',
+  paymentCode: 'Payment code',
+  copy: 'Copy',
+  copied: 'Copied',
+  openIn: (label) => `Open ${label}`,
+  expiresIn: (time) => `Expires in ${time}`,
+  qrExpired: 'This code has expired.',
+} satisfies Partial<Translation>;
+
+/** The keys of {@link enLazy}. */
+export type LazyTextKey = keyof typeof enLazy;
+
+/** A translation as the element holds it: the lazily loaded parts fill in {@link enLazy}. */
+export type ElementTranslation = Omit<Translation, LazyTextKey> & Partial<Translation>;
+
+/** English texts of the element itself, the fallback for missing strings. */
+export const enCore: Omit<Translation, LazyTextKey> = {
   $code: 'en',
   $dir: 'ltr',
   loading: 'Loading payment options…',
   total: 'Total',
   chooseMethod: 'Choose a payment method',
+  groupRedirect: 'Pay online',
+  groupQr: 'Pay with a QR code',
   continue: 'Continue',
-  back: 'Back',
+  submitting: 'Starting your payment…',
   redirecting: 'Taking you to your payment provider…',
-  fieldRequired: (label) => `${label} is required.`,
-  fieldInvalid: (label) => `${label} is not valid.`,
   scanToPay: 'Scan the code with your banking app to pay',
-  qrImage: 'QR code for this payment',
-  paymentCode: 'Payment code',
-  openIn: (label) => `Open ${label}`,
+  newCode: 'Get a new code',
   waitingForPayment: 'Waiting for your payment…',
+  mandateTerms: (amount, cadence) =>
+    `You also authorise future payments${amount ? ` of up to ${amount}` : ''}${
+      cadence ? `, ${cadence}` : ''
+    }.`,
+  cadence: {
+    BI_WEEKLY: 'every two weeks',
+    WEEKLY: 'every week',
+    MONTHLY: 'every month',
+    QUARTERLY: 'every quarter',
+    SEMI_ANNUAL: 'every six months',
+    ANNUAL: 'every year',
+    ON_DEMAND: 'when due',
+  },
   confirming: 'Confirming your payment…',
   confirmingHint: 'This usually takes a few seconds. You can keep this page open.',
   paid: 'Payment received',
@@ -79,10 +130,13 @@ export const en: Translation = {
   noMethods: 'No payment method is available for this payment.',
   errorNetwork: 'We could not reach the payment service. Check your connection and try again.',
   errorNotFound: 'This checkout could not be found. The link may be wrong or out of date.',
-  errorSessionPaid: 'This checkout has already been paid.',
+  errorSessionPaid: 'This checkout has already been paid. There is nothing more to do.',
   errorSessionExpired: 'This checkout has expired. Please start again from the shop.',
   errorMethodUnavailable: 'This payment method is not available right now. Please choose another.',
   errorInvalidInput: 'Some details are not valid. Please check them and try again.',
   errorNotConfigured: 'This checkout is not set up correctly.',
   errorGeneric: 'Something went wrong on our side. Please try again.',
 };
+
+/** The whole English table. */
+export const en: Translation = { ...enCore, ...enLazy };

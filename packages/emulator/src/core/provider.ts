@@ -41,6 +41,10 @@ export interface ControlOrder {
   createdAt: string;
   /** Further provider-specific ids (e.g. Ivy's order id once there is one). */
   orderId?: string;
+  /** The page where the customer acts on this payment (hosted page or FIB phone page), if any. */
+  payUrl?: string;
+  /** FuratPay/FIB: the phone page that stands in for the customer's banking app. */
+  phoneUrl?: string;
 }
 
 /** Result of a control-API outcome request. */

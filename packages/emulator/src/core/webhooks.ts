@@ -28,12 +28,18 @@ export interface WebhookMessage {
   url: string;
   /** The exact bytes to send. */
   body: string;
-  /** Headers for `body`; with `tamper` the signature must be made with a wrong key. */
+  /**
+   * Headers for `body`, computed again for every attempt (providers that sign a date or a
+   * timestamp sign each retry afresh); with `tamper` the signature is made with a wrong key.
+   */
   headers: (body: string, tamper: boolean) => Record<string, string>;
   /** Provider-time delays before retry 1, 2, …; its length is the number of retries. */
   retryDelaysMs: readonly number[];
-  /** Whether a response status counts as delivered (default: any 2xx). */
-  isSuccess?: (status: number) => boolean;
+  /**
+   * Whether a response counts as delivered (default: any 2xx). Gets the status and the start of
+   * the response body, for providers that want a precise acknowledgement (IXOPAY: `OK`).
+   */
+  isSuccess?: (status: number, body: string) => boolean;
 }
 
 /** One delivery attempt in the log. */
@@ -72,9 +78,12 @@ export interface WebhookDelivery {
 interface Pending {
   log: WebhookDelivery;
   message: WebhookMessage;
-  headers: Record<string, string>;
+  tamper: boolean;
   delayMs: number;
 }
+
+/** How much of a receiver's answer is read for {@link WebhookMessage.isSuccess}. */
+const ACK_BODY_LIMIT = 1024;
 
 /** Options of {@link WebhookDispatcher}. */
 export interface WebhookDispatcherOptions {
@@ -109,7 +118,6 @@ export class WebhookDispatcher {
     const faults = this.#options.faults.effective(message.provider);
     const copies = faults.duplicate ? 2 : 1;
     const tamper = faults.badSignature === true;
-    const headers = message.headers(message.body, tamper);
     for (let copy = 0; copy < copies; copy += 1) {
       const log: WebhookDelivery = {
         provider: message.provider,
@@ -127,7 +135,7 @@ export class WebhookDispatcher {
       };
       this.#log.push(log);
       if (log.dropped) continue;
-      const pending: Pending = { log, message, headers, delayMs: faults.delayMs ?? 0 };
+      const pending: Pending = { log, message, tamper, delayMs: faults.delayMs ?? 0 };
       if (faults.reorder) this.#hold(pending);
       else this.#enqueue(pending);
     }
@@ -181,16 +189,17 @@ export class WebhookDispatcher {
       durationMs: 0,
     };
     const started = performance.now();
+    let answer = '';
     try {
       const response = await this.#options.fetch(message.url, {
         method: 'POST',
-        headers: pending.headers,
+        headers: message.headers(message.body, pending.tamper),
         body: message.body,
         redirect: 'manual',
         signal: AbortSignal.any([this.#abort.signal, AbortSignal.timeout(ATTEMPT_TIMEOUT_MS)]),
       });
-      // Drain the body so the connection can be reused; its content does not matter.
-      await response.arrayBuffer().catch(() => undefined);
+      // Reading the body also frees the connection for reuse.
+      answer = (await response.text().catch(() => '')).slice(0, ACK_BODY_LIMIT);
       attempt.status = response.status;
     } catch (error) {
       if (this.#abort.signal.aborted) return;
@@ -200,7 +209,7 @@ export class WebhookDispatcher {
     log.attempts.push(attempt);
 
     const success = message.isSuccess ?? ((status: number) => status >= 200 && status < 300);
-    if (attempt.status !== undefined && success(attempt.status)) {
+    if (attempt.status !== undefined && success(attempt.status, answer)) {
       log.delivered = true;
       return;
     }

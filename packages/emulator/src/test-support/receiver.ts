@@ -37,7 +37,7 @@ export async function startReceiver(script: number[] = []): Promise<Receiver> {
       const raw = Buffer.concat(chunks);
       const status = receiver.script?.shift() ?? 200;
       received.push({ headers: req.headers, raw, body: raw.toString('utf8'), status });
-      res.writeHead(status, { 'Content-Type': 'text/plain' }).end(status === 200 ? 'ok' : 'no');
+      res.writeHead(status, { 'Content-Type': 'text/plain' }).end(status === 200 ? 'OK' : 'no');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,13 +1,13 @@
 /**
  * @module
- * One way in for every status change: through the store's transaction, then a bus
- * notification for SSE readers and a log line for anything an operator should see.
+ * One way in for every status change: through the store's transaction (which also writes the
+ * merchant's outbox message), then a bus notification for SSE readers, a nudge for the outbox
+ * deliverer and a log line for anything an operator should see.
  */
 import type { Logger } from 'pino';
 import type { AppContext } from './context.js';
 import type { ApplyStatusInput, ApplyStatusResult } from '../store/store.js';
 import { ANOMALIES, TRANSITIONS } from './metrics.js';
-import { orderView } from './views.js';
 
 /** Applies a status through the store, publishes the session change and logs anomalies. */
 export async function applyStatus(
@@ -36,15 +36,8 @@ export async function applyStatus(
   } else if (result.outcome === 'applied') {
     logger.info({ ...fields, status: result.order?.status }, 'order status changed');
   }
-  const callback = ctx.config.onOrderUpdated;
-  if (callback && result.outcome === 'applied' && result.order) {
-    const view = orderView(result.order);
-    // The merchant's code runs after the commit and can neither undo nor delay the change.
-    void Promise.resolve()
-      .then(() => callback(view))
-      .catch((error: unknown) =>
-        logger.error({ err: error, orderId: view.id }, 'onOrderUpdated failed'),
-      );
-  }
+  // The change and its outbox message are committed together; the deliverer runs the
+  // merchant's callback and webhook from there, so neither can undo nor delay the change.
+  if (result.outcome === 'applied') ctx.notifier?.kick();
   return result;
 }

@@ -21,6 +21,8 @@ export interface AppContext {
   metrics: Metrics;
   /** Open SSE streams, closed when the server closes. */
   streams: Set<() => void>;
+  /** Delivers committed changes to the merchant; told after each commit to look now. */
+  notifier?: { kick(): void };
 }
 
 /** Hono's per-request variables. */

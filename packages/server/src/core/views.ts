@@ -53,9 +53,21 @@ export function publicSessionView(
     expiresAt: session.expiresAt,
     ...(session.description !== undefined ? { description: session.description } : {}),
     ...(session.locale !== undefined ? { locale: session.locale } : {}),
-    ...(session.mandate
-      ? { mandate: session.mandate.cadence ? { cadence: session.mandate.cadence } : {} }
-      : {}),
+    ...(session.mandate ? { mandate: mandateTerms(session.mandate) } : {}),
+  };
+}
+
+/**
+ * What the customer agrees to when the checkout also sets up a mandate: the cadence, and the
+ * amount of later charges when the merchant stated one (else the element shows none).
+ */
+function mandateTerms(
+  mandate: NonNullable<SessionRecord['mandate']>,
+): NonNullable<PublicSession['mandate']> {
+  const { amount } = mandate;
+  return {
+    ...(mandate.cadence ? { cadence: mandate.cadence } : {}),
+    ...(amount ? { amount } : {}),
   };
 }
 

@@ -4,10 +4,16 @@
  * Koywe and FuratPay plug in the same way: methods on offer, order creation, webhook
  * verification and parsing, and a status read for returns and late-success confirmation.
  */
-import type { Action, Method, ProviderId } from '@pay-checkout/protocol';
+import type { Action, FieldIssue, Method, ProviderId } from '@pay-checkout/protocol';
 import type { Money } from '@pay-checkout/protocol/money';
 import type { OrderStatus } from '@pay-checkout/protocol/status';
-import type { OrderRecord, SessionRecord } from '../store/store.js';
+import type {
+  MandateDetails,
+  MandateRecord,
+  MandateStatus,
+  OrderRecord,
+  SessionRecord,
+} from '../store/store.js';
 
 export interface CreateProviderOrderInput {
   session: SessionRecord;
@@ -44,6 +50,36 @@ export interface ParsedWebhook {
   providerStatus: string;
   /** True when the status must be confirmed through the provider's API before it is applied. */
   confirmNeeded?: boolean;
+  /** Set when the event is about a mandate rather than an order (Ivy's `mandate_*`). */
+  mandate?: ParsedMandateEvent;
+}
+
+/** A mandate notification, reduced to what the mandate record keeps. */
+export interface ParsedMandateEvent {
+  /** The merchant's mandate reference. */
+  reference: string;
+  status: MandateStatus;
+  providerMandateId?: string;
+  details?: MandateDetails;
+  /** When the provider says it happened (e.g. `revokedAt`). */
+  at?: string;
+  /** The body as it may be stored: account numbers masked, signature tokens removed. */
+  redactedBody: string;
+}
+
+export interface CreateProviderChargeInput {
+  mandate: MandateRecord;
+  order: OrderRecord;
+  /** The merchant's `Idempotency-Key`, passed on so that a repeat never charges twice. */
+  idempotencyKey: string;
+  webhookUrl: string;
+}
+
+export interface CreateProviderChargeResult {
+  /** The provider's id of the order the charge created. */
+  providerOrderId: string;
+  /** The unified status right after creation, usually `processing`. */
+  status: OrderStatus;
 }
 
 /** The provider's answer to "what is the status of this order now?". */
@@ -66,6 +102,16 @@ export interface Provider {
    * (Koywe's payment methods, FuratPay's linked services): cache such answers with a bounded life.
    */
   methods(session: SessionRecord): Method[] | Promise<Method[]>;
+  /**
+   * Checks the customer's input for a method beyond what its declared `fields` can say (check
+   * digits of a document number, say), before any order exists. Returns every problem, with
+   * paths such as `fields.documentNumber`; an empty list when all is well.
+   */
+  validateFields?(input: {
+    session: SessionRecord;
+    method: Method;
+    fields: Record<string, string>;
+  }): FieldIssue[];
   /** Creates the provider-side order/payment. Throws an ApiError on provider failure. */
   createOrder(input: CreateProviderOrderInput): Promise<CreateProviderOrderResult>;
   /** Checks a webhook's authenticity on its exact bytes, in constant time. Never throws. */
@@ -74,6 +120,11 @@ export interface Provider {
   parseWebhook(rawBody: string): ParsedWebhook;
   /** Reads the order's real status from the provider; null when the provider knows nothing yet. */
   fetchStatus(order: OrderRecord): Promise<ProviderStatus | null>;
+  /**
+   * Charges a stored mandate without the customer (merchant-initiated). Only providers with
+   * mandates implement it. Throws an ApiError on provider failure.
+   */
+  charge?(input: CreateProviderChargeInput): Promise<CreateProviderChargeResult>;
   /** How the provider expects a webhook to be acknowledged (default: 200 JSON). */
   acknowledge?(): { status: 200; body: string; contentType: string };
 }

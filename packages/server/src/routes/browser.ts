@@ -208,6 +208,12 @@ async function startOrder(
   }
   const fields = body.fields ?? {};
   checkFields(offered.method, fields);
+  const issues = offered.provider.validateFields?.({ session, method: offered.method, fields });
+  if (issues && issues.length > 0) {
+    throw new ApiError(400, 'invalid_request', 'The request has invalid fields', {
+      details: { issues },
+    });
+  }
 
   const order = await ctx.store.createOrder({
     id: newOrderId(),

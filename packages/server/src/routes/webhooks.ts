@@ -8,6 +8,7 @@ import { Hono } from 'hono';
 import { isNegative, isPaidFamily } from '@pay-checkout/protocol/status';
 import type { ProviderId } from '@pay-checkout/protocol';
 import { ApiError } from '../core/api-error.js';
+import { applyMandateUpdate } from '../core/apply-mandate.js';
 import { applyStatus } from '../core/apply-status.js';
 import type { AppContext, AppEnv } from '../core/context.js';
 import { WEBHOOKS } from '../core/metrics.js';
@@ -51,6 +52,31 @@ export function webhookRoutes(ctx: AppContext): Hono<AppEnv> {
       return c.json({ received: true, ...extra }, 200);
     };
     const event = { provider: provider.id, dedupeKey: parsed.dedupeKey, rawBody: text };
+
+    if (parsed.mandate) {
+      const { reference, status, providerMandateId, details, at, redactedBody } = parsed.mandate;
+      const result = await applyMandateUpdate(
+        ctx,
+        {
+          provider: provider.id,
+          reference,
+          status,
+          ...(providerMandateId ? { providerMandateId } : {}),
+          ...(details ? { details } : {}),
+          ...(at ? { at } : {}),
+          event: { ...event, rawBody: redactedBody },
+          now: ctx.now(),
+        },
+        log,
+      );
+      if (result.outcome === 'not_found') {
+        // The session that asked for this mandate is unknown (yet); the provider will retry.
+        count('unknown_mandate');
+        throw new ApiError(404, 'not_found', 'No mandate or session with this reference');
+      }
+      count(result.outcome);
+      return ack({ duplicate: result.outcome === 'duplicate' });
+    }
 
     if (parsed.status === null || parsed.reference === null) {
       const fresh = await ctx.store.recordProviderEvent({ ...event, now: ctx.now() });

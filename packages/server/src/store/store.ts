@@ -22,6 +22,11 @@ export interface SessionRecord {
   providers?: ProviderId[];
   mandate?: CreateSessionRequest['mandate'];
   metadata?: Record<string, string>;
+  /**
+   * Set on the session behind a merchant-initiated charge: the mandate it charges and the
+   * `Idempotency-Key` it was created with. Such a session offers no method to a browser.
+   */
+  chargeOf?: { mandateId: string; idempotencyKey: string };
   /** Status of the session: that of its latest order, `created` before any; paid sticks. */
   status: OrderStatus;
   createdAt: string;
@@ -46,8 +51,155 @@ export interface OrderRecord {
   needsReview: boolean;
   /** Set when a failed/expired/cancelled order became paid on provider confirmation. */
   lateSuccess: boolean;
+  /** The mandate a merchant-initiated charge draws on; absent for customer checkouts. */
+  mandateId?: string | null;
+  /** Counts the order's applied status changes; names its merchant notifications. */
+  version?: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/**
+ * A mandate's life: `pending` while the customer's bank sets it up, `active` once it can be
+ * charged, `failed` when set-up failed (a later set-up with the same reference may still
+ * succeed), `revoked` for good (by the customer, the bank or a dispute).
+ */
+export type MandateStatus = 'pending' | 'active' | 'failed' | 'revoked';
+
+/** What is known about a mandate besides its status. Never holds a full account number. */
+export interface MandateDetails {
+  /** The debtor's account for display: IBAN masked to its first and last four characters. */
+  debtor?: { accountHolderName?: string; iban?: string; bic?: string };
+  /** The creditor (the merchant as the bank knows it). */
+  creditor?: { id?: string; name?: string; address?: unknown };
+  /** The mandate reference printed on bank statements. */
+  bankReference?: string;
+  /** When the customer signed it. */
+  signedAt?: string;
+  /** The cadence the customer agreed to, from the checkout session. */
+  cadence?: string;
+  /** Why set-up failed. */
+  failure?: { code?: string; message?: string };
+  /** Why it was revoked: a dispute on one of its charges, or the provider said so. */
+  revocationReason?: 'dispute' | 'provider';
+}
+
+/** A stored mandate. Timestamps are ISO 8601 strings in UTC. */
+export interface MandateRecord extends MandateDetails {
+  /** Our id (`mdt_…`); what `POST /v1/charges` takes. */
+  id: string;
+  provider: ProviderId;
+  /** The merchant's mandate reference (Ivy's mandate `referenceId`). */
+  reference: string;
+  /** The provider's mandate id, once known. */
+  providerMandateId: string | null;
+  /** The checkout session that set it up. */
+  sessionId: string;
+  status: MandateStatus;
+  /** Counts applied changes; names its merchant notifications. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  activatedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** A mandate notification from a provider. */
+export interface MandateUpdateInput {
+  provider: ProviderId;
+  /** The merchant's mandate reference. */
+  reference: string;
+  status: MandateStatus;
+  providerMandateId?: string;
+  details?: MandateDetails;
+  /** When the provider says it happened (e.g. `revokedAt`); default `now`. */
+  at?: string;
+  /** Records this notification in the same transaction; a duplicate changes nothing. */
+  event?: ProviderEventInput;
+  now: Date;
+}
+
+export interface MandateUpdateResult {
+  /**
+   * `applied`: the mandate was created or moved. `unchanged`: recorded, status kept.
+   * `duplicate`: seen before. `not_found`: no session set up a mandate with this reference.
+   */
+  outcome: 'applied' | 'unchanged' | 'duplicate' | 'not_found';
+  mandate: MandateRecord | null;
+  previousStatus: MandateStatus | null;
+}
+
+/** Input of {@link Store.createChargeOrder}. */
+export interface CreateChargeOrderInput {
+  orderId: string;
+  sessionId: string;
+  mandateId: string;
+  /** The merchant's reference of this charge (unique like a session reference). */
+  reference: string;
+  amount: Money;
+  method: string;
+  idempotencyKey: string;
+  now: Date;
+  expiresAt: Date;
+}
+
+/** Outcome of {@link Store.createChargeOrder}. */
+export type CreateChargeOrderResult =
+  /** A new order in status `created`; `resumed` when the same key made it before. */
+  | { kind: 'created' | 'resumed'; order: OrderRecord }
+  | { kind: 'mandate_not_found' }
+  | { kind: 'mandate_inactive'; status: MandateStatus }
+  /** Another charge (or session) already uses this reference. */
+  | { kind: 'duplicate_reference' };
+
+/** Kinds of merchant notification. */
+export type OutboxType = 'order.updated' | 'mandate.updated';
+
+/** One merchant notification waiting in (or delivered from) the outbox. */
+export interface OutboxMessage {
+  /** Position in the outbox; orders messages of one subject. */
+  seq: number;
+  /** The stable event id (`webhook-id`): the same on every attempt. */
+  id: string;
+  type: OutboxType;
+  /** The order or mandate id. */
+  subjectId: string;
+  /**
+   * JSON snapshot taken in the transaction of the change: `{ order, reference }` for orders
+   * (`reference` is the merchant's), `{ mandate }` for mandates.
+   */
+  data: string;
+  createdAt: string;
+  /** Delivery attempts made so far. */
+  attempts: number;
+  /** Epoch milliseconds of the next attempt. */
+  nextAttemptAt: number;
+  deliveredAt: string | null;
+  lastStatus: number | null;
+  lastError: string | null;
+}
+
+export interface ClaimOutboxInput {
+  /** Who claims (one id per deliverer instance). */
+  owner: string;
+  now: Date;
+  /** How long the claim holds before another instance may take the message over. */
+  leaseMs: number;
+  limit: number;
+}
+
+/** Result of one delivery attempt. */
+export interface OutboxAttemptResult {
+  owner: string;
+  now: Date;
+  /** True when delivered (or nothing was left to deliver). */
+  delivered: boolean;
+  /** When not delivered: epoch milliseconds of the next attempt. */
+  retryAt?: number;
+  status?: number;
+  error?: string;
+  /** False when nothing was tried (handed back at shutdown); default true. */
+  counted?: boolean;
 }
 
 /** One line of a session's status log, the SSE stream's source. `seq` starts at 1 per session. */
@@ -165,8 +317,9 @@ export interface Store {
 
   /**
    * Records the event (if any, deduplicated), compare-and-sets the order status through the
-   * protocol's `transition()`, appends the session event and updates the session status, all
-   * in one transaction.
+   * protocol's `transition()`, appends the session event, updates the session status and writes
+   * the `order.updated` outbox message, all in one transaction. A charge order that becomes
+   * `disputed` revokes its mandate in the same transaction.
    */
   applyStatus(input: ApplyStatusInput): Promise<ApplyStatusResult>;
   /** Records a provider event that moves no order; false when it was seen before. */
@@ -176,6 +329,33 @@ export interface Store {
   /** Session events with `seq > afterSeq`, in order. */
   listSessionEvents(sessionId: string, afterSeq: number): Promise<SessionEvent[]>;
   latestSessionEvent(sessionId: string): Promise<SessionEvent | null>;
+
+  /**
+   * Records the event (if any, deduplicated), creates the mandate on its first notification
+   * (linked to the session that asked for it), moves its status forward and writes the
+   * `mandate.updated` outbox message, in one transaction.
+   */
+  applyMandateUpdate(input: MandateUpdateInput): Promise<MandateUpdateResult>;
+  getMandate(id: string): Promise<MandateRecord | null>;
+  findMandateByReference(reference: string): Promise<MandateRecord | null>;
+
+  /**
+   * In one transaction: checks that the mandate exists and is active, then creates the charge's
+   * session and its order (status `created`, provider reference `1-<reference>`). The same
+   * reference and key again resume the existing order.
+   */
+  createChargeOrder(input: CreateChargeOrderInput): Promise<CreateChargeOrderResult>;
+
+  /**
+   * Claims up to `limit` due, undelivered messages for `owner` until the lease ends. A message
+   * waits while an older one of the same subject is undelivered, so that each order's and each
+   * mandate's notifications arrive in the order of the changes.
+   */
+  claimOutbox(input: ClaimOutboxInput): Promise<OutboxMessage[]>;
+  /** Records an attempt; ignored when `owner` no longer holds the claim. */
+  finishOutboxAttempt(id: string, result: OutboxAttemptResult): Promise<void>;
+  /** Every outbox message, oldest first (operations and tests). */
+  listOutbox(): Promise<OutboxMessage[]>;
 
   beginIdempotency(input: BeginIdempotencyInput): Promise<IdempotencyBegin>;
   completeIdempotency(scope: string, key: string, status: number, body: string): Promise<void>;

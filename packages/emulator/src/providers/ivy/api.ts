@@ -1,7 +1,9 @@
 /**
  * @module
- * The emulated Ivy service API under `/api/service`: checkout session create/details/expire and
- * order details, with Ivy's authentication, error bodies and `Idempotency-Key` semantics.
+ * The emulated Ivy service API under `/api/service`: checkout session create/details/expire,
+ * order details, mandate retrieve/lookup/revoke and `charge/create`, with Ivy's authentication,
+ * error bodies and idempotency (the `Idempotency-Key` header, and `charge/create`'s mandatory
+ * body `idempotencyKey`: the same key and body replay the first answer, another body is a 409).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
@@ -19,7 +21,14 @@ import {
   unauthenticated,
   validationError,
 } from './errors.js';
-import { CreateSessionBodySchema, OrderLookupBodySchema, SessionIdBodySchema } from './schemas.js';
+import {
+  CreateChargeBodySchema,
+  CreateSessionBodySchema,
+  MandateIdBodySchema,
+  MandateLookupBodySchema,
+  OrderLookupBodySchema,
+  SessionIdBodySchema,
+} from './schemas.js';
 import type { IvyState } from './state.js';
 
 /** Bounds of `expiresAt` after creation, with a minute of slack for clock skew. */
@@ -64,6 +73,7 @@ export function createIvyApi(options: IvyApiOptions): Hono {
     }),
   );
   app.use('*', idempotency(new IdempotencyStore()));
+  const chargeKeys = new IdempotencyStore();
 
   app.post('/checkout/session/create', async (c) => {
     const parsed = await parseBody(c, CreateSessionBodySchema);
@@ -119,6 +129,70 @@ export function createIvyApi(options: IvyApiOptions): Hono {
     return c.json(order);
   });
 
+  app.post('/mandate/retrieve', async (c) => {
+    const parsed = await parseBody(c, MandateIdBodySchema);
+    if (parsed instanceof Response) return parsed;
+    const mandate = state.mandate(parsed.id);
+    return mandate ? c.json(mandate) : notFound('Mandate not found.', 'id');
+  });
+
+  app.post('/mandate/lookup', async (c) => {
+    const parsed = await parseBody(c, MandateLookupBodySchema);
+    if (parsed instanceof Response) return parsed;
+    const mandate = state.mandateByReference(parsed.referenceId);
+    return mandate ? c.json(mandate) : notFound('Mandate not found.', 'referenceId');
+  });
+
+  app.post('/mandate/revoke', async (c) => {
+    const parsed = await parseBody(c, MandateIdBodySchema);
+    if (parsed instanceof Response) return parsed;
+    const mandate = state.revokeMandate(parsed.id);
+    return mandate ? c.json(mandate) : notFound('Mandate not found.', 'id');
+  });
+
+  app.post('/charge/create', async (c) => {
+    const parsed = await parseBody(c, CreateChargeBodySchema);
+    if (parsed instanceof Response) return parsed;
+    const fingerprint = IdempotencyStore.fingerprint('POST', 'charge/create', canonical(parsed));
+    const decision = chargeKeys.begin(parsed.idempotencyKey, fingerprint);
+    if (decision.kind === 'mismatch' || decision.kind === 'in_progress') {
+      return ivyError(409, {
+        message:
+          decision.kind === 'mismatch'
+            ? 'This idempotencyKey was already used with a different request.'
+            : 'A request with this idempotencyKey is still being processed.',
+        category: 'idempotency_error',
+        code: 'CONFLICT',
+        param: 'idempotencyKey',
+      });
+    }
+    if (decision.kind === 'replay') {
+      return new Response(decision.response.body, {
+        status: decision.response.status,
+        headers: { 'Content-Type': decision.response.contentType, 'Idempotent-Replayed': 'true' },
+      });
+    }
+    const result = state.charge(parsed);
+    let response: Response;
+    if (!('error' in result)) response = c.json(result);
+    else if (result.error === 'mandate_not_found') {
+      response = notFound('Mandate not found.', 'mandateId');
+    } else if (result.error === 'mandate_inactive') {
+      response = conflict(`The mandate is ${result.status} and cannot be charged.`, 'mandateId');
+    } else {
+      response = conflict(
+        `An order with referenceId "${parsed.referenceId}" already exists.`,
+        'referenceId',
+      );
+    }
+    chargeKeys.complete(parsed.idempotencyKey, {
+      status: response.status,
+      body: await response.clone().text(),
+      contentType: response.headers.get('Content-Type') ?? 'application/json',
+    });
+    return response;
+  });
+
   app.notFound(() =>
     ivyError(404, {
       message: 'No such endpoint. The emulated Ivy API accepts POST requests under /api/service.',
@@ -127,6 +201,17 @@ export function createIvyApi(options: IvyApiOptions): Hono {
     }),
   );
   return app;
+}
+
+/** JSON with object keys sorted at every level: equal bodies in any key order compare equal. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(
+          Object.entries(item as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
+        )
+      : item,
+  );
 }
 
 /** Checks `X-Ivy-Api-Key` in constant time (digests make the lengths equal). */

@@ -7,7 +7,7 @@
  */
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { formatMoney } from '@pay-checkout/protocol/money';
+import { formatMoney, fromMajorNumber } from '@pay-checkout/protocol/money';
 import { PAGE_HEADERS, html, renderPage, type SafeHtml } from '../../core/html.js';
 import type { ProviderContext } from '../../core/provider.js';
 import type { CheckoutAction, IvyState, SessionRecord } from './state.js';
@@ -79,6 +79,7 @@ function openBody(ctx: ProviderContext, record: SessionRecord): SafeHtml {
       <dd class="amount">${formatMoney(record.money, session.locale)}</dd>
       <dt>Reference</dt>
       <dd>${session.displayId}</dd>
+      ${mandateTerms(ctx, record)}
     </dl>
     <div class="actions" role="group" aria-label="Payment outcome">
       ${button('pay', 'Pay', 'primary')} ${button('fail', 'Fail', 'danger')}
@@ -89,6 +90,52 @@ function openBody(ctx: ProviderContext, record: SessionRecord): SafeHtml {
       a moment
       later${failing ? html` — this reference ends in <code>-fail</code>, so the bank will decline it` : ''}.
     </p>`;
+}
+
+const CADENCE_WORDS: Record<string, string> = {
+  WEEKLY: 'weekly',
+  BI_WEEKLY: 'every two weeks',
+  MONTHLY: 'monthly',
+  QUARTERLY: 'quarterly',
+  SEMI_ANNUAL: 'every six months',
+  ANNUAL: 'yearly',
+  ON_DEMAND: 'when due',
+};
+
+/** What the customer agrees to when the checkout also sets up a SEPA Direct Debit mandate. */
+function mandateTerms(ctx: ProviderContext, record: SessionRecord): SafeHtml | string {
+  const mandate = record.session.mandate as
+    | {
+        setup?: boolean;
+        referenceId?: string;
+        additionalDisplayInformation?: {
+          cadence?: string;
+          price?: { amount: number; currency: string };
+        };
+      }
+    | undefined;
+  if (!mandate?.setup) return '';
+  const display = mandate.additionalDisplayInformation;
+  const cadence = display?.cadence ? (CADENCE_WORDS[display.cadence] ?? display.cadence) : '';
+  let amount = '';
+  if (display?.price) {
+    try {
+      amount = formatMoney(
+        fromMajorNumber(display.price.amount, display.price.currency),
+        record.session.locale,
+      );
+    } catch {
+      amount = '';
+    }
+  }
+  const failing = mandate.referenceId?.endsWith('-fail-setup') === true;
+  return html`<dt>Direct debit mandate</dt>
+    <dd class="mandate">
+      You also authorise ${ctx.merchantName} to collect future
+      payments${amount ? html` of ${amount}` : ''}${cadence ? html` ${cadence}` : ''} from your
+      account by SEPA Direct Debit (mandate
+      ${mandate.referenceId ?? ''}).${failing ? html` The reference ends in <code>-fail-setup</code>, so the bank will decline the mandate.` : ''}
+    </dd>`;
 }
 
 function finishedPage(

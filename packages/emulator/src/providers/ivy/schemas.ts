@@ -43,12 +43,38 @@ const PriceSchema = z
     }
   });
 
-const MandateSchema = z.looseObject({
-  setup: z.boolean(),
-  referenceId: z.string().min(1).max(200).optional(),
-  userNotificationEmail: z.string().max(320).optional(),
-  accountHolderName: z.string().max(200).optional(),
-});
+const CADENCES = [
+  'BI_WEEKLY',
+  'WEEKLY',
+  'MONTHLY',
+  'QUARTERLY',
+  'SEMI_ANNUAL',
+  'ANNUAL',
+  'ON_DEMAND',
+] as const;
+
+const MandateSchema = z
+  .looseObject({
+    setup: z.boolean(),
+    referenceId: z.string().min(1).max(200).optional(),
+    userNotificationEmail: z.string().max(320).optional(),
+    accountHolderName: z.string().max(200).optional(),
+    additionalDisplayInformation: z
+      .looseObject({
+        cadence: z.enum(CADENCES).optional(),
+        price: z
+          .looseObject({
+            amount: z.number().positive(),
+            currency: z.enum(IVY_CURRENCIES),
+          })
+          .optional(),
+      })
+      .optional(),
+  })
+  .refine((mandate) => !mandate.setup || mandate.referenceId !== undefined, {
+    message: 'referenceId is required when setup is true',
+    path: ['referenceId'],
+  });
 
 /** Body of `checkout/session/create`. */
 export const CreateSessionBodySchema = z.looseObject({
@@ -77,3 +103,26 @@ export const OrderLookupBodySchema = z
     message: 'exactly one of id and referenceId is required',
     path: ['id'],
   });
+
+/** Body of `charge/create`: `idempotencyKey` is mandatory, in the body. */
+export const CreateChargeBodySchema = z.looseObject({
+  mandateId: z.string().min(1).max(200),
+  price: PriceSchema,
+  referenceId: z.string().min(1).max(200),
+  idempotencyKey: z
+    .string('is required')
+    .min(1)
+    .max(255)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+  subaccountId: z.string().min(1).max(200).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+export type CreateChargeBody = z.infer<typeof CreateChargeBodySchema>;
+
+/** Body of `mandate/retrieve` and `mandate/revoke`. */
+export const MandateIdBodySchema = z.looseObject({ id: z.string().min(1).max(200) });
+
+/** Body of `mandate/lookup`. */
+export const MandateLookupBodySchema = z.looseObject({
+  referenceId: z.string().min(1).max(200),
+});

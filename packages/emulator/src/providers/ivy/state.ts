@@ -8,6 +8,15 @@
  * (→ `expired`, checked lazily on every access and by a timer scaled by the time scale).
  * Pay creates the order `processing`; the simulated bank step then makes it `paid` — or `failed`
  * when the session's `referenceId` ends in `-fail` (sandbox trigger).
+ *
+ * Mandates ("Ivy on File"): a session with `mandate.setup` starts one on Pay
+ * (`mandate_setup_started`); at the bank step it becomes `active` (`mandate_setup_succeeded`) —
+ * or fails (`mandate_setup_failed`) when the mandate `referenceId` ends in `-fail-setup`, while
+ * the payment itself still follows its own path. `charge/create` on an active mandate creates an
+ * order `processing` (`order_created`); after the SEPA step it is `paid`, or `failed` when the
+ * charge `referenceId` ends in `-fail`; one ending in `-dispute` is then `disputed` and revokes
+ * the mandate (`mandate_revoked`). SEPA takes days; the emulator compresses that to multiples of
+ * the bank step, and the time scale applies on top.
  */
 import { fromMajorNumber, type Money } from '@pay-checkout/protocol/money';
 import { randomId } from '../../core/ids.js';
@@ -16,12 +25,26 @@ import type { Cancel } from '../../core/scheduler.js';
 import { IVY_RETRY_DELAYS_MS } from './retry-schedule.js';
 import type { CreateSessionBody } from './schemas.js';
 import { signIvyWebhook } from './signature.js';
+import type { CreateChargeBody } from './schemas.js';
 import {
   IVY_ORDER_STATUSES,
+  type IvyCharge,
   type IvyCheckoutSession,
+  type IvyMandate,
   type IvyOrder,
   type IvyOrderStatus,
 } from './types.js';
+
+/** Provider time from a charge to its SEPA settlement, in bank steps. */
+const CHARGE_SETTLE_STEPS = 2;
+/** Provider time from settlement to the dispute of a `-dispute` charge, in bank steps. */
+const DISPUTE_STEPS = 2;
+
+/** Why a charge was refused. */
+export type ChargeError =
+  | { error: 'mandate_not_found' }
+  | { error: 'mandate_inactive'; status: string }
+  | { error: 'duplicate_reference' };
 
 /** Default session lifetime: one hour. */
 const DEFAULT_LIFETIME_S = 3600;
@@ -56,6 +79,11 @@ export class IvyState {
   readonly #sessions = new Map<string, SessionRecord>();
   readonly #sessionByReference = new Map<string, string>();
   readonly #orders = new Map<string, IvyOrder>();
+  readonly #mandates = new Map<string, IvyMandate>();
+  readonly #mandateByReference = new Map<string, string>();
+  /** Charge orders by their `referenceId`. */
+  readonly #chargeOrderByReference = new Map<string, string>();
+  readonly #charges: IvyCharge[] = [];
 
   constructor(options: IvyStateOptions) {
     this.#ctx = options.ctx;
@@ -117,8 +145,10 @@ export class IvyState {
     return this.#orders.get(id);
   }
 
-  /** The order created for the checkout session with this `referenceId`. */
+  /** The order created for the checkout session (or the charge) with this `referenceId`. */
   orderByReference(referenceId: string): IvyOrder | undefined {
+    const chargeOrderId = this.#chargeOrderByReference.get(referenceId);
+    if (chargeOrderId) return this.#orders.get(chargeOrderId);
     const sessionId = this.#sessionByReference.get(referenceId);
     const orderId = sessionId ? this.#sessions.get(sessionId)?.session.orderId : undefined;
     return orderId ? this.#orders.get(orderId) : undefined;
@@ -150,12 +180,174 @@ export class IvyState {
     const order = this.#openOrder(record, status);
     if (action === 'pay') {
       this.#ctx.scheduler.after(this.#ctx.settleDelayMs, () => this.#settle(order, record));
+      this.#startMandate(record);
     }
     return { record, order };
   }
 
+  /** The mandate with this Ivy id. */
+  mandate(id: string): IvyMandate | undefined {
+    return this.#mandates.get(id);
+  }
+
+  /** The mandate set up under this merchant `referenceId` (the latest, after retries). */
+  mandateByReference(referenceId: string): IvyMandate | undefined {
+    const id = this.#mandateByReference.get(referenceId);
+    return id ? this.#mandates.get(id) : undefined;
+  }
+
+  /** Revokes a mandate (API `mandate/revoke`); revoking a revoked one changes nothing. */
+  revokeMandate(id: string): IvyMandate | undefined {
+    const mandate = this.#mandates.get(id);
+    if (!mandate) return undefined;
+    this.#revoke(mandate);
+    return { ...mandate };
+  }
+
+  /** Every charge so far, oldest first. */
+  charges(): IvyCharge[] {
+    return this.#charges.map((charge) => ({ ...charge }));
+  }
+
+  /** Charges an active mandate: an order `processing` now, settled after the SEPA step. */
+  charge(body: CreateChargeBody): IvyCharge | ChargeError {
+    const mandate = this.#mandates.get(body.mandateId);
+    if (!mandate) return { error: 'mandate_not_found' };
+    if (mandate.status !== 'active') return { error: 'mandate_inactive', status: mandate.status };
+    if (
+      this.#chargeOrderByReference.has(body.referenceId) ||
+      this.#sessionByReference.has(body.referenceId)
+    ) {
+      return { error: 'duplicate_reference' };
+    }
+    const at = new Date(this.#now()).toISOString();
+    const order: IvyOrder = {
+      id: randomId(),
+      referenceId: body.referenceId,
+      displayId: body.referenceId,
+      price: { total: body.price.total, currency: body.price.currency },
+      status: 'processing',
+      shopName: this.#ctx.merchantName,
+      createdAt: at,
+      updatedAt: at,
+      paymentMode: 'settlement',
+      mandateId: mandate.id,
+      statusHistoryList: [{ status: 'processing', createdAt: at }],
+    };
+    this.#orders.set(order.id, order);
+    this.#chargeOrderByReference.set(order.referenceId, order.id);
+    const charge: IvyCharge = {
+      id: randomId(),
+      mandateId: mandate.id,
+      orderId: order.id,
+      referenceId: order.referenceId,
+      price: { ...order.price },
+      createdAt: at,
+    };
+    this.#charges.push(charge);
+    this.#emit('order_created', order, order.id);
+    const step = this.#ctx.settleDelayMs;
+    this.#ctx.scheduler.after(step * CHARGE_SETTLE_STEPS, () => {
+      if (order.status !== 'processing') return;
+      const fails = order.referenceId.endsWith('-fail');
+      this.#setOrderStatus(order, fails ? 'failed' : 'paid');
+      if (fails || !order.referenceId.endsWith('-dispute')) return;
+      this.#ctx.scheduler.after(step * DISPUTE_STEPS, () => {
+        if (order.status !== 'paid') return;
+        this.#setOrderStatus(order, 'disputed');
+        this.#revoke(mandate);
+      });
+    });
+    return { ...charge };
+  }
+
+  /** Pay on a session that sets up a mandate: the mandate starts now, settles at the bank step. */
+  #startMandate(record: SessionRecord): void {
+    const request = record.session.mandate as
+      { setup?: boolean; referenceId?: string; accountHolderName?: string } | undefined;
+    if (!request?.setup || !request.referenceId) return;
+    const at = new Date(this.#now()).toISOString();
+    const mandate: IvyMandate = {
+      id: randomId(),
+      referenceId: request.referenceId,
+      status: 'pending',
+      reference: `IVY-${randomId(6).toUpperCase()}`,
+      creditor: {
+        id: 'DE98ZZZ09999999999',
+        name: this.#ctx.merchantName,
+        address: { line1: 'Musterstraße 1', city: 'Berlin', zipCode: '10115', country: 'DE' },
+      },
+      debtor: {
+        account: {
+          iban: 'DE89370400440532013000',
+          accountHolderName: request.accountHolderName ?? 'Erika Mustermann',
+          bic: 'COBADEFFXXX',
+        },
+      },
+      signature: { ip: '127.0.0.1', token: randomId(16), signedAt: at },
+      checkoutSessionId: record.session.id,
+      createdAt: at,
+      updatedAt: at,
+    };
+    this.#mandates.set(mandate.id, mandate);
+    this.#mandateByReference.set(mandate.referenceId, mandate.id);
+    this.#emit('mandate_setup_started', this.#mandatePayload(mandate), mandate.id);
+    this.#ctx.scheduler.after(this.#ctx.settleDelayMs, () => {
+      if (mandate.status !== 'pending') return;
+      mandate.updatedAt = new Date(this.#now()).toISOString();
+      if (mandate.referenceId.endsWith('-fail-setup')) {
+        mandate.status = 'inactive';
+        this.#emit(
+          'mandate_setup_failed',
+          {
+            id: mandate.id,
+            referenceId: mandate.referenceId,
+            error: { code: 'MANDATE_SETUP_FAILED', message: 'The bank declined the mandate.' },
+          },
+          mandate.id,
+        );
+        return;
+      }
+      mandate.status = 'active';
+      this.#emit('mandate_setup_succeeded', this.#mandatePayload(mandate), mandate.id);
+    });
+  }
+
+  #revoke(mandate: IvyMandate): void {
+    if (mandate.status === 'inactive' && mandate.revokedAt) return;
+    const at = new Date(this.#now()).toISOString();
+    mandate.status = 'inactive';
+    mandate.revokedAt = at;
+    mandate.updatedAt = at;
+    this.#emit(
+      'mandate_revoked',
+      { id: mandate.id, referenceId: mandate.referenceId, revokedAt: at },
+      mandate.id,
+    );
+  }
+
+  /** A mandate event's payload: before success it carries no account or signature yet. */
+  #mandatePayload(mandate: IvyMandate): Record<string, unknown> {
+    if (mandate.status === 'pending') {
+      return { id: mandate.id, referenceId: mandate.referenceId, status: 'pending' };
+    }
+    return { ...mandate };
+  }
+
   /** The control API's outcome: any Ivy order status, or `expired` for the session. */
   outcome(id: string, status: string): OutcomeResult {
+    const chargeOrder = this.#orders.get(id);
+    if (chargeOrder?.mandateId !== undefined) {
+      if (!isIvyOrderStatus(status)) {
+        return {
+          ok: false,
+          error: 'invalid_status',
+          message: `"${status}" is not an Ivy order status.`,
+        };
+      }
+      this.#setOrderStatus(chargeOrder, status);
+      return { ok: true, order: this.#controlChargeOrder(chargeOrder) };
+    }
     const record = this.session(id) ?? this.#sessionOfOrder(id);
     if (!record) {
       return {
@@ -196,15 +388,33 @@ export class IvyState {
 
   /** Every session as a control-API order, oldest first. */
   controlOrders(): ControlOrder[] {
-    return [...this.#sessions.values()].map((record) => {
+    const sessions = [...this.#sessions.values()].map((record) => {
       this.#expireIfDue(record);
       return this.#controlOrder(record);
     });
+    const charges = [...this.#chargeOrderByReference.values()].flatMap((id) => {
+      const order = this.#orders.get(id);
+      return order ? [this.#controlChargeOrder(order)] : [];
+    });
+    return [...sessions, ...charges];
   }
 
   #sessionOfOrder(orderId: string): SessionRecord | undefined {
     const order = this.#orders.get(orderId);
-    return order ? this.session(order.checkoutSessionId) : undefined;
+    return order?.checkoutSessionId ? this.session(order.checkoutSessionId) : undefined;
+  }
+
+  #controlChargeOrder(order: IvyOrder): ControlOrder {
+    return {
+      provider: 'ivy',
+      id: order.id,
+      reference: order.referenceId,
+      amount: fromMajorNumber(order.price.total, order.price.currency),
+      status: order.status,
+      webhookUrl: this.#ctx.webhookUrl(),
+      createdAt: order.createdAt,
+      orderId: order.id,
+    };
   }
 
   /** Creates the session's order, closes the session and sends the implied webhooks. */
@@ -241,7 +451,7 @@ export class IvyState {
     order.status = status;
     order.updatedAt = at;
     order.statusHistoryList.push({ status, createdAt: at });
-    this.#emit('order_updated', order, order.checkoutSessionId);
+    this.#emit('order_updated', order, order.checkoutSessionId ?? order.id);
   }
 
   /** The simulated bank step after Pay. */
@@ -280,7 +490,11 @@ export class IvyState {
   }
 
   /** Sends one Ivy webhook; the payload is copied so later changes do not leak into it. */
-  #emit(type: string, payload: IvyOrder | IvyCheckoutSession, orderKey: string): void {
+  #emit(
+    type: string,
+    payload: IvyOrder | IvyCheckoutSession | Record<string, unknown>,
+    orderKey: string,
+  ): void {
     const event = {
       id: randomId(),
       type,

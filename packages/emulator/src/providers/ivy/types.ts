@@ -72,6 +72,43 @@ export interface IvyOrder {
   /** ISO 8601. */
   updatedAt: string;
   paymentMode: 'settlement';
-  checkoutSessionId: string;
+  /** The checkout session the order came from; absent on mandate charges. */
+  checkoutSessionId?: string;
+  /** The mandate a charge drew on. */
+  mandateId?: string;
   statusHistoryList: { status: IvyOrderStatus; createdAt: string }[];
+}
+
+/** Mandate statuses (official SDK, early versions). */
+export type IvyMandateStatus = 'pending' | 'active' | 'inactive';
+
+/** A SEPA Direct Debit mandate as Ivy returns it ("Ivy on File"). */
+export interface IvyMandate {
+  id: string;
+  /** The merchant's mandate reference, from the checkout session's `mandate.referenceId`. */
+  referenceId: string;
+  status: IvyMandateStatus;
+  /** The mandate reference on the debtor's bank statement. */
+  reference: string;
+  creditor: { id: string; name: string; address: Record<string, string> };
+  debtor: { account: { iban: string; accountHolderName: string; bic: string } };
+  signature: { ip: string; token: string; signedAt: string };
+  checkoutSessionId: string;
+  /** ISO 8601. */
+  createdAt: string;
+  /** ISO 8601. */
+  updatedAt: string;
+  /** ISO 8601, once revoked. */
+  revokedAt?: string;
+}
+
+/** What `charge/create` answers. */
+export interface IvyCharge {
+  id: string;
+  mandateId: string;
+  orderId: string;
+  referenceId: string;
+  price: IvyPrice;
+  /** ISO 8601. */
+  createdAt: string;
 }

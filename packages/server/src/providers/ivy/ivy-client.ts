@@ -35,6 +35,13 @@ export const IvyOrderSchema = z.looseObject({
 });
 export type IvyOrder = z.infer<typeof IvyOrderSchema>;
 
+export const IvyChargeSchema = z.looseObject({
+  id: z.string().min(1),
+  mandateId: z.string().optional(),
+  orderId: z.string().optional(),
+});
+export type IvyCharge = z.infer<typeof IvyChargeSchema>;
+
 const IvyErrorSchema = z.looseObject({
   message: z.string().optional(),
   code: z.string().optional(),
@@ -62,6 +69,16 @@ export interface IvyCreateSessionBody {
   expiresAt?: number;
   metadata?: Record<string, string>;
   mandate?: Record<string, unknown>;
+}
+
+/** The body of `charge/create`. */
+export interface IvyCreateChargeBody {
+  mandateId: string;
+  price: { total: number; currency: string };
+  referenceId: string;
+  /** Required by Ivy: the same key and body replay the first answer instead of charging again. */
+  idempotencyKey: string;
+  metadata?: Record<string, string>;
 }
 
 type Outcome =
@@ -103,6 +120,24 @@ export class IvyClient {
         if (attempt > 1) throw unavailable('Ivy did not confirm the checkout session');
         throw refused(outcome.message);
       }
+      if (outcome.kind === 'unavailable' && attempt < this.#attempts) {
+        await this.#backoff(attempt);
+        continue;
+      }
+      throw toError(outcome);
+    }
+  }
+
+  /**
+   * Charges a mandate. Retried like a read: the body's `idempotencyKey` makes a repeat return
+   * the first charge instead of a second one.
+   */
+  async createCharge(body: IvyCreateChargeBody): Promise<IvyCharge> {
+    let attempt = 0;
+    for (;;) {
+      attempt++;
+      const outcome = await this.#call('/api/service/charge/create', body);
+      if (outcome.kind === 'ok') return parse(IvyChargeSchema, outcome.body);
       if (outcome.kind === 'unavailable' && attempt < this.#attempts) {
         await this.#backoff(attempt);
         continue;

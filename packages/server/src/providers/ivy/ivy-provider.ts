@@ -11,6 +11,8 @@ import { ApiError } from '../../core/api-error.js';
 import type { IvyConfig } from '../../config.js';
 import type { OrderRecord, SessionRecord } from '../../store/store.js';
 import type {
+  CreateProviderChargeInput,
+  CreateProviderChargeResult,
   CreateProviderOrderInput,
   CreateProviderOrderResult,
   HeaderReader,
@@ -20,6 +22,7 @@ import type {
 } from '../provider.js';
 import { IvyClient, type IvyCreateSessionBody } from './ivy-client.js';
 import { IVY_COUNTRIES, IVY_CURRENCIES } from './ivy-markets.js';
+import { IVY_MANDATE_EVENTS, parseIvyMandateEvent } from './ivy-mandate.js';
 import { verifyIvySignature } from './ivy-signature.js';
 import { mapIvyOrderStatus } from './ivy-status.js';
 
@@ -111,13 +114,21 @@ export function createIvyProvider(
       };
       if (session.locale) body.locale = session.locale;
       if (session.mandate) {
-        const { referenceId, userNotificationEmail, accountHolderName, cadence } = session.mandate;
+        const { referenceId, userNotificationEmail, accountHolderName, cadence, amount } =
+          session.mandate;
+        // A display amount is shown to the customer only when the merchant stated one.
+        const display = {
+          ...(cadence ? { cadence } : {}),
+          ...(amount
+            ? { price: { amount: toMajorNumber(amount), currency: amount.currency } }
+            : {}),
+        };
         body.mandate = {
           setup: true,
           referenceId,
           userNotificationEmail,
           accountHolderName,
-          ...(cadence ? { additionalDisplayInformation: { cadence } } : {}),
+          ...(Object.keys(display).length > 0 ? { additionalDisplayInformation: display } : {}),
         };
       }
       const created = await client.createCheckoutSession(body);
@@ -140,8 +151,18 @@ export function createIvyProvider(
 
     parseWebhook(rawBody: string): ParsedWebhook {
       const envelope = EnvelopeSchema.parse(JSON.parse(rawBody));
-      const payload = PayloadSchema.parse(envelope.payload);
       const type = envelope.type.replace('.', '_');
+      if (Object.prototype.hasOwnProperty.call(IVY_MANDATE_EVENTS, type)) {
+        const mandate = parseIvyMandateEvent(type, envelope);
+        return {
+          dedupeKey: envelope.id,
+          reference: null,
+          status: null,
+          providerStatus: type,
+          ...(mandate ? { mandate } : {}),
+        };
+      }
+      const payload = PayloadSchema.parse(envelope.payload);
       const reference = payload.referenceId ?? null;
       const base = { dedupeKey: envelope.id, reference };
       if (type === 'order_created' || type === 'order_updated') {
@@ -162,6 +183,22 @@ export function createIvyProvider(
         return { ...base, status: 'expired', providerStatus: 'session_expired' };
       }
       return { ...base, status: null, providerStatus: type };
+    },
+
+    async charge(input: CreateProviderChargeInput): Promise<CreateProviderChargeResult> {
+      const { mandate, order } = input;
+      if (!mandate.providerMandateId) {
+        throw new ApiError(409, 'conflict', 'Ivy has not named this mandate yet');
+      }
+      const charge = await client.createCharge({
+        mandateId: mandate.providerMandateId,
+        price: { total: toMajorNumber(order.amount), currency: order.amount.currency },
+        referenceId: order.providerReference,
+        idempotencyKey: input.idempotencyKey,
+        metadata: { payCheckoutOrder: order.id, payCheckoutMandate: mandate.id },
+      });
+      // Ivy creates the order `processing`; its id arrives with the charge (or the first webhook).
+      return { providerOrderId: charge.orderId ?? charge.id, status: 'processing' };
     },
 
     async fetchStatus(order: OrderRecord): Promise<ProviderStatus | null> {

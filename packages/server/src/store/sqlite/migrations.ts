@@ -81,4 +81,48 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'mandates, charge orders and the merchant outbox',
+    sql: `
+      ALTER TABLE orders ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE orders ADD COLUMN mandate_id TEXT;
+
+      CREATE TABLE mandates (
+        id                  TEXT PRIMARY KEY,
+        provider            TEXT NOT NULL,
+        reference           TEXT NOT NULL,
+        provider_mandate_id TEXT,
+        session_id          TEXT NOT NULL REFERENCES sessions(id),
+        status              TEXT NOT NULL
+                            CHECK (status IN ('pending', 'active', 'failed', 'revoked')),
+        details             TEXT NOT NULL,
+        version             INTEGER NOT NULL,
+        created_at          TEXT NOT NULL,
+        updated_at          TEXT NOT NULL,
+        activated_at        TEXT,
+        revoked_at          TEXT,
+        UNIQUE (provider, reference)
+      ) STRICT;
+      CREATE INDEX mandates_by_provider_id ON mandates (provider, provider_mandate_id);
+
+      CREATE TABLE outbox (
+        seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+        id              TEXT NOT NULL UNIQUE,
+        type            TEXT NOT NULL,
+        subject_id      TEXT NOT NULL,
+        data            TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        claimed_by      TEXT,
+        claimed_until   INTEGER,
+        delivered_at    TEXT,
+        last_status     INTEGER,
+        last_error      TEXT
+      ) STRICT;
+      CREATE INDEX outbox_due ON outbox (delivered_at, next_attempt_at);
+      CREATE INDEX outbox_by_subject ON outbox (subject_id, seq);
+    `,
+  },
 ];

@@ -4,6 +4,7 @@
  * status change as one `BEGIN IMMEDIATE` transaction, so that concurrent or duplicate
  * notifications can never apply twice.
  */
+import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { isPaidFamily, transition } from '@pay-checkout/protocol/status';
 import type { OrderStatus } from '@pay-checkout/protocol/status';
@@ -14,14 +15,26 @@ import {
   type ApplyStatusInput,
   type ApplyStatusResult,
   type BeginIdempotencyInput,
+  type ClaimOutboxInput,
+  type CreateChargeOrderInput,
+  type CreateChargeOrderResult,
   type CreateOrderInput,
   type IdempotencyBegin,
+  type MandateDetails,
+  type MandateRecord,
+  type MandateStatus,
+  type MandateUpdateInput,
+  type MandateUpdateResult,
   type OrderRecord,
+  type OutboxAttemptResult,
+  type OutboxMessage,
+  type OutboxType,
   type ProviderEventInput,
   type SessionEvent,
   type SessionRecord,
   type Store,
 } from '../store.js';
+import { canMoveMandate } from '../mandate-status.js';
 import { MIGRATIONS } from './migrations.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -53,8 +66,41 @@ interface OrderRow {
   currency: string;
   needs_review: number;
   late_success: number;
+  version: number;
+  mandate_id: string | null;
   created_at: string;
   updated_at: string;
+}
+
+interface MandateRow {
+  id: string;
+  provider: string;
+  reference: string;
+  provider_mandate_id: string | null;
+  session_id: string;
+  status: string;
+  details: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  activated_at: string | null;
+  revoked_at: string | null;
+}
+
+interface OutboxRow {
+  seq: number;
+  id: string;
+  type: string;
+  subject_id: string;
+  data: string;
+  created_at: string;
+  attempts: number;
+  next_attempt_at: number;
+  claimed_by: string | null;
+  claimed_until: number | null;
+  delivered_at: string | null;
+  last_status: number | null;
+  last_error: string | null;
 }
 
 interface SessionEventRow {
@@ -67,7 +113,7 @@ interface SessionEventRow {
 
 type SessionDetails = Pick<
   SessionRecord,
-  'description' | 'locale' | 'customer' | 'providers' | 'mandate' | 'metadata'
+  'description' | 'locale' | 'customer' | 'providers' | 'mandate' | 'metadata' | 'chargeOf'
 >;
 
 function toSession(row: SessionRow): SessionRecord {
@@ -98,9 +144,64 @@ function toOrder(row: OrderRow): OrderRecord {
     amount: { value: row.amount_value, currency: row.currency },
     needsReview: row.needs_review === 1,
     lateSuccess: row.late_success === 1,
+    mandateId: row.mandate_id,
+    version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+function toMandate(row: MandateRow): MandateRecord {
+  const details = JSON.parse(row.details) as MandateDetails;
+  return {
+    ...details,
+    id: row.id,
+    provider: row.provider as ProviderId,
+    reference: row.reference,
+    providerMandateId: row.provider_mandate_id,
+    sessionId: row.session_id,
+    status: row.status as MandateStatus,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    activatedAt: row.activated_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+function mandateDetails(mandate: MandateRecord): MandateDetails {
+  const { debtor, creditor, bankReference, signedAt, cadence, failure, revocationReason } = mandate;
+  return { debtor, creditor, bankReference, signedAt, cadence, failure, revocationReason };
+}
+
+function toOutbox(row: OutboxRow): OutboxMessage {
+  return {
+    seq: row.seq,
+    id: row.id,
+    type: row.type as OutboxType,
+    subjectId: row.subject_id,
+    data: row.data,
+    createdAt: row.created_at,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    deliveredAt: row.delivered_at,
+    lastStatus: row.last_status,
+    lastError: row.last_error,
+  };
+}
+
+/** Drops undefined members so that merged details stay compact. */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function newMandateId(): string {
+  return `mdt_${randomBytes(24).toString('base64url')}`;
+}
+
+/** The event id of a subject's n-th change: stable, so every attempt carries the same id. */
+function messageId(subjectId: string, version: number): string {
+  return `msg_${subjectId}_${version}`;
 }
 
 function toSessionEvent(row: SessionEventRow): SessionEvent {
@@ -179,12 +280,73 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       currency: session.currency,
       needs_review: 0,
       late_success: 0,
+      version: 0,
+      mandate_id: null,
       created_at: at,
       updated_at: at,
     };
     s.insertOrder.run(row);
     return toOrder(row);
   });
+
+  const writeOutbox = (
+    type: OutboxType,
+    subjectId: string,
+    version: number,
+    data: unknown,
+    now: Date,
+  ): void => {
+    sql().insertOutbox.run({
+      id: messageId(subjectId, version),
+      type,
+      subject_id: subjectId,
+      data: JSON.stringify(data),
+      created_at: now.toISOString(),
+      next_attempt_at: now.getTime(),
+    });
+  };
+
+  /** Moves a stored mandate; writes its outbox message. Caller holds the transaction. */
+  const moveMandate = (
+    current: MandateRecord,
+    status: MandateStatus,
+    input: {
+      providerMandateId?: string;
+      details?: MandateDetails;
+      at?: string;
+      now: Date;
+    },
+  ): MandateRecord => {
+    const at = input.now.toISOString();
+    const next: MandateRecord = {
+      ...current,
+      ...compact(input.details ?? {}),
+      status,
+      version: current.version + 1,
+      updatedAt: at,
+    };
+    if (input.providerMandateId) next.providerMandateId = input.providerMandateId;
+    if (status === 'active') {
+      next.activatedAt = input.at ?? at;
+      delete next.failure;
+    }
+    if (status === 'revoked') next.revokedAt = input.at ?? at;
+    const moved = sql().updateMandate.run({
+      id: current.id,
+      expected: current.version,
+      status,
+      provider_mandate_id: next.providerMandateId,
+      details: JSON.stringify(compact(mandateDetails(next))),
+      version: next.version,
+      updated_at: at,
+      activated_at: next.activatedAt,
+      revoked_at: next.revokedAt,
+    });
+    if (moved.changes !== 1)
+      throw new Error(`Mandate ${current.id} changed underneath a transaction`);
+    writeOutbox('mandate.updated', next.id, next.version, { mandate: next }, input.now);
+    return next;
+  };
 
   const applyStatus = db.transaction((input: ApplyStatusInput): ApplyStatusResult => {
     const s = sql();
@@ -259,6 +421,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     const lateSuccess = result.anomaly === 'late_success';
     const moved = s.casStatus.run({
       status: result.status,
+      version: (order.version ?? 0) + 1,
       updated_at: at,
       late_success: lateSuccess ? 1 : 0,
       id: order.id,
@@ -268,6 +431,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     const updated: OrderRecord = {
       ...order,
       status: result.status,
+      version: (order.version ?? 0) + 1,
       updatedAt: at,
       lateSuccess: order.lateSuccess || lateSuccess,
     };
@@ -291,6 +455,24 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       };
       s.insertSessionEvent.run(eventRow);
       sessionEvent = toSessionEvent(eventRow);
+    }
+    writeOutbox(
+      'order.updated',
+      updated.id,
+      updated.version ?? 1,
+      { order: updated, reference: session.reference },
+      input.now,
+    );
+    // A disputed charge makes its mandate unusable at once, before the provider says so.
+    if (updated.mandateId && result.status === 'disputed') {
+      const mandateRow = s.getMandate.get(updated.mandateId) as MandateRow | undefined;
+      const mandate = mandateRow ? toMandate(mandateRow) : null;
+      if (mandate && canMoveMandate(mandate.status, 'revoked')) {
+        moveMandate(mandate, 'revoked', {
+          details: { revocationReason: 'dispute' },
+          now: input.now,
+        });
+      }
     }
     return {
       outcome: 'applied',
@@ -331,6 +513,156 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     return { kind: 'started' };
   });
 
+  const applyMandateUpdate = db.transaction((input: MandateUpdateInput): MandateUpdateResult => {
+    const s = sql();
+    const row = s.getMandateByReference.get(input.provider, input.reference) as
+      MandateRow | undefined;
+    let sessionId: string | null = row?.session_id ?? null;
+    if (!row) {
+      // The first notification creates the mandate; it belongs to the session that asked for it.
+      const session = s.findSessionByMandateReference.get(input.reference) as
+        { id: string; details: string } | undefined;
+      if (!session) {
+        return { outcome: 'not_found', mandate: null, previousStatus: null };
+      }
+      sessionId = session.id;
+    }
+    if (input.event) {
+      const inserted = s.insertEvent.run({
+        provider: input.event.provider,
+        dedupe_key: input.event.dedupeKey,
+        order_id: null,
+        raw_body: input.event.rawBody,
+        status: input.status,
+        source: 'webhook',
+        received_at: input.now.toISOString(),
+      });
+      if (inserted.changes === 0) {
+        return {
+          outcome: 'duplicate',
+          mandate: row ? toMandate(row) : null,
+          previousStatus: (row?.status as MandateStatus | undefined) ?? null,
+        };
+      }
+    }
+    if (!row) {
+      const session = s.getSession.get(sessionId) as SessionRow;
+      const cadence = (JSON.parse(session.details) as SessionDetails).mandate?.cadence;
+      const at = input.now.toISOString();
+      const created: MandateRecord = {
+        ...compact({ ...(cadence ? { cadence } : {}), ...(input.details ?? {}) }),
+        id: newMandateId(),
+        provider: input.provider,
+        reference: input.reference,
+        providerMandateId: input.providerMandateId ?? null,
+        sessionId: session.id,
+        status: input.status,
+        version: 1,
+        createdAt: at,
+        updatedAt: at,
+        activatedAt: input.status === 'active' ? (input.at ?? at) : null,
+        revokedAt: input.status === 'revoked' ? (input.at ?? at) : null,
+      };
+      s.insertMandate.run({
+        id: created.id,
+        provider: created.provider,
+        reference: created.reference,
+        provider_mandate_id: created.providerMandateId,
+        session_id: created.sessionId,
+        status: created.status,
+        details: JSON.stringify(compact(mandateDetails(created))),
+        version: created.version,
+        created_at: created.createdAt,
+        updated_at: created.updatedAt,
+        activated_at: created.activatedAt,
+        revoked_at: created.revokedAt,
+      });
+      writeOutbox('mandate.updated', created.id, created.version, { mandate: created }, input.now);
+      return { outcome: 'applied', mandate: created, previousStatus: null };
+    }
+    const current = toMandate(row);
+    if (!canMoveMandate(current.status, input.status)) {
+      return { outcome: 'unchanged', mandate: current, previousStatus: current.status };
+    }
+    const moved = moveMandate(current, input.status, {
+      ...(input.providerMandateId ? { providerMandateId: input.providerMandateId } : {}),
+      ...(input.details ? { details: input.details } : {}),
+      ...(input.at ? { at: input.at } : {}),
+      now: input.now,
+    });
+    return { outcome: 'applied', mandate: moved, previousStatus: current.status };
+  });
+
+  const createChargeOrder = db.transaction(
+    (input: CreateChargeOrderInput): CreateChargeOrderResult => {
+      const s = sql();
+      const mandateRow = s.getMandate.get(input.mandateId) as MandateRow | undefined;
+      if (!mandateRow) return { kind: 'mandate_not_found' };
+      const existing = s.getSessionByReference.get(input.reference) as SessionRow | undefined;
+      if (existing) {
+        const chargeOf = (JSON.parse(existing.details) as SessionDetails).chargeOf;
+        const sameRequest =
+          chargeOf?.mandateId === input.mandateId &&
+          chargeOf.idempotencyKey === input.idempotencyKey &&
+          sameMoney(input.amount, { value: existing.amount_value, currency: existing.currency });
+        const order = sameRequest
+          ? (s.listOrders.all(existing.id) as OrderRow[]).map(toOrder)[0]
+          : undefined;
+        return order ? { kind: 'resumed', order } : { kind: 'duplicate_reference' };
+      }
+      const mandate = toMandate(mandateRow);
+      if (mandate.status !== 'active') return { kind: 'mandate_inactive', status: mandate.status };
+      const origin = s.getSession.get(mandate.sessionId) as SessionRow;
+      const at = input.now.toISOString();
+      const details: SessionDetails = {
+        providers: [],
+        chargeOf: { mandateId: mandate.id, idempotencyKey: input.idempotencyKey },
+      };
+      s.insertSession.run({
+        id: input.sessionId,
+        reference: input.reference,
+        amount_value: input.amount.value,
+        currency: input.amount.currency,
+        country: origin.country,
+        return_url: origin.return_url,
+        details: JSON.stringify(details),
+        status: 'created',
+        created_at: at,
+        expires_at: input.expiresAt.toISOString(),
+      });
+      const row: OrderRow = {
+        id: input.orderId,
+        session_id: input.sessionId,
+        attempt: 1,
+        provider: mandate.provider,
+        method: input.method,
+        provider_reference: `1-${input.reference}`,
+        provider_order_id: null,
+        status: 'created',
+        amount_value: input.amount.value,
+        currency: input.amount.currency,
+        needs_review: 0,
+        late_success: 0,
+        version: 0,
+        mandate_id: mandate.id,
+        created_at: at,
+        updated_at: at,
+      };
+      s.insertOrder.run(row);
+      return { kind: 'created', order: toOrder(row) };
+    },
+  );
+
+  const claimOutbox = db.transaction((input: ClaimOutboxInput): OutboxMessage[] => {
+    const s = sql();
+    const nowMs = input.now.getTime();
+    const rows = s.dueOutbox.all({ now: nowMs, limit: input.limit }) as OutboxRow[];
+    for (const row of rows) {
+      s.claimOutbox.run({ id: row.id, owner: input.owner, until: nowMs + input.leaseMs });
+    }
+    return rows.map(toOutbox);
+  });
+
   const recordEvent = (event: ProviderEventInput & { now: Date }): boolean =>
     sql().insertEvent.run({
       provider: event.provider,
@@ -363,6 +695,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         providers: session.providers,
         mandate: session.mandate,
         metadata: session.metadata,
+        chargeOf: session.chargeOf,
       };
       try {
         sql().insertSession.run({
@@ -423,6 +756,37 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       const row = sql().latestEvent.get(sessionId) as SessionEventRow | undefined;
       return row ? toSessionEvent(row) : null;
     },
+    async applyMandateUpdate(input) {
+      return applyMandateUpdate.immediate(input);
+    },
+    async getMandate(id) {
+      const row = sql().getMandate.get(id) as MandateRow | undefined;
+      return row ? toMandate(row) : null;
+    },
+    async findMandateByReference(reference) {
+      const row = sql().findMandateByReference.get(reference) as MandateRow | undefined;
+      return row ? toMandate(row) : null;
+    },
+    async createChargeOrder(input) {
+      return createChargeOrder.immediate(input);
+    },
+    async claimOutbox(input) {
+      return claimOutbox.immediate(input);
+    },
+    async finishOutboxAttempt(id, result: OutboxAttemptResult) {
+      sql().finishOutbox.run({
+        id,
+        owner: result.owner,
+        delivered_at: result.delivered ? result.now.toISOString() : null,
+        next_attempt_at: result.delivered ? result.now.getTime() : (result.retryAt ?? 0),
+        last_status: result.status ?? null,
+        last_error: result.error ?? null,
+        counted: result.counted === false ? 0 : 1,
+      });
+    },
+    async listOutbox() {
+      return (sql().listOutbox.all() as OutboxRow[]).map(toOutbox);
+    },
     async beginIdempotency(input) {
       return beginIdempotency.immediate(input);
     },
@@ -449,10 +813,12 @@ function prepare(db: Database.Database) {
     ),
     insertOrder: db.prepare(`INSERT INTO orders
       (id, session_id, attempt, provider, method, provider_reference, provider_order_id, status,
-       amount_value, currency, needs_review, late_success, created_at, updated_at)
+       amount_value, currency, needs_review, late_success, version, mandate_id, created_at,
+       updated_at)
       VALUES (@id, @session_id, @attempt, @provider, @method, @provider_reference,
               @provider_order_id, @status, @amount_value, @currency, @needs_review, @late_success,
-              @created_at, @updated_at)`),
+              @version, @mandate_id, @created_at, @updated_at)`),
+    getSessionByReference: db.prepare('SELECT * FROM sessions WHERE reference = ?'),
     getOrder: db.prepare('SELECT * FROM orders WHERE id = ?'),
     getOrderByReference: db.prepare(
       'SELECT * FROM orders WHERE provider = ? AND provider_reference = ?',
@@ -463,8 +829,47 @@ function prepare(db: Database.Database) {
     ),
     flagReview: db.prepare('UPDATE orders SET needs_review = 1, updated_at = ? WHERE id = ?'),
     casStatus: db.prepare(`UPDATE orders
-      SET status = @status, updated_at = @updated_at, late_success = MAX(late_success, @late_success)
+      SET status = @status, updated_at = @updated_at, late_success = MAX(late_success, @late_success),
+          version = @version
       WHERE id = @id AND status = @expected`),
+    getMandate: db.prepare('SELECT * FROM mandates WHERE id = ?'),
+    getMandateByReference: db.prepare(
+      'SELECT * FROM mandates WHERE provider = ? AND reference = ?',
+    ),
+    findMandateByReference: db.prepare(
+      'SELECT * FROM mandates WHERE reference = ? ORDER BY created_at DESC LIMIT 1',
+    ),
+    findSessionByMandateReference: db.prepare(`SELECT id, details FROM sessions
+      WHERE json_extract(details, '$.mandate.referenceId') = ?
+      ORDER BY created_at DESC LIMIT 1`),
+    insertMandate: db.prepare(`INSERT INTO mandates
+      (id, provider, reference, provider_mandate_id, session_id, status, details, version,
+       created_at, updated_at, activated_at, revoked_at)
+      VALUES (@id, @provider, @reference, @provider_mandate_id, @session_id, @status, @details,
+              @version, @created_at, @updated_at, @activated_at, @revoked_at)`),
+    updateMandate: db.prepare(`UPDATE mandates
+      SET status = @status, provider_mandate_id = @provider_mandate_id, details = @details,
+          version = @version, updated_at = @updated_at, activated_at = @activated_at,
+          revoked_at = @revoked_at
+      WHERE id = @id AND version = @expected`),
+    insertOutbox: db.prepare(`INSERT INTO outbox
+      (id, type, subject_id, data, created_at, next_attempt_at)
+      VALUES (@id, @type, @subject_id, @data, @created_at, @next_attempt_at)`),
+    dueOutbox: db.prepare(`SELECT * FROM outbox o
+      WHERE o.delivered_at IS NULL AND o.next_attempt_at <= @now
+        AND (o.claimed_until IS NULL OR o.claimed_until <= @now)
+        AND NOT EXISTS (SELECT 1 FROM outbox p
+          WHERE p.subject_id = o.subject_id AND p.seq < o.seq AND p.delivered_at IS NULL)
+      ORDER BY o.seq LIMIT @limit`),
+    claimOutbox: db.prepare(
+      'UPDATE outbox SET claimed_by = @owner, claimed_until = @until WHERE id = @id',
+    ),
+    finishOutbox: db.prepare(`UPDATE outbox
+      SET attempts = attempts + @counted, delivered_at = @delivered_at, next_attempt_at = @next_attempt_at,
+          last_status = @last_status, last_error = @last_error,
+          claimed_by = NULL, claimed_until = NULL
+      WHERE id = @id AND claimed_by = @owner AND delivered_at IS NULL`),
+    listOutbox: db.prepare('SELECT * FROM outbox ORDER BY seq'),
     insertEvent: db.prepare(`INSERT OR IGNORE INTO provider_events
       (provider, dedupe_key, order_id, raw_body, status, source, received_at)
       VALUES (@provider, @dedupe_key, @order_id, @raw_body, @status, @source, @received_at)`),

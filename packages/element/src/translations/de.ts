@@ -1,0 +1,69 @@
+/**
+ * @module
+ * German strings of `<pay-checkout>`.
+ */
+import type { Translation } from './en.js';
+
+/** German. */
+export const de: Translation = {
+  $code: 'de',
+  $dir: 'ltr',
+  loading: 'Zahlungsarten werden geladen…',
+  total: 'Gesamt',
+  chooseMethod: 'Zahlungsart wählen',
+  groupRedirect: 'Online bezahlen',
+  groupQr: 'Mit QR-Code bezahlen',
+  continue: 'Weiter',
+  submitting: 'Ihre Zahlung wird gestartet…',
+  redirecting: 'Sie werden zu Ihrem Zahlungsanbieter weitergeleitet…',
+  fieldRequired: (label) => `${label} ist erforderlich.`,
+  fieldInvalid: (label) => `${label} ist ungültig.`,
+  scanToPay: 'Scannen Sie den Code mit Ihrer Banking-App, um zu bezahlen',
+  qrImage: 'QR-Code für diese Zahlung',
+  paymentCode: 'Zahlungscode',
+  copy: 'Kopieren',
+  copied: 'Kopiert',
+  openIn: (label) => `${label} öffnen`,
+  expiresIn: (time) => `Läuft ab in ${time}`,
+  qrExpired: 'Dieser Code ist abgelaufen.',
+  newCode: 'Neuen Code anfordern',
+  waitingForPayment: 'Wir warten auf Ihre Zahlung…',
+  mandateTerms: (amount, cadence) =>
+    `Sie erlauben außerdem künftige Zahlungen${amount ? ` von bis zu ${amount}` : ''}${
+      cadence ? `, ${cadence}` : ''
+    }.`,
+  cadence: {
+    BI_WEEKLY: 'alle zwei Wochen',
+    WEEKLY: 'wöchentlich',
+    MONTHLY: 'monatlich',
+    QUARTERLY: 'vierteljährlich',
+    SEMI_ANNUAL: 'halbjährlich',
+    ANNUAL: 'jährlich',
+    ON_DEMAND: 'bei Fälligkeit',
+  },
+  confirming: 'Ihre Zahlung wird bestätigt…',
+  confirmingHint: 'Das dauert meist nur wenige Sekunden. Sie können diese Seite geöffnet lassen.',
+  paid: 'Zahlung eingegangen',
+  paidHint: 'Vielen Dank. Ihre Zahlung wurde bestätigt.',
+  failed: 'Zahlung fehlgeschlagen',
+  failedHint: 'Ihre Zahlung wurde nicht ausgeführt. Es wurde kein Geld abgebucht.',
+  cancelled: 'Zahlung abgebrochen',
+  cancelledHint: 'Die Zahlung wurde abgebrochen, bevor sie abgeschlossen war.',
+  expired: 'Zahlung abgelaufen',
+  expiredHint: 'Diese Zahlung wurde nicht rechtzeitig abgeschlossen.',
+  tryAnotherMethod: 'Andere Zahlungsart wählen',
+  retry: 'Erneut versuchen',
+  noMethods: 'Für diese Zahlung ist keine Zahlungsart verfügbar.',
+  errorNetwork:
+    'Der Zahlungsdienst ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
+  errorNotFound:
+    'Dieser Bezahlvorgang wurde nicht gefunden. Der Link ist womöglich falsch oder veraltet.',
+  errorSessionPaid: 'Dieser Bezahlvorgang ist bereits bezahlt. Sie müssen nichts weiter tun.',
+  errorSessionExpired: 'Dieser Bezahlvorgang ist abgelaufen. Bitte beginnen Sie erneut im Shop.',
+  errorMethodUnavailable:
+    'Diese Zahlungsart ist gerade nicht verfügbar. Bitte wählen Sie eine andere.',
+  errorInvalidInput:
+    'Einige Angaben sind ungültig. Bitte prüfen Sie sie und versuchen Sie es erneut.',
+  errorNotConfigured: 'Dieser Bezahlvorgang ist nicht richtig eingerichtet.',
+  errorGeneric: 'Bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es erneut.',
+};

@@ -1,0 +1,297 @@
+/**
+ * @module
+ * Delivers the outbox: every committed order or mandate change, to the library's callbacks and
+ * to `MERCHANT_WEBHOOK_URL`, signed the Standard Webhooks way.
+ *
+ * Messages are claimed in the database (a lease per message), so several server instances on one
+ * database never send the same attempt at once, and a crashed instance's claims lapse. Due
+ * messages are picked up on start, so deliveries survive restarts. Failed attempts are retried
+ * with exponential back-off and jitter until the merchant answers 2xx; the `webhook-id` is the
+ * message id, the same on every attempt. Callbacks run once per message, on its first attempt;
+ * one that throws is logged and changes nothing.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { OrderView } from '@pay-checkout/protocol';
+import type { Metrics } from '../core/metrics.js';
+import type { OutboxMessage, Store } from '../store/store.js';
+import type { WebhookMandate, WebhookOrder } from '../webhooks.js';
+import { secretKey, signatureHeader } from './standard-webhooks.js';
+import { notificationOf } from './views.js';
+
+/** Metric name of delivery attempts by outcome. */
+export const MERCHANT_WEBHOOKS = 'pay_checkout_merchant_webhooks_total';
+
+/** Back-off of failed attempts. */
+export interface RetryPolicy {
+  /** Delay after the first failure (default 5 s); doubles with every further failure. */
+  baseMs: number;
+  /** Longest delay between two attempts (default 6 h). */
+  maxMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { baseMs: 5_000, maxMs: 6 * 60 * 60 * 1000 };
+
+export interface OutboxDelivererOptions {
+  store: Store;
+  logger: Logger;
+  now: () => Date;
+  /** Where notifications are POSTed; without it only the callbacks run. */
+  url?: string;
+  /** Signing secrets (`whsec_…` or raw); every one signs, for rotation. */
+  secrets?: readonly string[];
+  onOrderUpdated?: (order: OrderView & WebhookOrder) => void | Promise<void>;
+  onMandateUpdated?: (mandate: WebhookMandate) => void | Promise<void>;
+  /** Attempts in flight at most (default 8). */
+  concurrency?: number;
+  /** How often the outbox is checked for due messages (default 1000 ms). */
+  pollMs?: number;
+  /** How long a claim holds (default 2 min, above the attempt timeout). */
+  leaseMs?: number;
+  /** Timeout of one HTTP attempt (default 15 s). */
+  timeoutMs?: number;
+  /** How long `close()` lets attempts in flight finish before aborting them (default 5 s). */
+  closeGraceMs?: number;
+  retry?: Partial<RetryPolicy>;
+  metrics?: Metrics;
+  fetch?: typeof fetch;
+  /** Source of randomness in [0, 1) for the jitter. */
+  random?: () => number;
+}
+
+/** The delay before attempt `failures + 1`: exponential, capped, with equal jitter. */
+export function retryDelay(failures: number, policy: RetryPolicy, random = Math.random): number {
+  const exponential = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, failures - 1));
+  return Math.round(exponential / 2 + (random() * exponential) / 2);
+}
+
+/** Seconds of a `Retry-After` header given as seconds, else null. */
+function retryAfterMs(value: string | null): number | null {
+  if (value === null || !/^\d{1,6}$/.test(value.trim())) return null;
+  return Number(value.trim()) * 1000;
+}
+
+/** Delivers outbox messages until closed. */
+export class OutboxDeliverer {
+  readonly #options: OutboxDelivererOptions;
+  readonly #owner = `deliverer-${randomBytes(8).toString('hex')}`;
+  readonly #keys: Buffer[];
+  readonly #retry: RetryPolicy;
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #abort = new AbortController();
+  #timer: NodeJS.Timeout | null = null;
+  #pumping = false;
+  #again = false;
+  #started = false;
+  #closed = false;
+
+  constructor(options: OutboxDelivererOptions) {
+    this.#options = options;
+    this.#retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.#keys = (options.secrets ?? []).map((secret) => {
+      const key = secretKey(secret);
+      if (!key || key.length === 0) throw new Error('A merchant webhook secret is not valid');
+      return key;
+    });
+    if (options.url && this.#keys.length === 0) {
+      throw new Error('A merchant webhook URL needs a signing secret');
+    }
+  }
+
+  /** Starts polling once `ready` resolves (the store is migrated). */
+  start(ready: Promise<void> = Promise.resolve()): void {
+    if (this.#started) return;
+    this.#started = true;
+    ready.then(
+      () => {
+        if (this.#closed) return;
+        this.#timer = setInterval(() => this.kick(), this.#options.pollMs ?? 1000);
+        this.#timer.unref();
+        this.kick();
+      },
+      () => {},
+    );
+  }
+
+  /** Looks for due messages now (called after each committed change). */
+  kick(): void {
+    if (!this.#started || this.#closed) return;
+    if (this.#pumping) {
+      this.#again = true;
+      return;
+    }
+    this.#pumping = true;
+    void this.#pump().finally(() => {
+      this.#pumping = false;
+      if (this.#again) {
+        this.#again = false;
+        this.kick();
+      }
+    });
+  }
+
+  /**
+   * Stops polling and lets attempts in flight finish for a grace period; any still running then
+   * are aborted and stay due. (An aborted request may still have reached the merchant: delivery
+   * is at least once, and the `webhook-id` is the merchant's dedupe key.)
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#timer) clearInterval(this.#timer);
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.#inFlight]),
+      new Promise<void>((resolve) => {
+        grace = setTimeout(resolve, this.#options.closeGraceMs ?? 5000);
+      }),
+    ]);
+    clearTimeout(grace);
+    this.#abort.abort();
+    await Promise.allSettled([...this.#inFlight]);
+  }
+
+  async #pump(): Promise<void> {
+    const free = (this.#options.concurrency ?? 8) - this.#inFlight.size;
+    if (free <= 0) return;
+    let messages: OutboxMessage[];
+    try {
+      messages = await this.#options.store.claimOutbox({
+        owner: this.#owner,
+        now: this.#options.now(),
+        leaseMs: this.#options.leaseMs ?? 120_000,
+        limit: free,
+      });
+    } catch (error) {
+      if (!this.#closed) this.#options.logger.error({ err: error }, 'cannot read the outbox');
+      return;
+    }
+    for (const message of messages) {
+      if (this.#closed) {
+        // Claimed while closing: hand it straight back.
+        await this.#finish(message, {
+          delivered: false,
+          retryAt: 0,
+          error: 'shutdown',
+          counted: false,
+        });
+        continue;
+      }
+      const task = this.#deliver(message).catch((error: unknown) => {
+        this.#options.logger.error({ err: error, webhookId: message.id }, 'delivery failed');
+      });
+      this.#inFlight.add(task);
+      void task.finally(() => {
+        this.#inFlight.delete(task);
+        // A finished message may unblock the next one of its subject.
+        this.kick();
+      });
+    }
+  }
+
+  async #deliver(message: OutboxMessage): Promise<void> {
+    const event = notificationOf(message);
+    if (message.attempts === 0) await this.#runCallback(event);
+    const { url } = this.#options;
+    if (!url) {
+      await this.#finish(message, { delivered: true });
+      return;
+    }
+    const body = JSON.stringify(event);
+    const timestamp = Math.floor(this.#options.now().getTime() / 1000);
+    let status: number | undefined;
+    let error: string | undefined;
+    let retryAfter: number | null = null;
+    try {
+      const response = await (this.#options.fetch ?? fetch)(url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'User-Agent': 'pay-checkout-webhooks/1',
+          'webhook-id': message.id,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signatureHeader(this.#keys, message.id, timestamp, body),
+        },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.any([
+          this.#abort.signal,
+          AbortSignal.timeout(this.#options.timeoutMs ?? 15_000),
+        ]),
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      status = response.status;
+      retryAfter = retryAfterMs(response.headers.get('retry-after'));
+    } catch (cause) {
+      if (this.#abort.signal.aborted) {
+        // Shutting down: leave the message due for the next start (or another instance).
+        await this.#finish(message, {
+          delivered: false,
+          retryAt: 0,
+          error: 'shutdown',
+          counted: false,
+        });
+        return;
+      }
+      error = cause instanceof Error && cause.name === 'TimeoutError' ? 'timeout' : 'network error';
+    }
+    const delivered = status !== undefined && status >= 200 && status < 300;
+    this.#options.metrics?.inc(MERCHANT_WEBHOOKS, 'Merchant notification attempts by outcome.', {
+      outcome: delivered ? 'delivered' : 'failed',
+    });
+    if (delivered) {
+      await this.#finish(message, { delivered: true, status: status as number });
+      return;
+    }
+    const failures = message.attempts + 1;
+    const delay = Math.max(
+      retryDelay(failures, this.#retry, this.#options.random),
+      Math.min(retryAfter ?? 0, this.#retry.maxMs),
+    );
+    const retryAt = this.#options.now().getTime() + delay;
+    this.#options.logger.warn(
+      { webhookId: message.id, attempt: failures, status, error, retryInMs: delay },
+      'merchant webhook not accepted; will retry',
+    );
+    await this.#finish(message, {
+      delivered: false,
+      retryAt,
+      ...(status !== undefined ? { status } : {}),
+      ...(error !== undefined ? { error } : {}),
+    });
+  }
+
+  async #finish(
+    message: OutboxMessage,
+    result: {
+      delivered: boolean;
+      retryAt?: number;
+      status?: number;
+      error?: string;
+      counted?: boolean;
+    },
+  ): Promise<void> {
+    await this.#options.store.finishOutboxAttempt(message.id, {
+      ...result,
+      owner: this.#owner,
+      now: this.#options.now(),
+    });
+  }
+
+  async #runCallback(event: ReturnType<typeof notificationOf>): Promise<void> {
+    try {
+      if (event.type === 'order.updated') {
+        await this.#options.onOrderUpdated?.(event.data.order as OrderView & WebhookOrder);
+      } else {
+        await this.#options.onMandateUpdated?.(event.data.mandate);
+      }
+    } catch (error) {
+      // The change is committed; the merchant's code can neither undo nor delay it.
+      this.#options.logger.error({ err: error, type: event.type }, `${callbackName(event)} failed`);
+    }
+  }
+}
+
+function callbackName(event: { type: string }): string {
+  return event.type === 'order.updated' ? 'onOrderUpdated' : 'onMandateUpdated';
+}

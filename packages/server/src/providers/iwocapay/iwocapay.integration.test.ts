@@ -1,0 +1,229 @@
+/**
+ * @module
+ * iwocaPay end to end against its emulator over loopback, beyond the shared contract: the hosted
+ * page with its terms choice and the `orderId` redirect, the sandbox decline, Cancel, and the
+ * legacy unsigned webhook that only ever triggers a read-back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from '@pay-checkout/emulator';
+import { CreateOrderResponseSchema, OrderViewSchema, SessionSchema } from '@pay-checkout/protocol';
+import { startCheckoutServer, type StartedCheckoutServer } from '../../node.js';
+import { SECRET_KEY, SHOP_ORIGIN, sessionBody, testConfig } from '../../test-support/config.js';
+import { eventually, openSse, type SseConnection } from '../../test-support/sse-client.js';
+
+const SUPPLIER = '0b6f4c1e-8d2a-4f3b-9c5d-7e1a2b3c4d5e';
+const TOKEN = 'iwocapay_integration_access_token';
+
+let emulator: RunningEmulator;
+let server: StartedCheckoutServer;
+const streams: SseConnection[] = [];
+
+beforeAll(async () => {
+  emulator = await startEmulator({
+    port: 0,
+    host: '127.0.0.1',
+    timeScale: 0.01,
+    settleDelayMs: 2000,
+    credentials: { iwocapay: { supplierUuid: SUPPLIER, accessToken: TOKEN } },
+  });
+  server = await startCheckoutServer(
+    testConfig({
+      IWOCAPAY_API_URL: `${emulator.url}/iwocapay`,
+      IWOCAPAY_SUPPLIER_UUID: SUPPLIER,
+      IWOCAPAY_ACCESS_TOKEN: TOKEN,
+      IWOCAPAY_ACCEPT_LEGACY_WEBHOOKS: 'true',
+    }),
+    { port: 0, host: '127.0.0.1' },
+  );
+});
+
+afterAll(async () => {
+  for (const stream of streams) stream.close();
+  await server?.close();
+  await emulator?.close();
+});
+
+async function startPayment(reference?: string, fields?: Record<string, string>) {
+  const created = await fetch(`${server.url}/v1/sessions`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(
+      sessionBody({
+        amount: { value: 2100, currency: 'GBP' },
+        country: 'GB',
+        ...(reference ? { reference } : {}),
+      }),
+    ),
+  });
+  expect(created.status).toBe(201);
+  const session = SessionSchema.parse(await created.json());
+  const response = await fetch(`${server.url}/v1/sessions/${session.id}/orders`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      'Idempotency-Key': `k-${session.id}`,
+      Origin: SHOP_ORIGIN,
+    },
+    body: JSON.stringify({ method: 'iwocapay:checkout', ...(fields ? { fields } : {}) }),
+  });
+  expect(response.status).toBe(201);
+  const order = CreateOrderResponseSchema.parse(await response.json());
+  if (order.action.type !== 'redirect') throw new Error('expected a redirect');
+  const stored = await server.server.store.getOrder(order.order.id);
+  return {
+    session,
+    orderId: order.order.id,
+    pageUrl: order.action.url,
+    iwocaId: stored?.providerOrderId ?? '',
+  };
+}
+
+async function status(orderId: string) {
+  return OrderViewSchema.parse(await (await fetch(`${server.url}/v1/orders/${orderId}`)).json())
+    .status;
+}
+
+/** Submits the hosted page's form as a browser would; returns where it sends the buyer. */
+async function press(pageUrl: string, action: 'pay' | 'fail' | 'cancel', term?: string) {
+  const form = new URLSearchParams({ action, ...(term ? { term } : {}) });
+  const response = await fetch(new URL('../complete/', pageUrl), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+    redirect: 'manual',
+  });
+  expect(response.status).toBe(303);
+  return response.headers.get('location') ?? '';
+}
+
+describe('iwocaPay through the hosted page', () => {
+  it('pays later: page with terms → Pay → return with orderId → processing, authorized, paid', async () => {
+    const { session, orderId, pageUrl, iwocaId } = await startPayment();
+    const stream = await openSse(`${server.url}/v1/sessions/${session.id}/events`);
+    streams.push(stream);
+    const page = await fetch(pageUrl);
+    const markup = await page.text();
+    expect(page.status).toBe(200);
+    expect(markup).toContain('value="PAY_LATER"');
+    expect(markup).toContain('value="PAY_NOW"');
+    for (const name of ['Pay', 'Fail', 'Cancel']) expect(markup).toContain(`>${name}</button>`);
+
+    const back = await press(pageUrl, 'pay', 'PAY_LATER');
+    expect(back).toBe(`${server.url}/return/${session.id}?orderId=${iwocaId}`);
+    const shop = await fetch(back, { redirect: 'manual' });
+    expect(shop.status).toBe(303);
+    expect(shop.headers.get('location')).toContain(`pay_checkout_session=${session.id}`);
+
+    await stream.waitFor((m) => JSON.parse(m.data).status === 'paid');
+    const seen = stream.messages.map((m) => JSON.parse(m.data).status);
+    expect(seen).toEqual(['pending', 'processing', 'authorized', 'paid']);
+    expect(await status(orderId)).toBe('paid');
+  });
+
+  it('sends the customer’s chosen terms, and refuses Pay with terms not on offer', async () => {
+    const { pageUrl } = await startPayment(undefined, { terms: 'PAY_NOW' });
+    const markup = await (await fetch(pageUrl)).text();
+    expect(markup).toContain('value="PAY_NOW"');
+    expect(markup).not.toContain('value="PAY_LATER"');
+    const refused = await fetch(new URL('../complete/', pageUrl), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'action=pay&term=PAY_LATER',
+      redirect: 'manual',
+    });
+    expect(refused.status).toBe(400);
+  });
+
+  it('ends failed on the -decline sandbox trigger, and on Cancel', async () => {
+    const declined = await startPayment(`order-${Date.now()}-decline`);
+    await fetch(await press(declined.pageUrl, 'pay', 'PAY_LATER'), { redirect: 'manual' });
+    await eventually(async () => (await status(declined.orderId)) === 'failed');
+
+    const cancelled = await startPayment();
+    await fetch(await press(cancelled.pageUrl, 'cancel'), { redirect: 'manual' });
+    expect(await status(cancelled.orderId)).toBe('failed');
+  });
+});
+
+describe('iwocaPay legacy webhooks', () => {
+  function legacy(reference: string, claimed: string) {
+    return fetch(`${server.url}/webhooks/iwocapay`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        data: {
+          order_id: 4711,
+          pay_link_id: crypto.randomUUID(),
+          amount: 21.0,
+          reference,
+          status: claimed,
+        },
+      }),
+    });
+  }
+
+  it('only triggers a read-back: the API’s status is applied, never the claimed one', async () => {
+    const { orderId, iwocaId } = await startPayment();
+    const stored = await server.server.store.getOrder(orderId);
+    const reference = stored?.providerReference ?? '';
+    // iwocaPay says APPROVED; the unsigned webhook claims SUCCESSFUL.
+    await fetch(`${emulator.url}/_emulator/orders/iwocapay/${iwocaId}/outcome`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ status: 'APPROVED' }),
+    });
+    // Its signed webhooks are dropped by nobody here, so wait for them, then claim more.
+    await eventually(async () => (await status(orderId)) === 'authorized');
+    const claim = await legacy(reference, 'SUCCESSFUL');
+    expect(claim.status).toBe(200);
+    expect(await status(orderId)).toBe('authorized');
+
+    await fetch(`${emulator.url}/_emulator/orders/iwocapay/${iwocaId}/outcome`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ status: 'SUCCESSFUL' }),
+    });
+    await eventually(async () => (await status(orderId)) === 'paid');
+  });
+
+  it('brings an order up to date when the signed webhooks never came', async () => {
+    await fetch(`${emulator.url}/_emulator/faults`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ provider: 'iwocapay', drop: true }),
+    });
+    try {
+      const { orderId, iwocaId } = await startPayment();
+      const reference = (await server.server.store.getOrder(orderId))?.providerReference ?? '';
+      await fetch(`${emulator.url}/_emulator/orders/iwocapay/${iwocaId}/outcome`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ status: 'UNSUCCESSFUL' }),
+      });
+      expect(await status(orderId)).toBe('pending');
+      // Claims success; iwocaPay says UNSUCCESSFUL, and that is what is applied.
+      expect((await legacy(reference, 'SUCCESSFUL')).status).toBe(200);
+      expect(await status(orderId)).toBe('failed');
+    } finally {
+      await fetch(`${emulator.url}/_emulator/faults`, { method: 'DELETE' });
+    }
+  });
+
+  it('still answers 401 to an unsigned body in the current shape', async () => {
+    const response = await fetch(`${server.url}/webhooks/iwocapay`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        data: {
+          webhook_id: crypto.randomUUID(),
+          event_type: 'ORDER_STATUS_CHANGED',
+          order_id: crypto.randomUUID(),
+          amount: 21.0,
+          reference: '1-x',
+          status: 'SUCCESSFUL',
+        },
+      }),
+    });
+    expect(response.status).toBe(401);
+  });
+});

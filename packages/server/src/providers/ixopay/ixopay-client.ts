@@ -1,0 +1,308 @@
+/**
+ * @module
+ * A small client of IXOPAY's Transaction and Status APIs: HTTP Basic with the API user, the
+ * connector's API key in the path, every request signed (`X-Signature` + `Date`), a 10 s timeout
+ * per call, and retries with exponential back-off and full jitter where repeating is safe.
+ *
+ * A debit is retried too: its `merchantTransactionId` is unique per connector, so a repeat after a
+ * lost answer is refused with 3004 instead of creating a second transaction. Failures to reach
+ * IXOPAY become a retryable 502 `provider_unavailable`; credentials and the shared secret appear
+ * in no error or log line.
+ */
+import { z } from 'zod';
+import { ApiError } from '../../core/api-error.js';
+import { IXOPAY_CONTENT_TYPE, signIxopay } from './ixopay-signature.js';
+
+const ErrorEntrySchema = z.looseObject({
+  errorMessage: z.string().nullish(),
+  errorCode: z.coerce.number().int().nullish(),
+  adapterMessage: z.string().nullish(),
+  adapterCode: z.union([z.string(), z.number()]).nullish(),
+});
+export type IxopayErrorEntry = z.infer<typeof ErrorEntrySchema>;
+
+/** The synchronous answer of a transaction request. */
+export const TransactionResponseSchema = z.looseObject({
+  success: z.boolean(),
+  uuid: z.string().max(64).nullish(),
+  purchaseId: z.string().max(128).nullish(),
+  returnType: z.string().max(32).nullish(),
+  redirectUrl: z.string().max(2048).nullish(),
+  htmlContent: z.string().nullish(),
+  paymentMethod: z.string().nullish(),
+  errors: z.array(ErrorEntrySchema).nullish(),
+  errorMessage: z.string().nullish(),
+  errorCode: z.coerce.number().int().nullish(),
+});
+export type TransactionResponse = z.infer<typeof TransactionResponseSchema>;
+
+/** The Status API's answer. */
+export const StatusResponseSchema = z.looseObject({
+  success: z.boolean(),
+  transactionStatus: z.string().max(32).nullish(),
+  uuid: z.string().max(64).nullish(),
+  merchantTransactionId: z.string().max(64).nullish(),
+  transactionType: z.string().max(32).nullish(),
+  amount: z.union([z.string().max(32), z.number()]).nullish(),
+  currency: z.string().max(3).nullish(),
+  errors: z.array(ErrorEntrySchema).nullish(),
+  errorMessage: z.string().nullish(),
+  errorCode: z.coerce.number().int().nullish(),
+});
+export type StatusResponse = z.infer<typeof StatusResponseSchema>;
+
+/** The body of a debit (the fields we send). */
+export interface DebitRequest {
+  merchantTransactionId: string;
+  amount: string;
+  currency: string;
+  description?: string;
+  successUrl: string;
+  cancelUrl: string;
+  errorUrl: string;
+  callbackUrl: string;
+  language?: string;
+  customer?: { email?: string };
+  extraData?: Record<string, string>;
+}
+
+export interface IxopayClientOptions {
+  apiUrl: string;
+  apiKey: string;
+  username: string;
+  password: string;
+  sharedSecret: string;
+  /** Per-call timeout (default 10 000 ms). */
+  timeoutMs?: number;
+  /** Base of the back-off between attempts (default 200 ms). */
+  retryBaseMs?: number;
+  /** Total attempts for retryable calls (default 3). */
+  attempts?: number;
+  now?: () => Date;
+}
+
+type Outcome =
+  | { kind: 'answer'; body: unknown }
+  | { kind: 'refused'; message: string }
+  | { kind: 'unavailable'; reason: string };
+
+/** Error code of a status lookup that finds nothing. */
+export const NOT_FOUND_CODE = 8001;
+/** Error code of a reused `merchantTransactionId`. */
+export const DUPLICATE_CODE = 3004;
+/** Error codes that mean "try again later": timeouts, rate limit, maintenance, comms. */
+const TRANSIENT_CODES: ReadonlySet<number> = new Set([1009, 1010, 3001, 3003, 3005]);
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The errors of an answer, whether listed in `errors[]` or given at the top level. */
+export function errorsOf(answer: {
+  errors?: IxopayErrorEntry[] | null;
+  errorMessage?: string | null;
+  errorCode?: number | null;
+}): IxopayErrorEntry[] {
+  if (answer.errors && answer.errors.length > 0) return answer.errors;
+  if (answer.errorCode != null || answer.errorMessage != null) {
+    return [{ errorCode: answer.errorCode ?? null, errorMessage: answer.errorMessage ?? null }];
+  }
+  return [];
+}
+
+/** True when IXOPAY says the failure is temporary. */
+export function isTransient(errors: IxopayErrorEntry[]): boolean {
+  return errors.some((e) => e.errorCode != null && TRANSIENT_CODES.has(e.errorCode));
+}
+
+/** One line describing IXOPAY's errors, for merchants: message and code, cut to a sane length. */
+export function describeErrors(errors: IxopayErrorEntry[]): string {
+  if (errors.length === 0) return 'no reason given';
+  return errors
+    .slice(0, 3)
+    .map((e) => {
+      const message = (e.errorMessage ?? 'error').replace(/\s+/g, ' ').slice(0, 160);
+      const adapter = e.adapterMessage
+        ? `; ${e.adapterMessage.replace(/\s+/g, ' ').slice(0, 80)}`
+        : '';
+      return e.errorCode != null
+        ? `${message}${adapter} (code ${e.errorCode})`
+        : `${message}${adapter}`;
+    })
+    .join('; ');
+}
+
+/** The IXOPAY Transaction and Status APIs. */
+export class IxopayClient {
+  readonly #apiUrl: string;
+  readonly #apiKey: string;
+  readonly #authorization: string;
+  readonly #secret: string;
+  readonly #timeoutMs: number;
+  readonly #retryBaseMs: number;
+  readonly #attempts: number;
+  readonly #now: () => Date;
+
+  constructor(options: IxopayClientOptions) {
+    this.#apiUrl = options.apiUrl.replace(/\/+$/, '');
+    this.#apiKey = encodeURIComponent(options.apiKey);
+    this.#authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`, 'utf8').toString('base64')}`;
+    this.#secret = options.sharedSecret;
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#retryBaseMs = options.retryBaseMs ?? 200;
+    this.#attempts = options.attempts ?? 3;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * Sends a debit; resolves with IXOPAY's answer (which may say `success: false`) and the attempt
+   * that got it, so that a 3004 on a repeat can be told from a 3004 on the first try.
+   */
+  async debit(body: DebitRequest): Promise<{ answer: TransactionResponse; attempt: number }> {
+    const text = JSON.stringify(body);
+    let attempt = 0;
+    for (;;) {
+      attempt++;
+      const outcome = await this.#call('POST', `/transaction/${this.#apiKey}/debit`, text);
+      if (outcome.kind === 'answer') {
+        const answer = parse(TransactionResponseSchema, outcome.body);
+        if (!answer.success && isTransient(errorsOf(answer)) && attempt < this.#attempts) {
+          await this.#backoff(attempt);
+          continue;
+        }
+        return { answer, attempt };
+      }
+      if (outcome.kind === 'unavailable' && attempt < this.#attempts) {
+        await this.#backoff(attempt);
+        continue;
+      }
+      throw toError(outcome);
+    }
+  }
+
+  /** The transaction with our `merchantTransactionId`; null when IXOPAY knows none (8001). */
+  async statusByMerchantTransactionId(id: string): Promise<StatusResponse | null> {
+    let attempt = 0;
+    for (;;) {
+      attempt++;
+      const outcome = await this.#call(
+        'GET',
+        `/status/${this.#apiKey}/getByMerchantTransactionId/${encodeURIComponent(id)}`,
+        '',
+      );
+      if (outcome.kind === 'answer') {
+        const answer = parse(StatusResponseSchema, outcome.body);
+        if (answer.success) return answer;
+        const errors = errorsOf(answer);
+        if (errors.some((e) => e.errorCode === NOT_FOUND_CODE)) return null;
+        if (isTransient(errors) && attempt < this.#attempts) {
+          await this.#backoff(attempt);
+          continue;
+        }
+        throw isTransient(errors)
+          ? unavailable(`IXOPAY could not answer the status request (${describeErrors(errors)})`)
+          : refused(describeErrors(errors));
+      }
+      if (outcome.kind === 'unavailable' && attempt < this.#attempts) {
+        await this.#backoff(attempt);
+        continue;
+      }
+      throw toError(outcome);
+    }
+  }
+
+  /** Full jitter: a random wait between 0 and base × 2^(attempt-1). */
+  #backoff(attempt: number): Promise<void> {
+    return sleep(Math.random() * this.#retryBaseMs * 2 ** (attempt - 1));
+  }
+
+  async #call(method: 'GET' | 'POST', path: string, body: string): Promise<Outcome> {
+    const url = new URL(`${this.#apiUrl}${path}`);
+    const date = this.#now().toUTCString();
+    const signature = signIxopay(this.#secret, {
+      method,
+      body,
+      contentType: IXOPAY_CONTENT_TYPE,
+      date,
+      requestUri: `${url.pathname}${url.search}`,
+    });
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          Authorization: this.#authorization,
+          'Content-Type': IXOPAY_CONTENT_TYPE,
+          Accept: 'application/json',
+          Date: date,
+          'X-Signature': signature,
+        },
+        ...(method === 'POST' ? { body } : {}),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
+    } catch (error) {
+      const reason =
+        error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'network error';
+      return { kind: 'unavailable', reason };
+    }
+    let payload: unknown = null;
+    try {
+      const text = await response.text();
+      payload = text ? JSON.parse(text) : null;
+    } catch {
+      payload = null;
+    }
+    if (response.status >= 500 || response.status === 429 || response.status === 408) {
+      return { kind: 'unavailable', reason: `HTTP ${response.status}` };
+    }
+    const answer = z.looseObject({ success: z.boolean() }).safeParse(payload);
+    if (response.status === 401 || response.status === 403) {
+      const errors = answer.success ? errorsOf(payload as TransactionResponse) : [];
+      const signatureProblem = errors.some((e) => e.errorCode === 1004);
+      return {
+        kind: 'refused',
+        message: signatureProblem
+          ? 'IXOPAY refused the request signature (check IXOPAY_SHARED_SECRET)'
+          : 'IXOPAY refused our credentials (check IXOPAY_USERNAME, IXOPAY_PASSWORD and IXOPAY_API_KEY)',
+      };
+    }
+    if (answer.success) return { kind: 'answer', body: payload };
+    if (response.status >= 200 && response.status < 300) {
+      return { kind: 'unavailable', reason: 'unreadable answer' };
+    }
+    return {
+      kind: 'refused',
+      message:
+        response.status === 404
+          ? 'IXOPAY does not know this endpoint (check IXOPAY_API_URL)'
+          : `IXOPAY answered HTTP ${response.status}`,
+    };
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    throw new ApiError(502, 'provider_error', 'IXOPAY answered with an unexpected body', {
+      retryable: false,
+    });
+  }
+  return result.data;
+}
+
+/** A retryable 502: IXOPAY could not be reached or could not answer right now. */
+export function unavailable(message: string): ApiError {
+  return new ApiError(502, 'provider_unavailable', message, { retryable: true });
+}
+
+/** A definitive 502: IXOPAY refused the request. */
+export function refused(message: string): ApiError {
+  return new ApiError(502, 'provider_error', `IXOPAY refused the request: ${message}`, {
+    retryable: false,
+  });
+}
+
+function toError(outcome: Exclude<Outcome, { kind: 'answer' }>): ApiError {
+  return outcome.kind === 'unavailable'
+    ? unavailable(`IXOPAY is not reachable right now (${outcome.reason})`)
+    : new ApiError(502, 'provider_error', outcome.message, { retryable: false });
+}

@@ -1,0 +1,161 @@
+/**
+ * @module
+ * Koywe's payment methods as pay-checkout methods: `koywe:<METHOD>` ids, names, and the
+ * `fields` each one needs from the customer (document, name, PSE's bank) given what the
+ * merchant already put in the session's `customer`.
+ *
+ * Every Koywe PAYIN order needs a contact, and a contact needs the customer's full name and an
+ * identity document valid for the country. What the session already carries (and is valid) is
+ * not asked again.
+ */
+import type { Method, MethodField } from '@pay-checkout/protocol';
+import type { SessionRecord } from '../../store/store.js';
+import type { KoywePaymentMethod } from './koywe-client.js';
+import { checkDocument, documentTypesFor } from './koywe-documents.js';
+
+/** The field names Koywe methods may declare. */
+export const KOYWE_FIELDS = {
+  documentType: 'documentType',
+  documentNumber: 'documentNumber',
+  fullName: 'fullName',
+  bank: 'bank',
+} as const;
+
+/** Display names of the method codes we know; others use Koywe's own `name`. */
+const NAMES: Readonly<Record<string, string>> = Object.freeze({
+  PSE: 'PSE',
+  NEQUI: 'Nequi',
+  PIX_DYNAMIC: 'Pix',
+  PIX_STATIC: 'Pix',
+  SPEI: 'SPEI',
+  KHIPU: 'Khipu',
+  CARD: 'Card',
+  QRI: 'QR',
+});
+
+/**
+ * PSE banks offered when Koywe's method list carries none (its `extra` is not documented).
+ * Codes are the names Koywe's examples use for `extra`.
+ */
+export const DEFAULT_PSE_BANKS: readonly { value: string; label: string }[] = Object.freeze([
+  { value: 'BANCOLOMBIA', label: 'Bancolombia' },
+  { value: 'BANCO_DE_BOGOTA', label: 'Banco de Bogotá' },
+  { value: 'DAVIVIENDA', label: 'Davivienda' },
+  { value: 'BBVA_COLOMBIA', label: 'BBVA Colombia' },
+  { value: 'BANCO_DE_OCCIDENTE', label: 'Banco de Occidente' },
+  { value: 'BANCO_POPULAR', label: 'Banco Popular' },
+  { value: 'NEQUI', label: 'Nequi' },
+]);
+
+const METHOD_CODE = /^[A-Za-z0-9_-]{1,50}$/;
+
+/** The Koywe method code of a `koywe:<METHOD>` id, or null. */
+export function koyweMethodCode(methodId: string): string | null {
+  const code = methodId.startsWith('koywe:') ? methodId.slice('koywe:'.length) : '';
+  return METHOD_CODE.test(code) ? code : null;
+}
+
+/**
+ * Banks listed in a method's `extra`, read leniently: an array of strings, an array of
+ * `{ code|id|value, name|label }`, or an object holding such an array under `banks`.
+ */
+export function banksOf(extra: unknown): { value: string; label: string }[] {
+  const list = Array.isArray(extra)
+    ? extra
+    : extra && typeof extra === 'object' && Array.isArray((extra as { banks?: unknown }).banks)
+      ? (extra as { banks: unknown[] }).banks
+      : [];
+  const banks: { value: string; label: string }[] = [];
+  for (const entry of list) {
+    let value: unknown;
+    let label: unknown;
+    if (typeof entry === 'string') {
+      value = entry;
+      label = entry;
+    } else if (entry && typeof entry === 'object') {
+      const e = entry as Record<string, unknown>;
+      value = e['code'] ?? e['id'] ?? e['value'] ?? e['name'];
+      label = e['name'] ?? e['label'] ?? value;
+    }
+    if (typeof value === 'string' && typeof label === 'string' && /^[\w .-]{1,80}$/u.test(value)) {
+      if (!banks.some((b) => b.value === value)) banks.push({ value, label: label.slice(0, 80) });
+    }
+  }
+  return banks;
+}
+
+/** True when the session's customer carries a document valid in its country. */
+function hasValidDocument(session: SessionRecord): boolean {
+  const document = session.customer?.document;
+  return !!document && checkDocument(session.country, document.type, document.number).ok;
+}
+
+/** The fields a Koywe method needs for this session (empty when the session has all). */
+export function fieldsFor(code: string, extra: unknown, session: SessionRecord): MethodField[] {
+  const fields: MethodField[] = [];
+  if (!session.customer?.name) {
+    fields.push({ name: KOYWE_FIELDS.fullName, label: 'Full name', type: 'text', required: true });
+  }
+  if (!hasValidDocument(session)) {
+    const types = documentTypesFor(session.country);
+    fields.push({
+      name: KOYWE_FIELDS.documentType,
+      label: 'Document type',
+      type: 'select',
+      required: true,
+      options: types.map((t) => ({ value: t.code, label: t.label })),
+    });
+    fields.push({
+      name: KOYWE_FIELDS.documentNumber,
+      label: 'Document number',
+      type: 'text',
+      required: true,
+      // The per-type rules (check digits) are checked on the server; this only keeps out junk.
+      pattern: '[0-9A-Za-z .\\-/]{5,24}',
+    });
+  }
+  if (code === 'PSE') {
+    const banks = banksOf(extra);
+    fields.push({
+      name: KOYWE_FIELDS.bank,
+      label: 'Bank',
+      type: 'select',
+      required: true,
+      options: banks.length > 0 ? banks : [...DEFAULT_PSE_BANKS],
+    });
+  }
+  return fields;
+}
+
+/**
+ * Turns Koywe's list for the session's country and currency into methods. Entries that name
+ * other countries or currencies are dropped; of Pix, only the dynamic QR is offered (a static
+ * Pix code does not carry the amount, so the customer could pay a different one).
+ */
+export function toMethods(list: readonly KoywePaymentMethod[], session: SessionRecord): Method[] {
+  const { country } = session;
+  const currency = session.amount.currency;
+  const usable = list.filter(
+    (m) =>
+      METHOD_CODE.test(m.method) &&
+      (!m.supportedCountries || m.supportedCountries.includes(country)) &&
+      (!m.supportedCurrencies || m.supportedCurrencies.includes(currency)),
+  );
+  const codes = new Set(usable.map((m) => m.method));
+  const methods: Method[] = [];
+  for (const entry of usable) {
+    if (entry.method === 'PIX_STATIC' && codes.has('PIX_DYNAMIC')) continue;
+    if (methods.some((m) => m.id === `koywe:${entry.method}`)) continue;
+    const fields = fieldsFor(entry.method, entry.extra, session);
+    methods.push({
+      id: `koywe:${entry.method}`,
+      provider: 'koywe',
+      name: Object.prototype.hasOwnProperty.call(NAMES, entry.method)
+        ? (NAMES[entry.method] ?? entry.method)
+        : entry.name?.trim().slice(0, 60) || entry.method,
+      flow: 'redirect',
+      ...(fields.length > 0 ? { fields } : {}),
+    });
+  }
+  return methods;
+}
