@@ -1,16 +1,19 @@
-import { defineConfig, type UserConfig } from 'vite';
+import { defaultClientConditions, defineConfig, type UserConfig } from 'vite';
 
 /**
- * Vite defaults shared by every browser build of the workspace (the element's npm and
- * script-tag builds import and extend them): modern output, source maps, and the `source`
- * export condition so workspace packages resolve to their TypeScript sources.
+ * Vite defaults shared by every browser build of the workspace; the element's npm, script-tag
+ * and lazy-chunk builds extend them with `mergeConfig`. Workspace packages are read from their
+ * TypeScript sources (the `source` export condition), so a build never waits for another
+ * package's `dist`.
  */
 export const sharedConfig = {
-  resolve: { conditions: ['source', 'module', 'browser', 'production', 'default'] },
+  resolve: { conditions: ['source', ...defaultClientConditions] },
   build: {
-    target: 'es2022',
+    outDir: 'dist',
+    // Several builds write into one dist/ (npm modules, the script tag, its lazy files, types).
+    emptyOutDir: false,
     sourcemap: true,
-    reportCompressedSize: true,
+    target: 'es2022',
   },
 } satisfies UserConfig;
 

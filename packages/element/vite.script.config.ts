@@ -7,7 +7,8 @@
  * vite.script-chunks.config.ts.
  */
 import { fileURLToPath } from 'node:url';
-import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
+import { defineConfig, mergeConfig, type Plugin } from 'vite';
+import { sharedConfig } from '../../vite.config.ts';
 import { minifyTemplatesPlugin } from './scripts/minify-templates.js';
 
 const chunks = fileURLToPath(new URL('./src/internal/chunks.ts', import.meta.url));
@@ -26,21 +27,17 @@ function scriptChunkLoader(): Plugin {
   };
 }
 
-export default defineConfig({
-  // Read the protocol from its TypeScript sources, so this build does not depend on its dist.
-  resolve: { conditions: ['source', ...defaultClientConditions] },
-  plugins: [scriptChunkLoader(), minifyTemplatesPlugin()],
-  build: {
-    outDir: 'dist',
-    emptyOutDir: false,
-    minify: 'esbuild',
-    sourcemap: true,
-    target: 'es2022',
-    lib: {
-      entry: 'src/script.ts',
-      name: 'PayCheckoutElement',
-      formats: ['iife'],
-      fileName: () => 'pay-checkout.js',
+export default defineConfig(
+  mergeConfig(sharedConfig, {
+    plugins: [scriptChunkLoader(), minifyTemplatesPlugin()],
+    build: {
+      minify: 'esbuild',
+      lib: {
+        entry: 'src/script.ts',
+        name: 'PayCheckoutElement',
+        formats: ['iife'],
+        fileName: () => 'pay-checkout.js',
+      },
     },
-  },
-});
+  }),
+);

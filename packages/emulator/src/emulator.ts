@@ -16,6 +16,7 @@ import { PROVIDER_IDS, type ProviderId } from '@pay-checkout/protocol';
 import { createControlApi } from './core/control-api.js';
 import { FaultStore } from './core/faults.js';
 import type { ProviderContext, ProviderEmulator } from './core/provider.js';
+import { jsonResponse } from './core/requests.js';
 import { Scheduler } from './core/scheduler.js';
 import { WebhookDispatcher } from './core/webhooks.js';
 import {
@@ -128,11 +129,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     const message = variables
       ? `The ${id} emulator is off: it has no credentials. Set ${variables} and restart.`
       : `The ${id} emulator is not available in this version.`;
-    const unavailable = (): Response =>
-      new Response(JSON.stringify({ message, code: 'SERVICE_UNAVAILABLE' }), {
-        status: 503,
-        headers: { 'Content-Type': 'application/json; charset=utf-8' },
-      });
+    const unavailable = (): Response => jsonResponse(503, { message, code: 'SERVICE_UNAVAILABLE' });
     app.all(`/${id}`, unavailable);
     app.all(`/${id}/*`, unavailable);
   }

@@ -2,8 +2,9 @@
  * @packageDocumentation
  * `@pay-checkout/protocol` — the wire contract shared by the element and the server.
  *
- * Schemas are zod; the inferred types are what both sides compile against. `./money` and
- * `./status` are importable on their own and carry no dependency.
+ * Schemas are zod; the inferred types are what both sides compile against. `./money`,
+ * `./status` and `./documents` (identity-document rules for Latin American markets) are
+ * importable on their own and carry no dependency.
  */
 export * from './common.js';
 export * from './error.js';

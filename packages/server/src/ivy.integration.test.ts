@@ -5,65 +5,33 @@
  * signatures, out-of-order failures, untrusted returns and Last-Event-ID resume.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '@pay-checkout/emulator';
-import {
-  CreateOrderResponseSchema,
-  MethodsResponseSchema,
-  OrderViewSchema,
-  SessionSchema,
-} from '@pay-checkout/protocol';
-import { startCheckoutServer, type StartedCheckoutServer } from './node.js';
+import type { RunningEmulator } from '@pay-checkout/emulator';
+import { CreateOrderResponseSchema, MethodsResponseSchema } from '@pay-checkout/protocol';
+import type { StartedCheckoutServer } from './node.js';
+import { startCheckoutStack, type CheckoutStack } from './test-support/checkout-stack.js';
 import { signIvyBody } from './providers/ivy/ivy-signature.js';
-import {
-  IVY_API_KEY,
-  IVY_WEBHOOK_SECRET,
-  SECRET_KEY,
-  SHOP_ORIGIN,
-  sessionBody,
-  testConfig,
-} from './test-support/config.js';
-import { eventually, openSse, type SseConnection } from './test-support/sse-client.js';
+import { IVY_API_KEY, IVY_WEBHOOK_SECRET, SHOP_ORIGIN } from './test-support/config.js';
+import { eventually } from './test-support/sse-client.js';
 
+let stack: CheckoutStack;
 let emulator: RunningEmulator;
 let server: StartedCheckoutServer;
-const streams: SseConnection[] = [];
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
-    // Bank step of 2 s provider time → 20 ms; webhook retries scaled alike.
-    timeScale: 0.01,
-    settleDelayMs: 2000,
-    credentials: { ivy: { apiKey: IVY_API_KEY, webhookSecret: IVY_WEBHOOK_SECRET } },
-    webhookUrls: { ivy: 'http://127.0.0.1:9/unused' },
+  stack = await startCheckoutStack({
+    emulator: {
+      // Bank step of 2 s provider time → 20 ms; webhook retries scaled alike.
+      timeScale: 0.01,
+      settleDelayMs: 2000,
+      credentials: { ivy: { apiKey: IVY_API_KEY, webhookSecret: IVY_WEBHOOK_SECRET } },
+      webhookUrls: { ivy: 'http://127.0.0.1:9/unused' },
+    },
+    env: (url) => ({ IVY_API_KEY, IVY_WEBHOOK_SECRET, IVY_API_URL: `${url}/ivy` }),
+    webhooksFor: ['ivy'],
   });
-  server = await startCheckoutServer(
-    testConfig({
-      IVY_API_KEY,
-      IVY_WEBHOOK_SECRET,
-      IVY_API_URL: `${emulator.url}/ivy`,
-    }),
-    { port: 0, host: '127.0.0.1' },
-  );
-  emulator.emulator.setWebhookUrl('ivy', `${server.url}/webhooks/ivy`);
+  ({ emulator, server } = stack);
 });
-
-afterAll(async () => {
-  for (const stream of streams) stream.close();
-  await server?.close();
-  await emulator?.close();
-});
-
-async function createSession(overrides: Record<string, unknown> = {}) {
-  const response = await fetch(`${server.url}/v1/sessions`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(sessionBody(overrides)),
-  });
-  expect(response.status).toBe(201);
-  return SessionSchema.parse(await response.json());
-}
+afterAll(() => stack?.close());
 
 function postOrder(sessionId: string, key: string) {
   return fetch(`${server.url}/v1/sessions/${sessionId}/orders`, {
@@ -74,24 +42,13 @@ function postOrder(sessionId: string, key: string) {
 }
 
 async function startPayment(overrides: Record<string, unknown> = {}) {
-  const session = await createSession(overrides);
+  const session = await stack.createSession(overrides);
   const response = await postOrder(session.id, `key-${session.id}`);
   expect(response.status).toBe(201);
   const created = CreateOrderResponseSchema.parse(await response.json());
   if (created.action.type !== 'redirect') throw new Error('expected a redirect');
   const ivySessionId = new URL(created.action.url).searchParams.get('session') ?? '';
   return { session, orderId: created.order.id, action: created.action, ivySessionId };
-}
-
-async function sse(sessionId: string, headers: Record<string, string> = {}) {
-  const stream = await openSse(`${server.url}/v1/sessions/${sessionId}/events`, headers);
-  streams.push(stream);
-  return stream;
-}
-
-async function orderStatus(orderId: string) {
-  const response = await fetch(`${server.url}/v1/orders/${orderId}`);
-  return OrderViewSchema.parse(await response.json()).status;
 }
 
 /** Presses a button on the emulator's hosted page; returns where the browser is sent. */
@@ -114,7 +71,7 @@ function signedWebhook(body: string, signature = signIvyBody(IVY_WEBHOOK_SECRET,
 
 describe('Ivy end to end', () => {
   it('pays: methods → idempotent order → hosted page → return → webhook → SSE paid', async () => {
-    const session = await createSession({ reference: `order-${Date.now()}` });
+    const session = await stack.createSession({ reference: `order-${Date.now()}` });
     const methods = MethodsResponseSchema.parse(
       await (await fetch(`${server.url}/v1/sessions/${session.id}/methods`)).json(),
     );
@@ -122,7 +79,7 @@ describe('Ivy end to end', () => {
       { id: 'ivy:bank', provider: 'ivy', name: 'Pay by bank', flow: 'redirect' },
     ]);
 
-    const stream = await sse(session.id);
+    const stream = await stack.sse(session.id);
     const first = await postOrder(session.id, 'checkout-1');
     const firstText = await first.text();
     const again = await postOrder(session.id, 'checkout-1');
@@ -154,7 +111,7 @@ describe('Ivy end to end', () => {
 
     const paid = await stream.waitFor((m) => JSON.parse(m.data).status === 'paid');
     expect(JSON.parse(paid.data).orderId).toBe(created.order.id);
-    expect(await orderStatus(created.order.id)).toBe('paid');
+    expect(await stack.orderStatus(created.order.id)).toBe('paid');
     const statuses = stream.messages.map((m) => JSON.parse(m.data).status);
     expect(statuses[0]).toBe('created');
     expect(statuses.at(-1)).toBe('paid');
@@ -164,10 +121,10 @@ describe('Ivy end to end', () => {
 
   it('fails: the Fail button ends in failed on SSE; a retry with a new key starts attempt 2', async () => {
     const { session, orderId, ivySessionId } = await startPayment();
-    const stream = await sse(session.id);
+    const stream = await stack.sse(session.id);
     await press(ivySessionId, 'fail');
     await stream.waitFor((m) => JSON.parse(m.data).status === 'failed');
-    expect(await orderStatus(orderId)).toBe('failed');
+    expect(await stack.orderStatus(orderId)).toBe('failed');
     const retry = await postOrder(session.id, 'second-try');
     expect(retry.status).toBe(201);
     const emulated = (await (await fetch(`${emulator.url}/_emulator/orders`)).json()) as {
@@ -181,7 +138,7 @@ describe('Ivy end to end', () => {
       reference: `order-${Date.now()}-fail`,
     });
     await press(ivySessionId, 'pay');
-    await eventually(async () => (await orderStatus(orderId)) === 'failed');
+    await eventually(async () => (await stack.orderStatus(orderId)) === 'failed');
     expect(session.reference.endsWith('-fail')).toBe(true);
   });
 
@@ -194,7 +151,7 @@ describe('Ivy end to end', () => {
     });
     expect(outcome.status).toBe(200);
     const { orderId: ivyOrderId } = (await outcome.json()) as { orderId: string };
-    await eventually(async () => (await orderStatus(orderId)) === 'paid');
+    await eventually(async () => (await stack.orderStatus(orderId)) === 'paid');
     const before = await server.server.store.listSessionEvents(session.id, 0);
 
     const body = JSON.stringify({
@@ -265,7 +222,7 @@ describe('Ivy end to end', () => {
   it('stays paid when a failure arrives after payment', async () => {
     const { orderId, ivySessionId } = await startPayment();
     await press(ivySessionId, 'pay');
-    await eventually(async () => (await orderStatus(orderId)) === 'paid');
+    await eventually(async () => (await stack.orderStatus(orderId)) === 'paid');
     const outcome = await fetch(`${emulator.url}/_emulator/orders/ivy/${ivySessionId}/outcome`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -289,7 +246,7 @@ describe('Ivy end to end', () => {
         );
       });
     });
-    expect(await orderStatus(orderId)).toBe('paid');
+    expect(await stack.orderStatus(orderId)).toBe('paid');
   });
 
   it('trusts the provider, not the query, on return', async () => {
@@ -299,7 +256,7 @@ describe('Ivy end to end', () => {
       { redirect: 'manual' },
     );
     expect(forged.status).toBe(303);
-    expect(await orderStatus(orderId)).toBe('pending');
+    expect(await stack.orderStatus(orderId)).toBe('pending');
   });
 
   it('applies the real status on return even before any webhook arrives', async () => {
@@ -309,7 +266,7 @@ describe('Ivy end to end', () => {
       const callback = await press(ivySessionId, 'cancel');
       const back = await fetch(callback, { redirect: 'manual' });
       expect(back.status).toBe(303);
-      expect(await orderStatus(orderId)).toBe('cancelled');
+      expect(await stack.orderStatus(orderId)).toBe('cancelled');
       expect((await server.server.store.getSession(session.id))?.status).toBe('cancelled');
     } finally {
       emulator.emulator.setWebhookUrl('ivy', `${server.url}/webhooks/ivy`);
@@ -318,12 +275,12 @@ describe('Ivy end to end', () => {
 
   it('resumes with Last-Event-ID with no gap and no repeat', async () => {
     const { session, ivySessionId } = await startPayment();
-    const first = await sse(session.id);
+    const first = await stack.sse(session.id);
     const snapshot = await first.waitFor(() => true);
     expect(snapshot.id).toBe('1');
     first.close();
     await press(ivySessionId, 'pay');
-    const resumed = await sse(session.id, { 'Last-Event-ID': snapshot.id ?? '' });
+    const resumed = await stack.sse(session.id, { 'Last-Event-ID': snapshot.id ?? '' });
     await resumed.waitFor((m) => JSON.parse(m.data).status === 'paid');
     const ids = resumed.messages.map((m) => Number(m.id));
     expect(ids[0]).toBe(2);

@@ -7,20 +7,20 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '@pay-checkout/emulator';
+import type { RunningEmulator } from '@pay-checkout/emulator';
 import {
   CreateOrderResponseSchema,
   MethodsResponseSchema,
   SessionSchema,
 } from '@pay-checkout/protocol';
-import { startCheckoutServer, type StartedCheckoutServer } from './node.js';
+import type { StartedCheckoutServer } from './node.js';
+import { startCheckoutStack, type CheckoutStack } from './test-support/checkout-stack.js';
 import {
   IVY_API_KEY,
   IVY_WEBHOOK_SECRET,
   SECRET_KEY,
   SHOP_ORIGIN,
   sessionBody,
-  testConfig,
 } from './test-support/config.js';
 import { startTestMerchant, type TestMerchant } from './test-support/merchant-endpoint.js';
 import { eventually } from './test-support/sse-client.js';
@@ -28,40 +28,36 @@ import type { WebhookMandate, WebhookOrder } from './webhooks.js';
 
 const MERCHANT_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 
+let stack: CheckoutStack;
 let emulator: RunningEmulator;
 let server: StartedCheckoutServer;
 let merchant: TestMerchant;
 
 beforeAll(async () => {
   merchant = await startTestMerchant(MERCHANT_SECRET);
-  emulator = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
-    // One bank step is 2 s of provider time → 20 ms; SEPA settlement and disputes are multiples.
-    timeScale: 0.01,
-    settleDelayMs: 2000,
-    credentials: { ivy: { apiKey: IVY_API_KEY, webhookSecret: IVY_WEBHOOK_SECRET } },
-    webhookUrls: { ivy: 'http://127.0.0.1:9/unused' },
+  stack = await startCheckoutStack({
+    emulator: {
+      // One bank step is 2 s of provider time → 20 ms; SEPA settlement and disputes are multiples.
+      timeScale: 0.01,
+      settleDelayMs: 2000,
+      credentials: { ivy: { apiKey: IVY_API_KEY, webhookSecret: IVY_WEBHOOK_SECRET } },
+      webhookUrls: { ivy: 'http://127.0.0.1:9/unused' },
+    },
+    env: (url) => ({
+      IVY_API_KEY,
+      IVY_WEBHOOK_SECRET,
+      IVY_API_URL: `${url}/ivy`,
+      MERCHANT_WEBHOOK_URL: merchant.url,
+      MERCHANT_WEBHOOK_SECRET: MERCHANT_SECRET,
+    }),
+    extras: { outboxPollMs: 50, merchantWebhookRetry: { baseMs: 20, maxMs: 200 } },
+    webhooksFor: ['ivy'],
   });
-  server = await startCheckoutServer(
-    testConfig(
-      {
-        IVY_API_KEY,
-        IVY_WEBHOOK_SECRET,
-        IVY_API_URL: `${emulator.url}/ivy`,
-        MERCHANT_WEBHOOK_URL: merchant.url,
-        MERCHANT_WEBHOOK_SECRET: MERCHANT_SECRET,
-      },
-      { outboxPollMs: 50, merchantWebhookRetry: { baseMs: 20, maxMs: 200 } },
-    ),
-    { port: 0, host: '127.0.0.1' },
-  );
-  emulator.emulator.setWebhookUrl('ivy', `${server.url}/webhooks/ivy`);
+  ({ emulator, server } = stack);
 });
 
 afterAll(async () => {
-  await server?.close();
-  await emulator?.close();
+  await stack?.close();
   await merchant?.close();
 });
 
@@ -80,11 +76,6 @@ async function mandate(id: string): Promise<WebhookMandate> {
   const response = await fetch(`${server.url}/v1/mandates/${id}`, { headers: bearer });
   expect(response.status).toBe(200);
   return (await response.json()) as WebhookMandate;
-}
-
-async function orderStatus(id: string): Promise<string> {
-  const response = await fetch(`${server.url}/v1/orders/${id}`);
-  return ((await response.json()) as { status: string }).status;
 }
 
 async function emulatedCharges(): Promise<{ reference: string }[]> {
@@ -173,7 +164,7 @@ describe('a subscription with an Ivy mandate, offline', () => {
     });
     expect(active.providerMandateId).toMatch(/^[0-9a-f]{24}$/);
     expect(JSON.stringify(active)).not.toContain('DE89370400440532013000');
-    await eventually(async () => (await orderStatus(order.order.id)) === 'paid');
+    await eventually(async () => (await stack.orderStatus(order.order.id)) === 'paid');
 
     // 3. Three charges: one paid, one `-fail`, one `-dispute`.
     const amount = { value: 990, currency: 'EUR' };
@@ -213,9 +204,9 @@ describe('a subscription with an Ivy mandate, offline', () => {
       reference: `${ref}-m1`,
     });
 
-    await eventually(async () => (await orderStatus(o1!.id)) === 'paid');
-    await eventually(async () => (await orderStatus(o2!.id)) === 'failed');
-    await eventually(async () => (await orderStatus(o3!.id)) === 'disputed');
+    await eventually(async () => (await stack.orderStatus(o1!.id)) === 'paid');
+    await eventually(async () => (await stack.orderStatus(o2!.id)) === 'failed');
+    await eventually(async () => (await stack.orderStatus(o3!.id)) === 'disputed');
 
     // 4. The dispute revoked the mandate; a further charge is refused before Ivy is asked.
     const revoked = await eventually(async () => {

@@ -2,16 +2,10 @@
  * @module
  * The control API over real HTTP: orders, outcomes, health.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, waitFor, type Harness } from '../test-support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { sharedHarness, waitFor } from '../test-support/harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = sharedHarness();
 
 describe('GET /_emulator/orders', () => {
   it('lists one entry per Ivy checkout session', async () => {

@@ -2,27 +2,20 @@
  * @module
  * Every fault of `POST /_emulator/faults`, against a real receiver.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   WEBHOOK_SECRET,
   hmacHex,
   pause,
-  startHarness,
+  sharedHarness,
   waitFor,
-  type Harness,
   type IvySessionJson,
 } from '../test-support/harness.js';
 import type { WebhookDelivery } from './webhooks.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
+const h = sharedHarness();
 afterEach(async () => {
   await h.control('DELETE', 'faults');
-});
-afterAll(async () => {
-  await h.close();
 });
 
 async function setFaults(body: Record<string, unknown>): Promise<void> {

@@ -1,8 +1,10 @@
 /**
  * @module
- * Helpers for the providers' hosted pages: escaping and one self-contained page layout
- * (inline CSS, no external assets, so pages work offline and under a strict CSP).
+ * Helpers for the providers' hosted pages: escaping, one self-contained page layout (inline CSS,
+ * no external assets, so pages work offline and under a strict CSP), the response that serves it,
+ * and the Pay / Fail / Cancel buttons every emulated payment page offers.
  */
+import type { Context } from 'hono';
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -120,3 +122,43 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
 });
+
+/** The statuses a hosted page is served with. */
+export type PageStatus = 200 | 400 | 404 | 409;
+
+/** Serves a hosted page. */
+export type PageResponder = (
+  c: Context,
+  status: PageStatus,
+  title: string,
+  body: SafeHtml,
+) => Response;
+
+/** A {@link PageResponder} for one provider: {@link renderPage} under `brand`, with {@link PAGE_HEADERS}. */
+export function pageResponder(brand: string): PageResponder {
+  return (c, status, title, body) =>
+    c.body(renderPage({ title, brand, body }), status, { ...PAGE_HEADERS });
+}
+
+/** What the customer may choose on an emulated payment page. */
+export type OutcomeAction = 'pay' | 'fail' | 'cancel';
+
+/** True for `pay`, `fail` and `cancel`. */
+export function isOutcomeAction(value: string): value is OutcomeAction {
+  return value === 'pay' || value === 'fail' || value === 'cancel';
+}
+
+/** A form with one submit button that posts to `action` (a URL relative to the page). */
+export function postButton(action: string, label: string, kind: string): SafeHtml {
+  return html`<form method="post" action="${action}">
+    <button type="submit" class="${kind}">${label}</button>
+  </form>`;
+}
+
+/** The Pay, Fail and Cancel buttons, posting to `<base>/pay`, `<base>/fail` and `<base>/cancel`. */
+export function outcomeButtons(base: string): SafeHtml {
+  return html`<div class="actions" role="group" aria-label="Payment outcome">
+    ${postButton(`${base}/pay`, 'Pay', 'primary')} ${postButton(`${base}/fail`, 'Fail', 'danger')}
+    ${postButton(`${base}/cancel`, 'Cancel', 'secondary')}
+  </div>`;
+}

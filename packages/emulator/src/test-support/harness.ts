@@ -1,19 +1,51 @@
 /**
  * @module
- * Test harness: an emulator with Ivy on loopback port 0, wired to a real webhook receiver,
- * plus small helpers to call it.
+ * Test harness: an emulator on loopback port 0 wired to a real webhook receiver (any provider),
+ * and the Ivy harness on top of it with small helpers to call Ivy.
  */
 import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import { startEmulator, type RunningEmulator, type StartEmulatorOptions } from '../start.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
 export const API_KEY = 'ivy_test_key';
 export const WEBHOOK_SECRET = 'ivy_test_webhook_secret';
 
-/** A running emulator and its receiver. */
-export interface Harness {
+/** A running emulator and the receiver its webhooks go to. */
+export interface Loopback {
   emulator: RunningEmulator;
   receiver: Receiver;
+  /** Closes both. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a receiver answering `script`, then an emulator on 127.0.0.1 port 0 with a fast clock
+ * (timeScale 0.001) and the options `configure` gives for that receiver.
+ */
+export async function startLoopback(
+  configure: (receiver: Receiver) => StartEmulatorOptions,
+  script: number[] = [],
+): Promise<Loopback> {
+  const receiver = await startReceiver(script);
+  const emulator = await startEmulator({
+    port: 0,
+    host: '127.0.0.1',
+    timeScale: 0.001,
+    ...configure(receiver),
+  });
+  return {
+    emulator,
+    receiver,
+    async close() {
+      await emulator.close();
+      await receiver.close();
+    },
+  };
+}
+
+/** The Ivy emulator and its receiver, with helpers. */
+export interface Harness extends Loopback {
   /** POSTs JSON to an Ivy service path such as `checkout/session/create`. */
   ivy(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   /** Creates a checkout session and returns its JSON. */
@@ -22,7 +54,6 @@ export interface Harness {
   control(method: string, path: string, body?: unknown): Promise<Response>;
   /** Every webhook the receiver got, parsed. */
   events(): { id: string; type: string; payload: Record<string, unknown>; date: string }[];
-  close(): Promise<void>;
 }
 
 /** The fields of an Ivy session the tests look at. */
@@ -49,15 +80,15 @@ export async function startHarness(
   options: Partial<StartEmulatorOptions> = {},
   script: number[] = [],
 ): Promise<Harness> {
-  const receiver = await startReceiver(script);
-  const emulator = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
-    timeScale: 0.001,
-    credentials: { ivy: { apiKey: API_KEY, webhookSecret: WEBHOOK_SECRET } },
-    webhookUrls: { ivy: receiver.url },
-    ...options,
-  });
+  const loopback = await startLoopback(
+    (receiver) => ({
+      credentials: { ivy: { apiKey: API_KEY, webhookSecret: WEBHOOK_SECRET } },
+      webhookUrls: { ivy: receiver.url },
+      ...options,
+    }),
+    script,
+  );
+  const { emulator, receiver } = loopback;
   const ivy: Harness['ivy'] = (path, body, headers = {}) =>
     fetch(`${emulator.url}/ivy/api/service/${path}`, {
       method: 'POST',
@@ -65,8 +96,7 @@ export async function startHarness(
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
   return {
-    emulator,
-    receiver,
+    ...loopback,
     ivy,
     async createSession(overrides = {}) {
       const response = await ivy('checkout/session/create', {
@@ -91,11 +121,22 @@ export async function startHarness(
     events() {
       return receiver.received.map((r) => JSON.parse(r.body));
     },
-    async close() {
-      await emulator.close();
-      await receiver.close();
-    },
   };
+}
+
+/**
+ * One Ivy harness for the whole test file: started before its first test and closed after its
+ * last. The object returned is filled in when the harness has started.
+ */
+export function sharedHarness(): Harness {
+  const h = {} as Harness;
+  beforeAll(async () => {
+    Object.assign(h, await startHarness());
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+  return h;
 }
 
 /** Hex HMAC-SHA256, as a receiver computes it. */

@@ -5,8 +5,10 @@
  * deliverer and a log line for anything an operator should see.
  */
 import type { Logger } from 'pino';
+import type { OrderStatus } from '@pay-checkout/protocol/status';
 import type { AppContext } from './context.js';
 import type { ApplyStatusInput, ApplyStatusResult } from '../store/store.js';
+import { ApiError } from './api-error.js';
 import { ANOMALIES, TRANSITIONS } from './metrics.js';
 
 /** Applies a status through the store, publishes the session change and logs anomalies. */
@@ -40,4 +42,50 @@ export async function applyStatus(
   // merchant's callback and webhook from there, so neither can undo nor delay the change.
   if (result.outcome === 'applied') ctx.notifier?.kick();
   return result;
+}
+
+/**
+ * Starts an order at its provider (`start` creates the order or charges the mandate) and applies
+ * the status the provider answers, as source `create`. When the provider refuses for good
+ * (`provider_error`) the order fails: this attempt is over. Any failure is logged with
+ * `failureMessage` and thrown on.
+ */
+export async function applyProviderStart<
+  T extends { providerOrderId: string; status: OrderStatus },
+>(
+  ctx: AppContext,
+  orderId: string,
+  logger: Logger,
+  failureMessage: string,
+  start: () => Promise<T>,
+): Promise<{ started: T; applied: ApplyStatusResult }> {
+  let started: T;
+  try {
+    started = await start();
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'provider_error') {
+      await applyStatus(
+        ctx,
+        { orderId, status: 'failed', source: 'create', now: ctx.now() },
+        logger,
+      );
+    }
+    logger.warn(
+      { code: error instanceof ApiError ? error.code : 'internal_error' },
+      failureMessage,
+    );
+    throw error;
+  }
+  const applied = await applyStatus(
+    ctx,
+    {
+      orderId,
+      status: started.status,
+      source: 'create',
+      providerOrderId: started.providerOrderId,
+      now: ctx.now(),
+    },
+    logger,
+  );
+  return { started, applied };
 }

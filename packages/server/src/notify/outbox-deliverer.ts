@@ -169,12 +169,7 @@ export class OutboxDeliverer {
     for (const message of messages) {
       if (this.#closed) {
         // Claimed while closing: hand it straight back.
-        await this.#finish(message, {
-          delivered: false,
-          retryAt: 0,
-          error: 'shutdown',
-          counted: false,
-        });
+        await this.#handBack(message);
         continue;
       }
       const task = this.#deliver(message).catch((error: unknown) => {
@@ -225,12 +220,7 @@ export class OutboxDeliverer {
     } catch (cause) {
       if (this.#abort.signal.aborted) {
         // Shutting down: leave the message due for the next start (or another instance).
-        await this.#finish(message, {
-          delivered: false,
-          retryAt: 0,
-          error: 'shutdown',
-          counted: false,
-        });
+        await this.#handBack(message);
         return;
       }
       error = cause instanceof Error && cause.name === 'TimeoutError' ? 'timeout' : 'network error';
@@ -258,6 +248,16 @@ export class OutboxDeliverer {
       retryAt,
       ...(status !== undefined ? { status } : {}),
       ...(error !== undefined ? { error } : {}),
+    });
+  }
+
+  /** Gives a claimed message back on shutdown: due again at once, the attempt not counted. */
+  async #handBack(message: OutboxMessage): Promise<void> {
+    await this.#finish(message, {
+      delivered: false,
+      retryAt: 0,
+      error: 'shutdown',
+      counted: false,
     });
   }
 

@@ -4,19 +4,23 @@
  * `GET /v1/sessions/:id/methods`, `POST /v1/sessions/:id/orders` (idempotent) and
  * `GET /v1/orders/:id`.
  */
-import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import {
   CreateOrderRequestSchema,
-  IdempotencyKeySchema,
   type CreateOrderResponse,
   type Method,
 } from '@pay-checkout/protocol';
 import { isPaidFamily } from '@pay-checkout/protocol/status';
 import { ApiError } from '../core/api-error.js';
-import { applyStatus } from '../core/apply-status.js';
+import { applyProviderStart } from '../core/apply-status.js';
 import type { AppContext, AppEnv } from '../core/context.js';
 import { invalidRequest, readJson, requireJson, validate } from '../core/http.js';
+import {
+  idempotencyKey,
+  idempotent,
+  requestHash,
+  type IdempotentAnswer,
+} from '../core/idempotency.js';
 import { newOrderId } from '../core/ids.js';
 import { effectiveStatus, orderView, publicSessionView } from '../core/views.js';
 import type { Provider } from '../providers/provider.js';
@@ -53,11 +57,9 @@ export async function offeredMethods(
 }
 
 /** A stable hash of the request body: same fields in any key order hash the same. */
-function requestHash(body: { method: string; fields?: Record<string, string> }): string {
+function orderRequestHash(body: { method: string; fields?: Record<string, string> }): string {
   const fields = Object.entries(body.fields ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
-  return createHash('sha256')
-    .update(JSON.stringify([body.method, fields]))
-    .digest('hex');
+  return requestHash([body.method, fields]);
 }
 
 function checkFields(method: Method, fields: Record<string, string>): void {
@@ -104,74 +106,14 @@ export function browserRoutes(ctx: AppContext): Hono<AppEnv> {
     if (origin !== undefined && !ctx.config.allowedOrigins.includes(origin)) {
       throw new ApiError(403, 'forbidden', 'This origin may not start payments');
     }
-    const rawKey = c.req.header('idempotency-key');
-    if (rawKey === undefined || rawKey === '') {
-      throw new ApiError(400, 'idempotency_key_required', 'Send an Idempotency-Key header');
-    }
-    const keyCheck = IdempotencyKeySchema.safeParse(rawKey);
-    if (!keyCheck.success) {
-      throw invalidRequest([
-        { path: 'Idempotency-Key', message: keyCheck.error.issues[0]?.message ?? 'is invalid' },
-      ]);
-    }
-    const key = keyCheck.data;
+    const key = idempotencyKey(c.req.header('idempotency-key'));
     requireJson(c);
     const body = validate(CreateOrderRequestSchema, await readJson(c));
     const session = await ctx.store.getSession(c.req.param('id'));
     if (!session) throw new ApiError(404, 'not_found', 'No such session');
-
-    const begun = await ctx.store.beginIdempotency({
-      scope: session.id,
-      key,
-      requestHash: requestHash(body),
-      now: ctx.now(),
-    });
-    if (begun.kind === 'replay') {
-      return new Response(begun.body, {
-        status: begun.status,
-        headers: { 'Content-Type': 'application/json', 'Idempotent-Replayed': 'true' },
-      });
-    }
-    if (begun.kind === 'in_progress') {
-      throw new ApiError(409, 'idempotency_key_in_progress', 'A request with this key is running', {
-        retryable: true,
-      });
-    }
-    if (begun.kind === 'mismatch') {
-      throw new ApiError(
-        422,
-        'idempotency_key_reused',
-        'This Idempotency-Key was used with another body',
-      );
-    }
-
-    let response: { status: 201; body: string };
-    try {
-      response = await startOrder(ctx, session, body, c.get('logger'));
-    } catch (error) {
-      // Definitive refusals are remembered like successes; a retryable or unexpected failure
-      // frees the key so that the client can simply try again.
-      const definitive =
-        error instanceof ApiError &&
-        error.retryable !== true &&
-        (error.status < 500 || error.code === 'provider_error');
-      if (definitive) {
-        await ctx.store.completeIdempotency(
-          session.id,
-          key,
-          error.status,
-          JSON.stringify(error.toBody()),
-        );
-      } else {
-        await ctx.store.releaseIdempotency(session.id, key);
-      }
-      throw error;
-    }
-    await ctx.store.completeIdempotency(session.id, key, response.status, response.body);
-    return new Response(response.body, {
-      status: response.status,
-      headers: { 'Content-Type': 'application/json' },
-    });
+    return idempotent(ctx, { scope: session.id, key, requestHash: orderRequestHash(body) }, () =>
+      startOrder(ctx, session, body, c.get('logger')),
+    );
   });
 
   app.get('/v1/orders/:id', async (c) => {
@@ -188,7 +130,7 @@ async function startOrder(
   session: SessionRecord,
   body: { method: string; fields?: Record<string, string> },
   logger: AppContext['logger'],
-): Promise<{ status: 201; body: string }> {
+): Promise<IdempotentAnswer> {
   const status = effectiveStatus(session, ctx.now());
   if (isPaidFamily(status)) {
     throw new ApiError(409, 'session_paid', 'This session is already paid');
@@ -209,11 +151,7 @@ async function startOrder(
   const fields = body.fields ?? {};
   checkFields(offered.method, fields);
   const issues = offered.provider.validateFields?.({ session, method: offered.method, fields });
-  if (issues && issues.length > 0) {
-    throw new ApiError(400, 'invalid_request', 'The request has invalid fields', {
-      details: { issues },
-    });
-  }
+  if (issues && issues.length > 0) throw invalidRequest(issues);
 
   const order = await ctx.store.createOrder({
     id: newOrderId(),
@@ -223,41 +161,20 @@ async function startOrder(
     now: ctx.now(),
   });
   const log = logger.child({ orderId: order.id, provider: order.provider });
-  let created;
-  try {
-    created = await offered.provider.createOrder({
-      session,
-      order,
-      method: offered.method,
-      fields,
-      returnUrl: `${ctx.config.publicUrl}/return/${session.id}`,
-      webhookUrl: `${ctx.config.publicUrl}/webhooks/${order.provider}`,
-    });
-  } catch (error) {
-    if (error instanceof ApiError && error.code === 'provider_error') {
-      // The provider refused for good: this attempt is over.
-      await applyStatus(
-        ctx,
-        { orderId: order.id, status: 'failed', source: 'create', now: ctx.now() },
-        log,
-      );
-    }
-    log.warn(
-      { code: error instanceof ApiError ? error.code : 'internal_error' },
-      'provider order creation failed',
-    );
-    throw error;
-  }
-  const applied = await applyStatus(
+  const { started: created, applied } = await applyProviderStart(
     ctx,
-    {
-      orderId: order.id,
-      status: created.status,
-      source: 'create',
-      providerOrderId: created.providerOrderId,
-      now: ctx.now(),
-    },
+    order.id,
     log,
+    'provider order creation failed',
+    () =>
+      offered.provider.createOrder({
+        session,
+        order,
+        method: offered.method,
+        fields,
+        returnUrl: `${ctx.config.publicUrl}/return/${session.id}`,
+        webhookUrl: `${ctx.config.publicUrl}/webhooks/${order.provider}`,
+      }),
   );
   const current = applied.order ?? order;
   const answer: CreateOrderResponse = {

@@ -4,19 +4,17 @@
  * `GET /payment_service/linked/list`, `POST /invoice`, `GET /invoice/:id` and
  * `POST /public/invoice/pay`, all with `x-api-key`, JSON bodies and `{ message }` errors.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Context, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { apiFaults } from '../../core/faults.js';
 import type { ProviderContext } from '../../core/provider.js';
+import { describeIssue, limitBody, readJson, secretMatcher } from '../../core/requests.js';
 import { furatPayError, internalError, unauthenticated } from './errors.js';
 import { CreateInvoiceBodySchema, PayInvoiceBodySchema } from './schemas.js';
 import type { FuratPayState } from './state.js';
 import { FURATPAY_SERVICES } from './types.js';
 
-const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_PAGE = 100;
 
 /** Options of {@link createFuratPayApi}. */
@@ -33,18 +31,9 @@ const API_PATHS = ['/payment_service/*', '/invoice', '/invoice/*', '/public/*'];
 export function createFuratPayApi(options: FuratPayApiOptions): Hono {
   const { ctx, state } = options;
   const app = new Hono();
-  const faults = apiFaults({
-    provider: 'furatpay',
-    faults: ctx.faults,
-    scheduler: ctx.scheduler,
-    failure: internalError,
-    random: ctx.random,
-  });
+  const faults = apiFaults({ ...ctx, provider: 'furatpay', failure: internalError });
   const auth = authenticate(options.apiKey);
-  const limit = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => furatPayError(413, 'The request body is too large.'),
-  });
+  const limit = limitBody(() => furatPayError(413, 'The request body is too large.'));
   for (const path of API_PATHS) app.use(path, faults, auth, limit);
 
   app.get('/payment_service/linked/list', (c) => {
@@ -93,14 +82,12 @@ export function createFuratPayApi(options: FuratPayApiOptions): Hono {
   return app;
 }
 
-/** Checks `x-api-key` in constant time (digests make the lengths equal). */
+/** Checks `x-api-key` in constant time. */
 function authenticate(apiKey: string): MiddlewareHandler {
-  const expected = createHash('sha256').update(apiKey).digest();
+  const matches = secretMatcher(apiKey);
   return async (c, next) => {
     const given = c.req.header('x-api-key');
-    if (given === undefined || given === '') return unauthenticated();
-    const digest = createHash('sha256').update(given).digest();
-    if (!timingSafeEqual(digest, expected)) return unauthenticated();
+    if (!given || !matches(given)) return unauthenticated();
     await next();
   };
 }
@@ -115,19 +102,10 @@ async function parseBody<T extends z.ZodType>(
   c: Context,
   schema: T,
 ): Promise<z.infer<T> | Response> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await c.req.text());
-  } catch {
+  const body = await readJson(c, schema);
+  if (body.ok) return body.data;
+  if (body.reason === 'not_json') {
     return furatPayError(400, 'The request body must be a JSON object.');
   }
-  const result = schema.safeParse(json);
-  if (result.success) return result.data;
-  const message = result.error.issues
-    .map((issue) => {
-      const path = issue.path.map(String).join('.');
-      return path ? `${path} ${issue.message}` : issue.message;
-    })
-    .join('; ');
-  return furatPayError(422, message);
+  return furatPayError(422, body.issues.map(describeIssue).join('; '));
 }

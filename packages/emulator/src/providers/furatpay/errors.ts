@@ -3,13 +3,11 @@
  * FuratPay's error body: a non-2xx status with JSON `{ "message": … }` (the only field the
  * official plugin relies on).
  */
+import { jsonResponse } from '../../core/requests.js';
 
 /** A JSON response carrying a FuratPay error. */
 export function furatPayError(status: number, message: string): Response {
-  return new Response(JSON.stringify({ message }), {
-    status,
-    headers: { 'Content-Type': 'application/json; charset=utf-8' },
-  });
+  return jsonResponse(status, { message });
 }
 
 /** 401 for a missing or wrong `x-api-key`. */

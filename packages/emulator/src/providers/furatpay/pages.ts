@@ -11,7 +11,14 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { formatMoney } from '@pay-checkout/protocol/money';
-import { PAGE_HEADERS, html, renderPage, type SafeHtml } from '../../core/html.js';
+import {
+  html,
+  isOutcomeAction,
+  outcomeButtons,
+  pageResponder,
+  postButton,
+  type SafeHtml,
+} from '../../core/html.js';
 import type { ProviderContext } from '../../core/provider.js';
 import { qrDataUrl } from './qr.js';
 import {
@@ -22,7 +29,7 @@ import {
 } from './state.js';
 import { FURATPAY_SERVICES, type FuratPayPayment } from './types.js';
 
-const BRAND = 'FuratPay · emulated';
+const page = pageResponder('FuratPay · emulated');
 const APPS: Readonly<Record<string, string>> = {
   personal: 'Personal',
   business: 'Business',
@@ -53,7 +60,7 @@ export function createFuratPayPages(options: FuratPayPagesOptions): Hono {
 
   app.post('/pay/:id/:action', (c) => {
     const action = c.req.param('action');
-    if (action !== 'pay' && action !== 'fail' && action !== 'cancel') return notFound(c);
+    if (!isOutcomeAction(action)) return notFound(c);
     const found = state.payment(c.req.param('id'));
     if (!found || found.payment.kind === 'fib') return notFound(c);
     const result = state.act(found.payment.id, action);
@@ -106,12 +113,6 @@ function details(ctx: ProviderContext, record: InvoiceRecord): SafeHtml {
   </dl>`;
 }
 
-function button(action: string, label: string, kind: string): SafeHtml {
-  return html`<form method="post" action="${action}">
-    <button type="submit" class="${kind}">${label}</button>
-  </form>`;
-}
-
 function declineNote(record: InvoiceRecord): SafeHtml | string {
   return failsInSandbox(record.invoice.total)
     ? html` This total ends in <code>.66</code> (or is 666), so the payment will be declined.`
@@ -124,11 +125,7 @@ function hostedBody(
   payment: FuratPayPayment,
 ): SafeHtml {
   const id = encodeURIComponent(payment.id);
-  return html`${details(ctx, record)}
-    <div class="actions" role="group" aria-label="Payment outcome">
-      ${button(`${id}/pay`, 'Pay', 'primary')} ${button(`${id}/fail`, 'Fail', 'danger')}
-      ${button(`${id}/cancel`, 'Cancel', 'secondary')}
-    </div>
+  return html`${details(ctx, record)} ${outcomeButtons(id)}
     <p class="note">
       This is an emulated ${serviceName(payment)} payment through FuratPay; no money
       moves.${declineNote(record)}
@@ -154,7 +151,8 @@ function phoneBody(
       <dd>${payment.validUntil ?? ''}</dd>
     </dl>
     <div class="actions" role="group" aria-label="Confirm in the banking app">
-      ${button(`${id}/pay`, 'Scan and pay', 'primary')} ${button(`${id}/fail`, 'Fail', 'danger')}
+      ${postButton(`${id}/pay`, 'Scan and pay', 'primary')}
+      ${postButton(`${id}/fail`, 'Fail', 'danger')}
     </div>
     <p class="note">
       This page stands in for the customer's FIB app after scanning the QR code; no money
@@ -176,8 +174,4 @@ function summary(ctx: ProviderContext, record: InvoiceRecord, payment: FuratPayP
 
 function notFound(c: Context): Response {
   return page(c, 404, 'Payment not found', html`<p>This payment link is not valid.</p>`);
-}
-
-function page(c: Context, status: 200 | 404 | 409, title: string, body: SafeHtml): Response {
-  return c.body(renderPage({ title, brand: BRAND, body }), status, { ...PAGE_HEADERS });
 }

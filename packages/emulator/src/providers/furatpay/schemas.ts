@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { MoneyError, fromMajorNumber } from '@pay-checkout/protocol/money';
+import { httpUrlSchema } from '../../core/requests.js';
 import { FURATPAY_CURRENCIES } from './types.js';
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
@@ -64,16 +65,6 @@ export const PayInvoiceBodySchema = z.looseObject({
   payment_service_id: z.number().int().positive(),
   invoice_id: z.string().min(1).max(100),
   /** Where the hosted page sends the customer afterwards (an assumption of ours). */
-  redirect_url: z
-    .string()
-    .max(2048)
-    .refine((value) => {
-      try {
-        return ['http:', 'https:'].includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    }, 'must be an absolute http(s) URL')
-    .optional(),
+  redirect_url: httpUrlSchema('must be an absolute http(s) URL').optional(),
 });
 export type PayInvoiceBody = z.infer<typeof PayInvoiceBodySchema>;

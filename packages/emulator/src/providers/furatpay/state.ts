@@ -180,7 +180,7 @@ export class FuratPayState {
         ).toISOString();
         this.#expiryTimers.set(
           payment.id,
-          this.#ctx.scheduler.after(FIB_QR_LIFETIME_MS, () => this.#expireDue(record)),
+          this.#ctx.scheduler.after(FIB_QR_LIFETIME_MS, () => this.#expireDue(record, payment.id)),
         );
         return {
           qrCode: qrDataUrl(page),
@@ -261,13 +261,17 @@ export class FuratPayState {
     });
   }
 
-  /** Expires lapsed FIB QR codes; an invoice whose only hope was such a code expires with it. */
-  #expireDue(record: InvoiceRecord): void {
+  /**
+   * Expires lapsed FIB QR codes; an invoice whose only hope was such a code expires with it.
+   * `dueId` names the payment whose expiry timer fired: the timer decides for it, since the
+   * wall clock may still read a millisecond short of `validUntil` when a timer fires.
+   */
+  #expireDue(record: InvoiceRecord, dueId?: string): void {
     const now = this.#now();
     let lapsed = false;
     for (const payment of record.payments) {
       if (payment.status !== 'pending' || !payment.validUntil) continue;
-      if (now >= Date.parse(payment.validUntil)) {
+      if (payment.id === dueId || now >= Date.parse(payment.validUntil)) {
         payment.status = 'expired';
         this.#expiryTimers.get(payment.id)?.();
         this.#expiryTimers.delete(payment.id);
@@ -316,7 +320,6 @@ export class FuratPayState {
   #emit(type: 'INVOICE_PAID' | 'INVOICE_UPDATED', record: InvoiceRecord): void {
     const data = structuredClone(record.invoice);
     const body = JSON.stringify({ type, data });
-    const now = () => this.#ctx.scheduler.now();
     this.#ctx.webhooks.send({
       provider: 'furatpay',
       eventId: randomId(),
@@ -325,7 +328,7 @@ export class FuratPayState {
       url: this.#ctx.webhookUrl(),
       body,
       headers: (_bytes, tamper) =>
-        liveSignedHeaders(now, (timestamp) =>
+        furatPayWebhookHeaders(this.#ctx.scheduler.now(), (timestamp) =>
           signFuratPayWebhook(tamper ? this.#wrongSecret : this.#secret, data, timestamp),
         ),
       retryDelaysMs: FURATPAY_RETRY_DELAYS_MS,
@@ -334,28 +337,20 @@ export class FuratPayState {
 }
 
 /**
- * Headers whose `X-Timestamp` and `X-Signature` are computed when read. The dispatcher builds
- * headers once per delivery and reuses them for every retry; FuratPay signs a timestamp that
- * receivers accept for ±300 s only, so each attempt must carry a fresh one. `fetch` reads the
- * header values at send time, in key order: the timestamp first, then the signature over it.
+ * The headers of one delivery attempt at `nowMs`: `X-Timestamp` in Unix seconds and the
+ * signature over it. FuratPay's receivers accept a timestamp for ±300 s only; the dispatcher
+ * asks for headers on every attempt, so each retry carries a fresh one.
  */
-export function liveSignedHeaders(
-  now: () => number,
+export function furatPayWebhookHeaders(
+  nowMs: number,
   sign: (timestamp: string) => string,
 ): Record<string, string> {
-  let timestamp: string | undefined;
-  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-  Object.defineProperties(headers, {
-    'X-Timestamp': {
-      enumerable: true,
-      get: () => (timestamp = String(Math.floor(now() / 1000))),
-    },
-    'X-Signature': {
-      enumerable: true,
-      get: () => sign(timestamp ?? String(Math.floor(now() / 1000))),
-    },
-  });
-  return headers;
+  const timestamp = String(Math.floor(nowMs / 1000));
+  return {
+    'Content-Type': 'application/json',
+    'X-Timestamp': timestamp,
+    'X-Signature': sign(timestamp),
+  };
 }
 
 /** Sandbox trigger: an invoice total ending in `.66`, or exactly 666, is declined. */

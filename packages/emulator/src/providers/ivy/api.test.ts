@@ -3,23 +3,11 @@
  * The emulated Ivy API over real HTTP: authentication, validation, sessions, orders,
  * idempotency.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEmulator } from '../../emulator.js';
-import {
-  API_KEY,
-  reference,
-  startHarness,
-  waitFor,
-  type Harness,
-} from '../../test-support/harness.js';
+import { API_KEY, reference, sharedHarness, waitFor } from '../../test-support/harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = sharedHarness();
 
 const validBody = () => ({
   price: { total: 19.99, currency: 'EUR' },

@@ -5,14 +5,19 @@
  * error bodies and idempotency (the `Idempotency-Key` header, and `charge/create`'s mandatory
  * body `idempotencyKey`: the same key and body replay the first answer, another body is a 409).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Context, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { apiFaults } from '../../core/faults.js';
 import { IdempotencyStore } from '../../core/idempotency.js';
 import type { ProviderContext } from '../../core/provider.js';
+import {
+  describeIssue,
+  issuePath,
+  limitBody,
+  readJson,
+  secretMatcher,
+} from '../../core/requests.js';
 import {
   conflict,
   internalError,
@@ -35,7 +40,6 @@ import type { IvyState } from './state.js';
 const MIN_LIFETIME_S = 30 * 60;
 const MAX_LIFETIME_S = 24 * 60 * 60;
 const SKEW_S = 60;
-const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Options of {@link createIvyApi}. */
 export interface IvyApiOptions {
@@ -49,28 +53,17 @@ export function createIvyApi(options: IvyApiOptions): Hono {
   const { ctx, state } = options;
   const app = new Hono();
 
-  app.use(
-    '*',
-    apiFaults({
-      provider: 'ivy',
-      faults: ctx.faults,
-      scheduler: ctx.scheduler,
-      failure: internalError,
-      random: ctx.random,
-    }),
-  );
+  app.use('*', apiFaults({ ...ctx, provider: 'ivy', failure: internalError }));
   app.use('*', authenticate(options.apiKey));
   app.use(
     '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () =>
-        ivyError(413, {
-          message: 'The request body is too large.',
-          category: 'invalid_request_error',
-          code: 'VALIDATION',
-        }),
-    }),
+    limitBody(() =>
+      ivyError(413, {
+        message: 'The request body is too large.',
+        category: 'invalid_request_error',
+        code: 'VALIDATION',
+      }),
+    ),
   );
   app.use('*', idempotency(new IdempotencyStore()));
   const chargeKeys = new IdempotencyStore();
@@ -214,14 +207,12 @@ function canonical(value: unknown): string {
   );
 }
 
-/** Checks `X-Ivy-Api-Key` in constant time (digests make the lengths equal). */
+/** Checks `X-Ivy-Api-Key` in constant time. */
 function authenticate(apiKey: string): MiddlewareHandler {
-  const expected = createHash('sha256').update(apiKey).digest();
+  const matches = secretMatcher(apiKey);
   return async (c, next) => {
     const given = c.req.header('X-Ivy-Api-Key');
-    if (given === undefined || given === '') return unauthenticated();
-    const digest = createHash('sha256').update(given).digest();
-    if (!timingSafeEqual(digest, expected)) return unauthenticated();
+    if (!given || !matches(given)) return unauthenticated();
     await next();
   };
 }
@@ -280,19 +271,12 @@ async function parseBody<T extends z.ZodType>(
   c: Context,
   schema: T,
 ): Promise<z.infer<T> | Response> {
-  const text = await c.req.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return validationError('The request body must be a JSON object.');
-  }
-  const result = schema.safeParse(json);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
-    return { path, text: path ? `${path} ${issue.message}` : issue.message };
-  });
-  const first = issues[0];
-  return validationError(issues.map((i) => i.text).join('; '), first?.path || undefined);
+  const body = await readJson(c, schema);
+  if (body.ok) return body.data;
+  if (body.reason === 'not_json') return validationError('The request body must be a JSON object.');
+  const first = body.issues[0];
+  return validationError(
+    body.issues.map(describeIssue).join('; '),
+    (first && issuePath(first)) || undefined,
+  );
 }

@@ -3,23 +3,16 @@
  * Whole Ivy payments over real HTTP: session → hosted page → button → 303 with query → bank
  * step → signed webhooks received by a real local server.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   WEBHOOK_SECRET,
   hmacHex,
-  startHarness,
+  sharedHarness,
   waitFor,
-  type Harness,
   type IvySessionJson,
 } from '../../test-support/harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = sharedHarness();
 
 function eventsFor(session: IvySessionJson) {
   return h

@@ -2,6 +2,7 @@
  * @module
  * Ivy's error body: `{ message, category, code, param?, docUrl? }`.
  */
+import { jsonResponse } from '../../core/requests.js';
 
 /** Ivy's error categories. */
 export type IvyErrorCategory =
@@ -18,10 +19,7 @@ export interface IvyErrorBody {
 
 /** A JSON response carrying an Ivy error. */
 export function ivyError(status: number, body: IvyErrorBody): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'Content-Type': 'application/json; charset=utf-8' },
-  });
+  return jsonResponse(status, body);
 }
 
 /** 401 for a missing or wrong `X-Ivy-Api-Key`. */

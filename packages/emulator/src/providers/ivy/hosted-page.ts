@@ -8,12 +8,17 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { formatMoney, fromMajorNumber } from '@pay-checkout/protocol/money';
-import { PAGE_HEADERS, html, renderPage, type SafeHtml } from '../../core/html.js';
+import {
+  html,
+  isOutcomeAction,
+  outcomeButtons,
+  pageResponder,
+  type SafeHtml,
+} from '../../core/html.js';
 import type { ProviderContext } from '../../core/provider.js';
-import type { CheckoutAction, IvyState, SessionRecord } from './state.js';
+import type { IvyState, SessionRecord } from './state.js';
 
-const BRAND = 'Ivy · emulated';
-const ACTIONS: readonly CheckoutAction[] = ['pay', 'fail', 'cancel'];
+const page = pageResponder('Ivy · emulated');
 const SUCCESS_STATUSES = new Set([
   'processing',
   'waiting_for_payment',
@@ -45,8 +50,8 @@ export function createIvyCheckoutPage(options: IvyCheckoutPageOptions): Hono {
   });
 
   app.post('/checkout/:id/:action', (c) => {
-    const action = c.req.param('action') as CheckoutAction;
-    if (!ACTIONS.includes(action)) {
+    const action = c.req.param('action');
+    if (!isOutcomeAction(action)) {
       return page(c, 404, 'Checkout not found', html`<p>Unknown action.</p>`);
     }
     const result = state.checkout(c.req.param('id'), action);
@@ -68,10 +73,6 @@ function openBody(ctx: ProviderContext, record: SessionRecord): SafeHtml {
   const { session } = record;
   const id = encodeURIComponent(session.id);
   const failing = session.referenceId.endsWith('-fail');
-  const button = (action: CheckoutAction, label: string, kind: string): SafeHtml =>
-    html`<form method="post" action="checkout/${id}/${action}">
-      <button type="submit" class="${kind}">${label}</button>
-    </form>`;
   return html`<dl>
       <dt>Merchant</dt>
       <dd>${ctx.merchantName}</dd>
@@ -81,10 +82,7 @@ function openBody(ctx: ProviderContext, record: SessionRecord): SafeHtml {
       <dd>${session.displayId}</dd>
       ${mandateTerms(ctx, record)}
     </dl>
-    <div class="actions" role="group" aria-label="Payment outcome">
-      ${button('pay', 'Pay', 'primary')} ${button('fail', 'Fail', 'danger')}
-      ${button('cancel', 'Cancel', 'secondary')}
-    </div>
+    ${outcomeButtons(`checkout/${id}`)}
     <p class="note">
       This is an emulated Ivy bank payment; no money moves. After Pay, the bank confirms the payment
       a moment
@@ -176,8 +174,4 @@ function callbackUrl(base: string, record: SessionRecord): string {
   url.searchParams.set('session', record.session.id);
   url.searchParams.set('referenceId', record.session.referenceId);
   return url.toString();
-}
-
-function page(c: Context, status: 200 | 400 | 404 | 409, title: string, body: SafeHtml): Response {
-  return c.body(renderPage({ title, brand: BRAND, body }), status, { ...PAGE_HEADERS });
 }

@@ -4,23 +4,16 @@
  * `-fail-setup` trigger), mandate retrieve/lookup/revoke, and `charge/create` with the mandatory
  * body `idempotencyKey`, the `-fail` and `-dispute` triggers and Ivy's webhook order.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   WEBHOOK_SECRET,
   hmacHex,
   reference,
-  startHarness,
+  sharedHarness,
   waitFor,
-  type Harness,
 } from '../../test-support/harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = sharedHarness();
 
 interface Mandate {
   id: string;

@@ -7,19 +7,10 @@
  */
 import { z } from 'zod';
 import { MoneyError, fromMajorNumber } from '@pay-checkout/protocol/money';
+import { httpUrlSchema } from '../../core/requests.js';
 import { IVY_CURRENCIES } from './types.js';
 
-const HttpUrlSchema = z
-  .string()
-  .max(2048)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === 'http:' || url.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  }, 'must be an absolute http(s) URL');
+const HttpUrlSchema = httpUrlSchema('must be an absolute http(s) URL');
 
 const PriceSchema = z
   .looseObject({

@@ -10,12 +10,11 @@
  * Every call needs `Authorization: Bearer <access token>` (401 otherwise); a token may act only
  * for its own seller (403) and read only its own orders (404).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Context, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { apiFaults } from '../../core/faults.js';
 import type { ProviderContext } from '../../core/provider.js';
+import { limitBody, readJson, secretMatcher } from '../../core/requests.js';
 import {
   forbidden,
   iwocaError,
@@ -28,8 +27,6 @@ import {
 import { CreateOrderBodySchema } from './schemas.js';
 import type { IwocaPayState } from './state.js';
 import type { IwocaPayOrder } from './types.js';
-
-const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Options of {@link createIwocaPayApi}. */
 export interface IwocaPayApiOptions {
@@ -72,24 +69,13 @@ export function createIwocaPayApi(options: IwocaPayApiOptions): Hono {
   const supplier = options.supplierUuid.toLowerCase();
   const app = new Hono();
 
-  app.use(
-    '/api/*',
-    apiFaults({
-      provider: 'iwocapay',
-      faults: ctx.faults,
-      scheduler: ctx.scheduler,
-      failure: internalError,
-      random: ctx.random,
-    }),
-  );
+  app.use('/api/*', apiFaults({ ...ctx, provider: 'iwocapay', failure: internalError }));
   app.use('/api/*', authenticate(options.accessToken));
   app.use(
     '/api/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () =>
-        iwocaError(413, [{ code: 'too_large', detail: 'The request body is too large.' }]),
-    }),
+    limitBody(() =>
+      iwocaError(413, [{ code: 'too_large', detail: 'The request body is too large.' }]),
+    ),
   );
 
   const ownSeller = (c: Context): boolean =>
@@ -101,24 +87,21 @@ export function createIwocaPayApi(options: IwocaPayApiOptions): Hono {
 
   app.post('/api/lending/edge/ecommerce/seller/:seller/order/', async (c) => {
     if (!ownSeller(c)) return forbidden();
-    let json: unknown;
-    try {
-      json = JSON.parse(await c.req.text());
-    } catch {
+    const body = await readJson(c, CreateOrderBodySchema);
+    if (!body.ok && body.reason === 'not_json') {
       return invalid([
         { pointer: '/', detail: 'JSON parse error: the body must be a JSON object.' },
       ]);
     }
-    const parsed = CreateOrderBodySchema.safeParse(json);
-    if (!parsed.success) {
+    if (!body.ok) {
       return invalid(
-        parsed.error.issues.map((issue) => ({
+        body.issues.map((issue) => ({
           pointer: `/${issue.path.map(String).join('/')}`,
           detail: issue.message,
         })),
       );
     }
-    const order = state.create(parsed.data.data, supplier);
+    const order = state.create(body.data.data, supplier);
     return c.json({ data: createdView(order) }, 201);
   });
 
@@ -153,16 +136,14 @@ export function createIwocaPayApi(options: IwocaPayApiOptions): Hono {
   return app;
 }
 
-/** Checks the bearer token in constant time (digests make the lengths equal). */
+/** Checks the bearer token in constant time. */
 function authenticate(accessToken: string): MiddlewareHandler {
-  const expected = createHash('sha256').update(accessToken).digest();
+  const matches = secretMatcher(accessToken);
   return async (c, next) => {
     const header = c.req.header('Authorization');
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!header) return unauthenticated(true);
-    if (!match?.[1]) return unauthenticated(false);
-    const digest = createHash('sha256').update(match[1]).digest();
-    if (!timingSafeEqual(digest, expected)) return unauthenticated(false);
+    if (!match?.[1] || !matches(match[1])) return unauthenticated(false);
     await next();
   };
 }

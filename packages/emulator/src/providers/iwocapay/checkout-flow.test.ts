@@ -6,22 +6,19 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../start.js';
-import { startReceiver, type Receiver } from '../../test-support/receiver.js';
-import { waitFor } from '../../test-support/harness.js';
+import type { RunningEmulator } from '../../start.js';
+import type { Receiver } from '../../test-support/receiver.js';
+import { startLoopback, waitFor, type Loopback } from '../../test-support/harness.js';
 import { IWOCAPAY_RETRY_DELAYS_MS } from './retry-schedule.js';
 
 const SUPPLIER = '0b6f4c1e-8d2a-4f3b-9c5d-7e1a2b3c4d5e';
 const TOKEN = 'test-access-token';
+let loopback: Loopback;
 let emulator: RunningEmulator;
 let receiver: Receiver;
 
 beforeAll(async () => {
-  receiver = await startReceiver();
-  emulator = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
-    timeScale: 0.001,
+  loopback = await startLoopback(() => ({
     settleDelayMs: 2000,
     credentials: {
       iwocapay: {
@@ -30,12 +27,10 @@ beforeAll(async () => {
         redirectUrl: 'https://shop.example/iwoca-default',
       },
     },
-  });
+  }));
+  ({ emulator, receiver } = loopback);
 });
-afterAll(async () => {
-  await emulator?.close();
-  await receiver?.close();
-});
+afterAll(() => loopback?.close());
 
 let counter = 0;
 async function create(data: Record<string, unknown> = {}) {

@@ -3,6 +3,7 @@
  * iwocaPay's error body, `{"errors":[{"code","detail","source"?}]}` (the shape iwoca's own
  * plugin reads; the codes are ours).
  */
+import { jsonResponse } from '../../core/requests.js';
 
 /** One entry of `errors`. */
 export interface IwocaPayErrorEntry {
@@ -13,10 +14,7 @@ export interface IwocaPayErrorEntry {
 
 /** A JSON response carrying iwocaPay errors. */
 export function iwocaError(status: number, errors: IwocaPayErrorEntry[]): Response {
-  return new Response(JSON.stringify({ errors }), {
-    status,
-    headers: { 'Content-Type': 'application/json' },
-  });
+  return jsonResponse(status, { errors }, 'application/json');
 }
 
 /** 401 for a missing or unknown bearer token. */

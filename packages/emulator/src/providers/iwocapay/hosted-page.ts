@@ -8,12 +8,11 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { fromMajorNumber, formatMoney } from '@pay-checkout/protocol/money';
-import { PAGE_HEADERS, html, renderPage, type SafeHtml } from '../../core/html.js';
-import type { CheckoutAction, IwocaPayState } from './state.js';
+import { html, isOutcomeAction, pageResponder, type SafeHtml } from '../../core/html.js';
+import type { IwocaPayState } from './state.js';
 import type { IwocaPayOrder, IwocaPayPaymentTerm } from './types.js';
 
-const BRAND = 'iwocaPay · emulated';
-const ACTIONS: readonly CheckoutAction[] = ['pay', 'fail', 'cancel'];
+const page = pageResponder('iwocaPay · emulated');
 const TERM_LABELS: Record<IwocaPayPaymentTerm, string> = {
   PAY_NOW: 'Pay now — instant bank transfer of the full amount',
   PAY_LATER: 'Pay later — credit in 3 or 12 monthly instalments',
@@ -38,9 +37,9 @@ export function createIwocaPayCheckoutPage(options: IwocaPayCheckoutPageOptions)
 
   app.post('/pay/order/:token/complete/', async (c) => {
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-    const action = String(form['action'] ?? '') as CheckoutAction;
+    const action = String(form['action'] ?? '');
     const term = typeof form['term'] === 'string' && form['term'] ? form['term'] : undefined;
-    if (!ACTIONS.includes(action)) {
+    if (!isOutcomeAction(action)) {
       return page(c, 400, 'Unknown action', html`<p>Use Pay, Fail or Cancel.</p>`);
     }
     const result = state.checkout(c.req.param('token'), action, term);
@@ -125,8 +124,4 @@ function finishedPage(
       </dl>
       ${back ? html`<p><a href="${back}">Return to the shop</a></p>` : ''}`,
   );
-}
-
-function page(c: Context, status: 200 | 400 | 404 | 409, title: string, body: SafeHtml): Response {
-  return c.body(renderPage({ title, brand: BRAND, body }), status, { ...PAGE_HEADERS });
 }

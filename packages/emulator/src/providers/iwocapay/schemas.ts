@@ -5,19 +5,10 @@
  */
 import { z } from 'zod';
 import { MoneyError, fromMajorNumber } from '@pay-checkout/protocol/money';
+import { httpUrlSchema } from '../../core/requests.js';
 import { IWOCAPAY_PAYMENT_TERMS } from './types.js';
 
-const HttpUrlSchema = z
-  .string()
-  .max(2048)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === 'http:' || url.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  }, 'Enter a valid URL.');
+const HttpUrlSchema = httpUrlSchema('Enter a valid URL.');
 
 const AmountSchema = z.number('A valid number is required.').superRefine((amount, ctx) => {
   if (!(amount > 0)) {

@@ -5,9 +5,9 @@
  * hosted page's buttons; signed callbacks and their retries on IXOPAY's schedule.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../start.js';
-import { startReceiver, type Receiver } from '../../test-support/receiver.js';
-import { waitFor } from '../../test-support/harness.js';
+import type { RunningEmulator } from '../../start.js';
+import type { Receiver } from '../../test-support/receiver.js';
+import { startLoopback, waitFor, type Loopback } from '../../test-support/harness.js';
 import { signIxopay, verifyIxopay } from './signature.js';
 import { IXOPAY_RETRY_DELAYS_MS } from './retry-schedule.js';
 
@@ -19,24 +19,20 @@ const CREDENTIALS = {
 };
 const CONTENT_TYPE = 'application/json; charset=utf-8';
 
+let loopback: Loopback;
 let emulator: RunningEmulator;
 let receiver: Receiver;
 let counter = 0;
 
 beforeAll(async () => {
-  receiver = await startReceiver();
-  emulator = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
+  loopback = await startLoopback(() => ({
     timeScale: 0.0001,
     settleDelayMs: 1000,
     credentials: { ixopay: CREDENTIALS },
-  });
+  }));
+  ({ emulator, receiver } = loopback);
 });
-afterAll(async () => {
-  await emulator?.close();
-  await receiver?.close();
-});
+afterAll(() => loopback?.close());
 
 function mtid(): string {
   counter += 1;

@@ -8,12 +8,11 @@
  * path; with request signing on (the default here) also `X-Signature` over method, body hash,
  * Content-Type, `X-Date`/`Date` and the request URI.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Context, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { apiFaults } from '../../core/faults.js';
 import type { ProviderContext } from '../../core/provider.js';
+import { limitBody, readJson, secretMatcher } from '../../core/requests.js';
 import {
   IXOPAY_ERROR_CODES,
   internalError,
@@ -24,8 +23,6 @@ import {
 import { DebitBodySchema } from './schemas.js';
 import { verifyIxopay } from './signature.js';
 import type { IxopayState } from './state.js';
-
-const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Transaction types of the real API that the emulated connector does not process. */
 const OTHER_TYPES = new Set([
@@ -56,44 +53,33 @@ export function createIxopayApi(options: IxopayApiOptions): Hono {
   const { ctx, state } = options;
   const app = new Hono();
   const guards: MiddlewareHandler[] = [
-    apiFaults({
-      provider: 'ixopay',
-      faults: ctx.faults,
-      scheduler: ctx.scheduler,
-      failure: internalError,
-      random: ctx.random,
-    }),
+    apiFaults({ ...ctx, provider: 'ixopay', failure: internalError }),
     authenticate(options),
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () =>
-        ixopayFailure(413, IXOPAY_ERROR_CODES.invalidBody, 'The request body is too large.'),
-    }),
+    limitBody(() =>
+      ixopayFailure(413, IXOPAY_ERROR_CODES.invalidBody, 'The request body is too large.'),
+    ),
   ];
   if (options.requireSignature ?? true) guards.push(requireSignature(options.sharedSecret));
   for (const path of ['/transaction/:apiKey/*', '/status/:apiKey/*']) app.use(path, ...guards);
 
   app.post('/transaction/:apiKey/debit', async (c) => {
-    let json: unknown;
-    try {
-      json = JSON.parse(await c.req.text());
-    } catch {
+    const body = await readJson(c, DebitBodySchema);
+    if (!body.ok && body.reason === 'not_json') {
       return ixopayFailure(
         400,
         IXOPAY_ERROR_CODES.invalidBody,
         'Invalid body: the request must be JSON.',
       );
     }
-    const parsed = DebitBodySchema.safeParse(json);
-    if (!parsed.success) {
-      const reasons = parsed.error.issues.map((issue) => issue.message).join('; ');
+    if (!body.ok) {
+      const reasons = body.issues.map((issue) => issue.message).join('; ');
       return ixopayFailure(
         200,
         IXOPAY_ERROR_CODES.invalidRequestData,
         `Invalid request data: ${reasons}`,
       );
     }
-    return c.json(state.debit(parsed.data));
+    return c.json(state.debit(body.data));
   });
 
   app.post('/transaction/:apiKey/:type', (c) => {
@@ -129,18 +115,16 @@ function transactionNotFound(): Response {
   return ixopayFailure(200, IXOPAY_ERROR_CODES.notFound, 'Transaction not found.');
 }
 
-const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
-
-/** Checks Basic credentials and the path's API key in constant time (digests equalise lengths). */
+/** Checks Basic credentials and the path's API key in constant time. */
 function authenticate(options: IxopayApiOptions): MiddlewareHandler {
-  const expectedUser = digest(`${options.username}:${options.password}`);
-  const expectedKey = digest(options.apiKey);
+  const userMatches = secretMatcher(`${options.username}:${options.password}`);
+  const keyMatches = secretMatcher(options.apiKey);
   return async (c, next) => {
     const header = c.req.header('Authorization') ?? '';
     const match = /^Basic ([A-Za-z0-9+/]+=*)$/.exec(header.trim());
     const credentials = match?.[1] ? Buffer.from(match[1], 'base64').toString('utf8') : '';
-    const userOk = timingSafeEqual(digest(credentials), expectedUser);
-    const keyOk = timingSafeEqual(digest(c.req.param('apiKey') ?? ''), expectedKey);
+    const userOk = userMatches(credentials);
+    const keyOk = keyMatches(c.req.param('apiKey') ?? '');
     if (!match || !userOk || !keyOk) return unauthenticated();
     await next();
   };

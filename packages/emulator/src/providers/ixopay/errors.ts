@@ -3,6 +3,7 @@
  * IXOPAY's error answers: `{ success: false, errors: [{ errorMessage, errorCode, adapterMessage,
  * adapterCode }] }`, with the documented error codes (shared/providers/ixopay.md §7).
  */
+import { jsonResponse } from '../../core/requests.js';
 import type { IxopayError } from './types.js';
 
 /** Error codes the emulator answers with. */
@@ -36,10 +37,10 @@ export function ixopayErrorEntry(
 
 /** A JSON response with `success: false` and one error. */
 export function ixopayFailure(status: number, errorCode: number, errorMessage: string): Response {
-  return new Response(
-    JSON.stringify({ success: false, errors: [ixopayErrorEntry(errorCode, errorMessage)] }),
-    { status, headers: { 'Content-Type': 'application/json; charset=utf-8' } },
-  );
+  return jsonResponse(status, {
+    success: false,
+    errors: [ixopayErrorEntry(errorCode, errorMessage)],
+  });
 }
 
 /** 401 for wrong Basic credentials or an API key the gateway does not know. */

@@ -8,13 +8,18 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { formatMoney } from '@pay-checkout/protocol/money';
-import { PAGE_HEADERS, html, renderPage, type SafeHtml } from '../../core/html.js';
+import {
+  html,
+  isOutcomeAction,
+  outcomeButtons,
+  pageResponder,
+  type SafeHtml,
+} from '../../core/html.js';
 import type { ProviderContext } from '../../core/provider.js';
-import type { IxopayState, RedirectAction } from './state.js';
+import type { IxopayState } from './state.js';
 import type { IxopayTransaction } from './types.js';
 
-const BRAND = 'IXOPAY · emulated';
-const ACTIONS: readonly RedirectAction[] = ['pay', 'fail', 'cancel'];
+const page = pageResponder('IXOPAY · emulated');
 
 /** Options of {@link createIxopayHostedPage}. */
 export interface IxopayHostedPageOptions {
@@ -35,8 +40,8 @@ export function createIxopayHostedPage(options: IxopayHostedPageOptions): Hono {
   });
 
   app.post('/redirect/:uuid/:token/:action', (c) => {
-    const action = c.req.param('action') as RedirectAction;
-    if (!ACTIONS.includes(action)) return invalidLink(c);
+    const action = c.req.param('action');
+    if (!isOutcomeAction(action)) return invalidLink(c);
     const result = state.redirectAction(c.req.param('uuid'), c.req.param('token'), action);
     if (!result) return invalidLink(c);
     if (!result.applied) return finishedPage(c, result.tx, 409);
@@ -48,10 +53,6 @@ export function createIxopayHostedPage(options: IxopayHostedPageOptions): Hono {
 }
 
 function openBody(ctx: ProviderContext, tx: IxopayTransaction, token: string): SafeHtml {
-  const button = (action: RedirectAction, label: string, kind: string): SafeHtml =>
-    html`<form method="post" action="${token}/${action}">
-      <button type="submit" class="${kind}">${label}</button>
-    </form>`;
   return html`<dl>
       <dt>Merchant</dt>
       <dd>${ctx.merchantName}</dd>
@@ -68,10 +69,7 @@ function openBody(ctx: ProviderContext, tx: IxopayTransaction, token: string): S
       <dt>Card</dt>
       <dd>Visa •••• 1111</dd>
     </dl>
-    <div class="actions" role="group" aria-label="Payment outcome">
-      ${button('pay', 'Pay', 'primary')} ${button('fail', 'Fail', 'danger')}
-      ${button('cancel', 'Cancel', 'secondary')}
-    </div>
+    ${outcomeButtons(token)}
     <p class="note">
       This is an emulated IXOPAY card payment; no money moves. Pay approves it, Fail declines it
       (error 2003), Cancel abandons it (error 2002).
@@ -106,8 +104,4 @@ function backUrl(tx: IxopayTransaction): string | undefined {
 
 function invalidLink(c: Context): Response {
   return page(c, 404, 'Payment not found', html`<p>This payment link is not valid.</p>`);
-}
-
-function page(c: Context, status: 200 | 404 | 409, title: string, body: SafeHtml): Response {
-  return c.body(renderPage({ title, brand: BRAND, body }), status, { ...PAGE_HEADERS });
 }

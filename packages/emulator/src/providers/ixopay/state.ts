@@ -303,7 +303,6 @@ export class IxopayState {
     const url = tx.callbackUrl;
     const target = new URL(url);
     const requestUri = `${target.pathname}${target.search}`;
-    const scheduler = this.#ctx.scheduler;
     this.#ctx.webhooks.send({
       provider: 'ixopay',
       eventId: `${tx.uuid}:${result}:${randomId(4)}`,
@@ -311,33 +310,19 @@ export class IxopayState {
       orderKey: tx.uuid,
       url,
       body,
+      // IXOPAY signs every delivery with the time it is sent, and the receiver rejects a Date
+      // more than a few minutes off: the dispatcher asks for headers on every attempt, so a
+      // retry an hour later carries a fresh Date and a signature over it.
       headers: (bytes, tamper) => {
-        const secret = tamper ? this.#wrongSecret : this.#secret;
-        // IXOPAY signs every delivery with the time it is sent, and the receiver rejects a Date
-        // more than a few minutes off. Getters are read each time fetch builds the request, so
-        // a retry an hour later carries a fresh Date; reading `Date` re-stamps, and the
-        // signature read right after it signs that same Date.
-        let stamp = { date: '', signature: '' };
-        const restamp = (): string => {
-          const date = new Date(scheduler.now()).toUTCString();
-          const signature = signIxopay(secret, {
-            method: 'POST',
-            body: bytes,
-            contentType: CALLBACK_CONTENT_TYPE,
-            date,
-            requestUri,
-          });
-          stamp = { date, signature };
-          return date;
-        };
-        return Object.defineProperties({} as Record<string, string>, {
-          'Content-Type': { value: CALLBACK_CONTENT_TYPE, enumerable: true },
-          Date: { get: restamp, enumerable: true },
-          'X-Signature': {
-            get: () => (stamp.signature ? stamp.signature : (restamp(), stamp.signature)),
-            enumerable: true,
-          },
+        const date = new Date(this.#ctx.scheduler.now()).toUTCString();
+        const signature = signIxopay(tamper ? this.#wrongSecret : this.#secret, {
+          method: 'POST',
+          body: bytes,
+          contentType: CALLBACK_CONTENT_TYPE,
+          date,
+          requestUri,
         });
+        return { 'Content-Type': CALLBACK_CONTENT_TYPE, Date: date, 'X-Signature': signature };
       },
       retryDelaysMs: IXOPAY_RETRY_DELAYS_MS,
       // Delivered means HTTP 200 with the body exactly `OK` (the body is checked when the

@@ -6,9 +6,9 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../start.js';
-import { waitFor } from '../../test-support/harness.js';
-import { startReceiver, type Receiver } from '../../test-support/receiver.js';
+import type { RunningEmulator } from '../../start.js';
+import { startLoopback, waitFor, type Loopback } from '../../test-support/harness.js';
+import type { Receiver } from '../../test-support/receiver.js';
 import { KOYWE_RETRY_DELAYS_MS } from './retry-schedule.js';
 
 const CREDENTIALS = {
@@ -20,26 +20,21 @@ const CREDENTIALS = {
 };
 const MERCHANT = `/organizations/${CREDENTIALS.orgId}/merchants/${CREDENTIALS.merchantId}`;
 
+let loopback: Loopback;
 let emulator: RunningEmulator;
 let receiver: Receiver;
 let token: string;
 
 beforeAll(async () => {
-  receiver = await startReceiver();
-  emulator = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
-    timeScale: 0.001,
+  loopback = await startLoopback((r) => ({
     settleDelayMs: 2000,
     credentials: { koywe: { ...CREDENTIALS, cancelSpelling: 'canceled' } },
-    webhookUrls: { koywe: receiver.url },
-  });
+    webhookUrls: { koywe: r.url },
+  }));
+  ({ emulator, receiver } = loopback);
   token = await signIn();
 });
-afterAll(async () => {
-  await emulator?.close();
-  await receiver?.close();
-});
+afterAll(() => loopback?.close());
 
 async function signIn(apiKey = CREDENTIALS.apiKey, secret = CREDENTIALS.secret) {
   const response = await api('POST', '/auth/sign-in', { apiKey, secret }, null);

@@ -8,18 +8,16 @@
  */
 import { Hono } from 'hono';
 import type { Context, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
+import { checkDocument } from '@pay-checkout/protocol/documents';
 import { fromMajorNumber, isCurrency } from '@pay-checkout/protocol/money';
 import { apiFaults } from '../../core/faults.js';
 import type { ProviderContext } from '../../core/provider.js';
+import { issuePath, limitBody, readJson } from '../../core/requests.js';
 import type { KoyweAuth } from './auth.js';
-import { checkDocument } from './documents.js';
 import { internalError, koyweError } from './errors.js';
 import type { KoyweState } from './state.js';
 import { KOYWE_PAYMENT_METHODS, KOYWE_PSE_BANKS } from './types.js';
-
-const MAX_BODY_BYTES = 1024 * 1024;
 
 const SignInSchema = z.looseObject({ apiKey: z.string(), secret: z.string() });
 
@@ -72,17 +70,10 @@ export function pseBankOf(extra: unknown): string | undefined {
 export function createKoyweApi(options: KoyweApiOptions): Hono {
   const { ctx, state, auth } = options;
   const app = new Hono();
-  const faults = apiFaults({
-    provider: 'koywe',
-    faults: ctx.faults,
-    scheduler: ctx.scheduler,
-    failure: internalError,
-    random: ctx.random,
-  });
-  const limit = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: (c) => koyweError(413, c.req.path, 'SYS00413', 'The request body is too large.'),
-  });
+  const faults = apiFaults({ ...ctx, provider: 'koywe', failure: internalError });
+  const limit = limitBody((c) =>
+    koyweError(413, c.req.path, 'SYS00413', 'The request body is too large.'),
+  );
   for (const path of ['/auth/*', '/payment-method', '/organizations/*']) {
     app.use(path, faults, limit);
   }
@@ -241,16 +232,11 @@ function authenticate(auth: KoyweAuth): MiddlewareHandler {
 
 /** Reads a JSON body and validates it; a failure is Koywe's 400 listing the bad fields. */
 async function json<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T> | Response> {
-  let body: unknown;
-  try {
-    body = JSON.parse(await c.req.text());
-  } catch {
+  const body = await readJson(c, schema);
+  if (body.ok) return body.data;
+  if (body.reason === 'not_json') {
     return koyweError(400, c.req.path, 'BAA00008', 'The request body must be JSON.');
   }
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const message = result.error.issues
-    .map((i) => `${i.path.map(String).join('.') || '(body)'} ${i.message}`)
-    .join('; ');
+  const message = body.issues.map((i) => `${issuePath(i) || '(body)'} ${i.message}`).join('; ');
   return koyweError(400, c.req.path, 'BAA00008', message);
 }

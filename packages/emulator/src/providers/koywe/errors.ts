@@ -3,6 +3,7 @@
  * Koywe's error body (the error-handling pages' shape):
  * `{ statusCode, timestamp, path, errorCode, message, details? }`.
  */
+import { jsonResponse } from '../../core/requests.js';
 
 /** A JSON response carrying a Koywe error. */
 export function koyweError(
@@ -12,17 +13,13 @@ export function koyweError(
   message: string,
   details?: unknown,
 ): Response {
-  const body = {
+  return jsonResponse(status, {
     statusCode: status,
     timestamp: new Date().toISOString(),
     path,
     errorCode,
     message,
     ...(details === undefined ? {} : { details }),
-  };
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'Content-Type': 'application/json; charset=utf-8' },
   });
 }
 

@@ -9,15 +9,21 @@ import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { formatMoney } from '@pay-checkout/protocol/money';
-import { PAGE_HEADERS, html, raw, renderPage, type SafeHtml } from '../../core/html.js';
+import {
+  html,
+  isOutcomeAction,
+  outcomeButtons,
+  pageResponder,
+  raw,
+  type SafeHtml,
+} from '../../core/html.js';
 import type { ProviderContext } from '../../core/provider.js';
 import { pseBankOf } from './api.js';
-import type { KoyweCheckoutAction, KoyweState, OrderRecord } from './state.js';
+import type { KoyweState, OrderRecord } from './state.js';
 import { KOYWE_FAILING_AMOUNT } from './state.js';
 import { KOYWE_AUTO_COMPLETE_METHODS, KOYWE_PSE_BANKS, KOYWE_QR_METHODS } from './types.js';
 
-const BRAND = 'Koywe · emulated';
-const ACTIONS: readonly KoyweCheckoutAction[] = ['pay', 'fail', 'cancel'];
+const page = pageResponder('Koywe · emulated');
 
 /** Options of {@link createKoyweCheckoutPage}. */
 export interface KoyweCheckoutPageOptions {
@@ -39,8 +45,8 @@ export function createKoyweCheckoutPage(options: KoyweCheckoutPageOptions): Hono
   });
 
   app.post('/pay/:id/:action', (c) => {
-    const action = c.req.param('action') as KoyweCheckoutAction;
-    if (!ACTIONS.includes(action))
+    const action = c.req.param('action');
+    if (!isOutcomeAction(action))
       return page(c, 404, 'Payment not found', html`<p>Unknown action.</p>`);
     const result = state.checkout(c.req.param('id'), action);
     if (result === 'not_found') {
@@ -73,10 +79,6 @@ function openBody(ctx: ProviderContext, record: OrderRecord): SafeHtml {
   const id = encodeURIComponent(order.id);
   const method = order.paymentMethods[0]?.method ?? '';
   const failing = order.amountIn === KOYWE_FAILING_AMOUNT;
-  const button = (action: KoyweCheckoutAction, label: string, kind: string): SafeHtml =>
-    html`<form method="post" action="${id}/${action}">
-      <button type="submit" class="${kind}">${label}</button>
-    </form>`;
   return html`<dl>
       <dt>Merchant</dt>
       <dd>${ctx.merchantName}</dd>
@@ -87,11 +89,7 @@ function openBody(ctx: ProviderContext, record: OrderRecord): SafeHtml {
       <dt>Reference</dt>
       <dd>${order.externalId}</dd>
     </dl>
-    ${KOYWE_QR_METHODS.has(method) ? testQr(order.id) : ''}
-    <div class="actions" role="group" aria-label="Payment outcome">
-      ${button('pay', 'Pay', 'primary')} ${button('fail', 'Fail', 'danger')}
-      ${button('cancel', 'Cancel', 'secondary')}
-    </div>
+    ${KOYWE_QR_METHODS.has(method) ? testQr(order.id) : ''} ${outcomeButtons(id)}
     <p class="note">
       This is an emulated Koywe sandbox payment; no money moves.
       ${KOYWE_AUTO_COMPLETE_METHODS.has(method) ? 'This method completes by itself in the sandbox.' : ''}
@@ -165,8 +163,4 @@ function backUrl(base: string, record: OrderRecord): string {
   url.searchParams.set('orderId', record.order.id);
   url.searchParams.set('externalId', record.order.externalId);
   return url.toString();
-}
-
-function page(c: Context, status: 200 | 404 | 409, title: string, body: SafeHtml): Response {
-  return c.body(renderPage({ title, brand: BRAND, body }), status, { ...PAGE_HEADERS });
 }

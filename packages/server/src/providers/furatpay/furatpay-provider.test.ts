@@ -5,9 +5,15 @@
  * webhook parsing, and how FuratPay's failures become API errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '@pay-checkout/emulator';
-import { ApiError } from '../../core/api-error.js';
+import type { RunningEmulator } from '@pay-checkout/emulator';
 import type { OrderRecord, SessionRecord } from '../../store/store.js';
+import {
+  apiError,
+  setEmulatedOutcome,
+  startTestEmulator,
+  testOrder,
+  testSession,
+} from '../../test-support/provider-fixtures.js';
 import { invoiceNumber } from './furatpay-invoice.js';
 import { createFuratPayProvider } from './furatpay-provider.js';
 import { mapFuratPayInvoiceStatus } from './furatpay-status.js';
@@ -17,9 +23,7 @@ const SECRET = 'furat_unit_secret';
 let emulator: RunningEmulator;
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
+  emulator = await startTestEmulator({
     timeScale: 0.01,
     credentials: { furatpay: { apiKey: KEY, webhookSecret: SECRET } },
     webhookUrls: { furatpay: 'http://127.0.0.1:9/unused' },
@@ -30,35 +34,11 @@ afterAll(async () => {
 });
 
 function session(overrides: Partial<SessionRecord> = {}): SessionRecord {
-  return {
-    id: 'cs_unit',
-    reference: `order-${Math.random().toString(36).slice(2)}`,
-    amount: { value: 25_000, currency: 'IQD' },
-    country: 'IQ',
-    returnUrl: 'https://shop.example/done',
-    status: 'created',
-    createdAt: new Date().toISOString(),
-    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-    ...overrides,
-  };
+  return testSession({ amount: { value: 25_000, currency: 'IQD' }, country: 'IQ', ...overrides });
 }
 
 function order(s: SessionRecord, method = 'furatpay:fib'): OrderRecord {
-  return {
-    id: 'ord_unit',
-    sessionId: s.id,
-    attempt: 1,
-    provider: 'furatpay',
-    method,
-    providerReference: `1-${s.reference}`,
-    providerOrderId: null,
-    status: 'created',
-    amount: s.amount,
-    needsReview: false,
-    lateSuccess: false,
-    createdAt: s.createdAt,
-    updatedAt: s.createdAt,
-  };
+  return testOrder(s, { provider: 'furatpay', method });
 }
 
 function provider(apiUrl = `${emulator.url}/furatpay`, apiKey = KEY) {
@@ -89,16 +69,6 @@ async function emulated(id: string) {
     payUrl?: string;
   }[];
   return list.find((o) => o.id === id);
-}
-
-async function apiError(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error('expected an ApiError');
 }
 
 describe('FuratPay methods', () => {
@@ -214,11 +184,7 @@ describe('FuratPay orders against the emulator', () => {
       providerStatus: 'pending',
       amount: { value: 25_000, currency: 'IQD' },
     });
-    await fetch(`${emulator.url}/_emulator/orders/furatpay/${created.providerOrderId}/outcome`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ status: 'completed' }),
-    });
+    await setEmulatedOutcome(emulator, 'furatpay', created.providerOrderId, 'completed');
     expect(await p.fetchStatus(o)).toMatchObject({ status: 'paid', providerStatus: 'completed' });
     expect(await p.fetchStatus({ ...o, providerOrderId: 'unknown' })).toBeNull();
     expect(await p.fetchStatus({ ...o, providerOrderId: null })).toBeNull();

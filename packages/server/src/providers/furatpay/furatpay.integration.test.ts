@@ -6,61 +6,49 @@
  * or lie about the invoice in their unsigned body.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '@pay-checkout/emulator';
+import type { RunningEmulator } from '@pay-checkout/emulator';
 import {
   CreateOrderResponseSchema,
   MethodsResponseSchema,
-  OrderViewSchema,
-  SessionSchema,
   type CreateOrderResponse,
 } from '@pay-checkout/protocol';
-import { startCheckoutServer, type StartedCheckoutServer } from '../../node.js';
-import { SECRET_KEY, SHOP_ORIGIN, sessionBody, testConfig } from '../../test-support/config.js';
-import { eventually, openSse, type SseConnection } from '../../test-support/sse-client.js';
+import type { StartedCheckoutServer } from '../../node.js';
+import { startCheckoutStack, type CheckoutStack } from '../../test-support/checkout-stack.js';
+import { SHOP_ORIGIN } from '../../test-support/config.js';
+import { eventually } from '../../test-support/sse-client.js';
 import { signFuratPay } from './furatpay-signature.js';
 
 const API_KEY = 'furatpay_it_key';
 const WEBHOOK_SECRET = 'furatpay_it_webhook_secret';
 
+let stack: CheckoutStack;
 let emulator: RunningEmulator;
 let server: StartedCheckoutServer;
-const streams: SseConnection[] = [];
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
-    timeScale: 0.01,
-    credentials: { furatpay: { apiKey: API_KEY, webhookSecret: WEBHOOK_SECRET } },
-    webhookUrls: { furatpay: 'http://127.0.0.1:9/unused' },
-  });
-  server = await startCheckoutServer(
-    testConfig({
-      FURATPAY_API_URL: `${emulator.url}/furatpay`,
+  stack = await startCheckoutStack({
+    emulator: {
+      timeScale: 0.01,
+      credentials: { furatpay: { apiKey: API_KEY, webhookSecret: WEBHOOK_SECRET } },
+      webhookUrls: { furatpay: 'http://127.0.0.1:9/unused' },
+    },
+    env: (url) => ({
+      FURATPAY_API_URL: `${url}/furatpay`,
       FURATPAY_API_KEY: API_KEY,
       FURATPAY_WEBHOOK_SECRET: WEBHOOK_SECRET,
     }),
-    { port: 0, host: '127.0.0.1' },
-  );
-  emulator.emulator.setWebhookUrl('furatpay', `${server.url}/webhooks/furatpay`);
-});
-
-afterAll(async () => {
-  for (const stream of streams) stream.close();
-  await server?.close();
-  await emulator?.close();
-});
-
-async function createSession(value = 32_000_000) {
-  const response = await fetch(`${server.url}/v1/sessions`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(
-      sessionBody({ amount: { value, currency: 'IQD' }, country: 'IQ', locale: 'ar-IQ' }),
-    ),
+    webhooksFor: ['furatpay'],
   });
-  expect(response.status).toBe(201);
-  return SessionSchema.parse(await response.json());
+  ({ emulator, server } = stack);
+});
+afterAll(() => stack?.close());
+
+function createSession(value = 32_000_000) {
+  return stack.createSession({
+    amount: { value, currency: 'IQD' },
+    country: 'IQ',
+    locale: 'ar-IQ',
+  });
 }
 
 async function order(sessionId: string, method: string): Promise<CreateOrderResponse> {
@@ -77,11 +65,6 @@ async function order(sessionId: string, method: string): Promise<CreateOrderResp
   return CreateOrderResponseSchema.parse(await response.json());
 }
 
-async function orderStatus(orderId: string) {
-  const response = await fetch(`${server.url}/v1/orders/${orderId}`);
-  return OrderViewSchema.parse(await response.json()).status;
-}
-
 async function emulatorOrder(reference: string) {
   const list = (await (
     await fetch(`${emulator.url}/_emulator/orders?provider=furatpay`)
@@ -94,12 +77,6 @@ async function emulatorOrder(reference: string) {
   const found = list.find((o) => o.reference === reference);
   if (!found) throw new Error(`the emulator holds no invoice ${reference}`);
   return found;
-}
-
-async function sse(sessionId: string) {
-  const stream = await openSse(`${server.url}/v1/sessions/${sessionId}/events`);
-  streams.push(stream);
-  return stream;
 }
 
 function webhook(
@@ -141,7 +118,7 @@ describe('FuratPay end to end', () => {
 
   it('FIB across devices: the checkout gets the QR, the phone pays, SSE says paid', async () => {
     const session = await createSession();
-    const stream = await sse(session.id);
+    const stream = await stack.sse(session.id);
     const created = await order(session.id, 'furatpay:fib');
     expect(created.order.status).toBe('pending');
     if (created.action.type !== 'qr') throw new Error('expected a QR action');
@@ -159,7 +136,7 @@ describe('FuratPay end to end', () => {
 
     const paid = await stream.waitFor((m) => JSON.parse(m.data).status === 'paid');
     expect(JSON.parse(paid.data).orderId).toBe(created.order.id);
-    expect(await orderStatus(created.order.id)).toBe('paid');
+    expect(await stack.orderStatus(created.order.id)).toBe('paid');
   });
 
   it('ZainCash: redirect → hosted Pay → our return route → the shop, paid', async () => {
@@ -176,7 +153,7 @@ describe('FuratPay end to end', () => {
     const back = await fetch(pressed.headers.get('location') ?? '', { redirect: 'manual' });
     expect(back.status).toBe(303);
     expect(back.headers.get('location')).toContain(`pay_checkout_session=${session.id}`);
-    await eventually(async () => (await orderStatus(created.order.id)) === 'paid');
+    await eventually(async () => (await stack.orderStatus(created.order.id)) === 'paid');
   });
 
   it('maps Fail, Cancel, QR expiry and the .66 sandbox trigger to their unified statuses', async () => {
@@ -218,7 +195,7 @@ describe('FuratPay end to end', () => {
       const created = await order(session.id, method);
       const held = await emulatorOrder(`1-${session.reference}`);
       await act(held.payUrl ?? '', held);
-      await eventually(async () => (await orderStatus(created.order.id)) === expected);
+      await eventually(async () => (await stack.orderStatus(created.order.id)) === expected);
     }
   });
 
@@ -237,7 +214,7 @@ describe('FuratPay end to end', () => {
     // Validly signed, but the body lies: the invoice is still pending.
     const lie = await webhook(data, 'INVOICE_PAID', now);
     expect(lie.status).toBe(200);
-    expect(await orderStatus(created.order.id)).toBe('pending');
+    expect(await stack.orderStatus(created.order.id)).toBe('pending');
 
     expect((await webhook(data, 'INVOICE_PAID', now - 301)).status).toBe(401);
     expect((await webhook(data, 'INVOICE_PAID', now + 301)).status).toBe(401);
@@ -249,11 +226,11 @@ describe('FuratPay end to end', () => {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ status: 'paid' }),
     });
-    await eventually(async () => (await orderStatus(created.order.id)) === 'paid');
+    await eventually(async () => (await stack.orderStatus(created.order.id)) === 'paid');
     const events = await server.server.store.listSessionEvents(session.id, 0);
     const replay = await webhook({ ...data, status: 'failed' }, 'INVOICE_UPDATED', now);
     expect(replay.status).toBe(200);
     expect(await server.server.store.listSessionEvents(session.id, 0)).toEqual(events);
-    expect(await orderStatus(created.order.id)).toBe('paid');
+    expect(await stack.orderStatus(created.order.id)).toBe('paid');
   });
 });

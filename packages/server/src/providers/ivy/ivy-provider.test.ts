@@ -4,9 +4,15 @@
  * failures (down, refusing, wrong key) become API errors, against the real emulator.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '@pay-checkout/emulator';
-import { ApiError } from '../../core/api-error.js';
+import type { RunningEmulator } from '@pay-checkout/emulator';
 import type { OrderRecord, SessionRecord } from '../../store/store.js';
+import {
+  apiError,
+  setEmulatedOutcome,
+  startTestEmulator,
+  testOrder,
+  testSession,
+} from '../../test-support/provider-fixtures.js';
 import { IVY_ORDER_STATUS, mapIvyOrderStatus } from './ivy-status.js';
 import { createIvyProvider } from './ivy-provider.js';
 
@@ -15,9 +21,7 @@ const SECRET = 'ivy_unit_secret';
 let emulator: RunningEmulator;
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
+  emulator = await startTestEmulator({
     timeScale: 0.01,
     credentials: { ivy: { apiKey: KEY, webhookSecret: SECRET } },
     webhookUrls: { ivy: 'http://127.0.0.1:9/unused' },
@@ -27,36 +31,10 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-function session(overrides: Partial<SessionRecord> = {}): SessionRecord {
-  return {
-    id: 'cs_unit',
-    reference: `order-${Math.random().toString(36).slice(2)}`,
-    amount: { value: 1999, currency: 'EUR' },
-    country: 'DE',
-    returnUrl: 'https://shop.example/done',
-    status: 'created',
-    createdAt: new Date().toISOString(),
-    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-    ...overrides,
-  };
-}
+const session = testSession;
 
 function order(s: SessionRecord): OrderRecord {
-  return {
-    id: 'ord_unit',
-    sessionId: s.id,
-    attempt: 1,
-    provider: 'ivy',
-    method: 'ivy:bank',
-    providerReference: `1-${s.reference}`,
-    providerOrderId: null,
-    status: 'created',
-    amount: s.amount,
-    needsReview: false,
-    lateSuccess: false,
-    createdAt: s.createdAt,
-    updatedAt: s.createdAt,
-  };
+  return testOrder(s, { provider: 'ivy', method: 'ivy:bank' });
 }
 
 function provider(apiUrl = `${emulator.url}/ivy`, apiKey = KEY) {
@@ -72,16 +50,6 @@ async function create(p: ReturnType<typeof provider>, s = session()) {
     returnUrl: 'http://127.0.0.1:8787/return/cs_unit',
     webhookUrl: 'http://127.0.0.1:8787/webhooks/ivy',
   });
-}
-
-async function apiError(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error('expected an ApiError');
 }
 
 describe('Ivy methods', () => {
@@ -109,11 +77,7 @@ describe('Ivy orders against the emulator', () => {
     expect(created.action).toMatchObject({ type: 'redirect' });
     const o = { ...order(s), providerOrderId: created.providerOrderId };
     expect(await p.fetchStatus(o)).toBeNull();
-    await fetch(`${emulator.url}/_emulator/orders/ivy/${created.providerOrderId}/outcome`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ status: 'paid' }),
-    });
+    await setEmulatedOutcome(emulator, 'ivy', created.providerOrderId, 'paid');
     expect(await p.fetchStatus(o)).toEqual({
       status: 'paid',
       providerStatus: 'paid',
@@ -125,11 +89,7 @@ describe('Ivy orders against the emulator', () => {
     const p = provider();
     const s = session();
     const created = await create(p, s);
-    await fetch(`${emulator.url}/_emulator/orders/ivy/${created.providerOrderId}/outcome`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ status: 'expired' }),
-    });
+    await setEmulatedOutcome(emulator, 'ivy', created.providerOrderId, 'expired');
     expect(
       await p.fetchStatus({ ...order(s), providerOrderId: created.providerOrderId }),
     ).toMatchObject({

@@ -3,6 +3,12 @@
  * iwocaPay's configuration: `IWOCAPAY_API_URL` (default the staging host), `IWOCAPAY_SUPPLIER_UUID`,
  * `IWOCAPAY_ACCESS_TOKEN` (on when both are set) and `IWOCAPAY_ACCEPT_LEGACY_WEBHOOKS`.
  */
+import {
+  readBaseUrl,
+  readCredentials,
+  type EnvGetter,
+  type EnvReporter,
+} from '../config/provider-env.js';
 
 /** iwocaPay credentials and endpoint. */
 export interface IwocaPayConfig {
@@ -28,37 +34,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Reads iwocaPay's variables through `get`, reporting problems through `bad` (names only, never
  * values). Returns the config when iwocaPay is on, undefined when it is off or invalid.
  */
-export function readIwocaPayConfig(
-  get: (name: string) => string | undefined,
-  bad: (variable: string, reason: string) => void,
-): IwocaPayConfig | undefined {
-  const supplierUuid = get('IWOCAPAY_SUPPLIER_UUID');
-  const accessToken = get('IWOCAPAY_ACCESS_TOKEN');
+export function readIwocaPayConfig(get: EnvGetter, bad: EnvReporter): IwocaPayConfig | undefined {
   let ok = true;
-
-  let apiUrl = IWOCAPAY_SANDBOX_URL;
-  const rawUrl = get('IWOCAPAY_API_URL');
-  if (rawUrl !== undefined) {
-    let url: URL | null = null;
-    try {
-      url = new URL(rawUrl);
-    } catch {
-      url = null;
-    }
-    if (
-      !url ||
-      (url.protocol !== 'https:' && url.protocol !== 'http:') ||
-      url.search ||
-      url.hash ||
-      url.username ||
-      url.password
-    ) {
-      bad('IWOCAPAY_API_URL', 'must be an absolute http(s) URL');
-      ok = false;
-    } else {
-      apiUrl = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
-    }
-  }
+  const apiUrl = readBaseUrl(get, bad, 'IWOCAPAY_API_URL', IWOCAPAY_SANDBOX_URL);
 
   let acceptLegacyWebhooks = false;
   const rawLegacy = get('IWOCAPAY_ACCEPT_LEGACY_WEBHOOKS');
@@ -71,15 +49,12 @@ export function readIwocaPayConfig(
     }
   }
 
-  if (supplierUuid === undefined && accessToken === undefined) return undefined;
-  if (supplierUuid === undefined) {
-    bad('IWOCAPAY_SUPPLIER_UUID', 'is required when IWOCAPAY_ACCESS_TOKEN is set');
-    return undefined;
-  }
-  if (accessToken === undefined) {
-    bad('IWOCAPAY_ACCESS_TOKEN', 'is required when IWOCAPAY_SUPPLIER_UUID is set');
-    return undefined;
-  }
+  const credentials = readCredentials(get, bad, [
+    'IWOCAPAY_SUPPLIER_UUID',
+    'IWOCAPAY_ACCESS_TOKEN',
+  ] as const);
+  if (!credentials) return undefined;
+  const [supplierUuid, accessToken] = credentials;
   if (!UUID.test(supplierUuid)) {
     bad('IWOCAPAY_SUPPLIER_UUID', 'must be the UUID iwoca issued for the seller');
     ok = false;
@@ -88,6 +63,6 @@ export function readIwocaPayConfig(
     bad('IWOCAPAY_ACCESS_TOKEN', 'must not contain spaces');
     ok = false;
   }
-  if (!ok) return undefined;
+  if (!ok || apiUrl === undefined) return undefined;
   return { apiUrl, supplierUuid: supplierUuid.toLowerCase(), accessToken, acceptLegacyWebhooks };
 }

@@ -7,9 +7,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '@pay-checkout/emulator';
-import { ApiError } from '../../core/api-error.js';
+import type { RunningEmulator } from '@pay-checkout/emulator';
 import type { OrderRecord, SessionRecord } from '../../store/store.js';
+import {
+  apiError,
+  startTestEmulator,
+  testOrder,
+  testSession,
+} from '../../test-support/provider-fixtures.js';
 import { createIwocaPayProvider, IWOCAPAY_METHOD } from './iwocapay-provider.js';
 import { signIwocaPayBody } from './iwocapay-signature.js';
 import { IWOCAPAY_ORDER_STATUS, mapIwocaPayStatus } from './iwocapay-status.js';
@@ -19,9 +24,7 @@ const TOKEN = 'iwocapay_unit_access_token';
 let emulator: RunningEmulator;
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
+  emulator = await startTestEmulator({
     timeScale: 0.01,
     credentials: { iwocapay: { supplierUuid: SUPPLIER, accessToken: TOKEN } },
   });
@@ -31,35 +34,11 @@ afterAll(async () => {
 });
 
 function session(overrides: Partial<SessionRecord> = {}): SessionRecord {
-  return {
-    id: 'cs_unit',
-    reference: `order-${Math.random().toString(36).slice(2)}`,
-    amount: { value: 1999, currency: 'GBP' },
-    country: 'GB',
-    returnUrl: 'https://shop.example/done',
-    status: 'created',
-    createdAt: new Date().toISOString(),
-    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-    ...overrides,
-  };
+  return testSession({ amount: { value: 1999, currency: 'GBP' }, country: 'GB', ...overrides });
 }
 
 function order(s: SessionRecord, providerOrderId: string | null = null): OrderRecord {
-  return {
-    id: 'ord_unit',
-    sessionId: s.id,
-    attempt: 1,
-    provider: 'iwocapay',
-    method: IWOCAPAY_METHOD.id,
-    providerReference: `1-${s.reference}`,
-    providerOrderId,
-    status: 'created',
-    amount: s.amount,
-    needsReview: false,
-    lateSuccess: false,
-    createdAt: s.createdAt,
-    updatedAt: s.createdAt,
-  };
+  return testOrder(s, { provider: 'iwocapay', method: IWOCAPAY_METHOD.id, providerOrderId });
 }
 
 interface Overrides {
@@ -94,16 +73,6 @@ function create(
     returnUrl: 'http://127.0.0.1:8787/return/cs_unit',
     webhookUrl: 'http://127.0.0.1:8787/webhooks/iwocapay',
   });
-}
-
-async function apiError(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error('expected an ApiError');
 }
 
 async function readBack(id: string): Promise<Record<string, unknown>> {

@@ -5,58 +5,44 @@
  * legacy unsigned webhook that only ever triggers a read-back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '@pay-checkout/emulator';
-import { CreateOrderResponseSchema, OrderViewSchema, SessionSchema } from '@pay-checkout/protocol';
-import { startCheckoutServer, type StartedCheckoutServer } from '../../node.js';
-import { SECRET_KEY, SHOP_ORIGIN, sessionBody, testConfig } from '../../test-support/config.js';
-import { eventually, openSse, type SseConnection } from '../../test-support/sse-client.js';
+import type { RunningEmulator } from '@pay-checkout/emulator';
+import { CreateOrderResponseSchema } from '@pay-checkout/protocol';
+import type { StartedCheckoutServer } from '../../node.js';
+import { startCheckoutStack, type CheckoutStack } from '../../test-support/checkout-stack.js';
+import { SHOP_ORIGIN } from '../../test-support/config.js';
+import { eventually } from '../../test-support/sse-client.js';
 
 const SUPPLIER = '0b6f4c1e-8d2a-4f3b-9c5d-7e1a2b3c4d5e';
 const TOKEN = 'iwocapay_integration_access_token';
 
+let stack: CheckoutStack;
 let emulator: RunningEmulator;
 let server: StartedCheckoutServer;
-const streams: SseConnection[] = [];
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
-    timeScale: 0.01,
-    settleDelayMs: 2000,
-    credentials: { iwocapay: { supplierUuid: SUPPLIER, accessToken: TOKEN } },
-  });
-  server = await startCheckoutServer(
-    testConfig({
-      IWOCAPAY_API_URL: `${emulator.url}/iwocapay`,
+  stack = await startCheckoutStack({
+    emulator: {
+      timeScale: 0.01,
+      settleDelayMs: 2000,
+      credentials: { iwocapay: { supplierUuid: SUPPLIER, accessToken: TOKEN } },
+    },
+    env: (url) => ({
+      IWOCAPAY_API_URL: `${url}/iwocapay`,
       IWOCAPAY_SUPPLIER_UUID: SUPPLIER,
       IWOCAPAY_ACCESS_TOKEN: TOKEN,
       IWOCAPAY_ACCEPT_LEGACY_WEBHOOKS: 'true',
     }),
-    { port: 0, host: '127.0.0.1' },
-  );
+  });
+  ({ emulator, server } = stack);
 });
-
-afterAll(async () => {
-  for (const stream of streams) stream.close();
-  await server?.close();
-  await emulator?.close();
-});
+afterAll(() => stack?.close());
 
 async function startPayment(reference?: string, fields?: Record<string, string>) {
-  const created = await fetch(`${server.url}/v1/sessions`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(
-      sessionBody({
-        amount: { value: 2100, currency: 'GBP' },
-        country: 'GB',
-        ...(reference ? { reference } : {}),
-      }),
-    ),
+  const session = await stack.createSession({
+    amount: { value: 2100, currency: 'GBP' },
+    country: 'GB',
+    ...(reference ? { reference } : {}),
   });
-  expect(created.status).toBe(201);
-  const session = SessionSchema.parse(await created.json());
   const response = await fetch(`${server.url}/v1/sessions/${session.id}/orders`, {
     method: 'POST',
     headers: {
@@ -78,11 +64,6 @@ async function startPayment(reference?: string, fields?: Record<string, string>)
   };
 }
 
-async function status(orderId: string) {
-  return OrderViewSchema.parse(await (await fetch(`${server.url}/v1/orders/${orderId}`)).json())
-    .status;
-}
-
 /** Submits the hosted page's form as a browser would; returns where it sends the buyer. */
 async function press(pageUrl: string, action: 'pay' | 'fail' | 'cancel', term?: string) {
   const form = new URLSearchParams({ action, ...(term ? { term } : {}) });
@@ -99,8 +80,7 @@ async function press(pageUrl: string, action: 'pay' | 'fail' | 'cancel', term?: 
 describe('iwocaPay through the hosted page', () => {
   it('pays later: page with terms → Pay → return with orderId → processing, authorized, paid', async () => {
     const { session, orderId, pageUrl, iwocaId } = await startPayment();
-    const stream = await openSse(`${server.url}/v1/sessions/${session.id}/events`);
-    streams.push(stream);
+    const stream = await stack.sse(session.id);
     const page = await fetch(pageUrl);
     const markup = await page.text();
     expect(page.status).toBe(200);
@@ -117,7 +97,7 @@ describe('iwocaPay through the hosted page', () => {
     await stream.waitFor((m) => JSON.parse(m.data).status === 'paid');
     const seen = stream.messages.map((m) => JSON.parse(m.data).status);
     expect(seen).toEqual(['pending', 'processing', 'authorized', 'paid']);
-    expect(await status(orderId)).toBe('paid');
+    expect(await stack.orderStatus(orderId)).toBe('paid');
   });
 
   it('sends the customer’s chosen terms, and refuses Pay with terms not on offer', async () => {
@@ -137,11 +117,11 @@ describe('iwocaPay through the hosted page', () => {
   it('ends failed on the -decline sandbox trigger, and on Cancel', async () => {
     const declined = await startPayment(`order-${Date.now()}-decline`);
     await fetch(await press(declined.pageUrl, 'pay', 'PAY_LATER'), { redirect: 'manual' });
-    await eventually(async () => (await status(declined.orderId)) === 'failed');
+    await eventually(async () => (await stack.orderStatus(declined.orderId)) === 'failed');
 
     const cancelled = await startPayment();
     await fetch(await press(cancelled.pageUrl, 'cancel'), { redirect: 'manual' });
-    expect(await status(cancelled.orderId)).toBe('failed');
+    expect(await stack.orderStatus(cancelled.orderId)).toBe('failed');
   });
 });
 
@@ -173,17 +153,17 @@ describe('iwocaPay legacy webhooks', () => {
       body: JSON.stringify({ status: 'APPROVED' }),
     });
     // Its signed webhooks are dropped by nobody here, so wait for them, then claim more.
-    await eventually(async () => (await status(orderId)) === 'authorized');
+    await eventually(async () => (await stack.orderStatus(orderId)) === 'authorized');
     const claim = await legacy(reference, 'SUCCESSFUL');
     expect(claim.status).toBe(200);
-    expect(await status(orderId)).toBe('authorized');
+    expect(await stack.orderStatus(orderId)).toBe('authorized');
 
     await fetch(`${emulator.url}/_emulator/orders/iwocapay/${iwocaId}/outcome`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ status: 'SUCCESSFUL' }),
     });
-    await eventually(async () => (await status(orderId)) === 'paid');
+    await eventually(async () => (await stack.orderStatus(orderId)) === 'paid');
   });
 
   it('brings an order up to date when the signed webhooks never came', async () => {
@@ -200,10 +180,10 @@ describe('iwocaPay legacy webhooks', () => {
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ status: 'UNSUCCESSFUL' }),
       });
-      expect(await status(orderId)).toBe('pending');
+      expect(await stack.orderStatus(orderId)).toBe('pending');
       // Claims success; iwocaPay says UNSUCCESSFUL, and that is what is applied.
       expect((await legacy(reference, 'SUCCESSFUL')).status).toBe(200);
-      expect(await status(orderId)).toBe('failed');
+      expect(await stack.orderStatus(orderId)).toBe('failed');
     } finally {
       await fetch(`${emulator.url}/_emulator/faults`, { method: 'DELETE' });
     }

@@ -10,7 +10,15 @@
  * in no error or log line.
  */
 import { z } from 'zod';
-import { ApiError } from '../../core/api-error.js';
+import type { ApiError } from '../../core/api-error.js';
+import {
+  oneLine,
+  ProviderHttp,
+  providerError,
+  providerErrors,
+  providerUnavailable,
+  type ProviderHttpOptions,
+} from '../http/provider-http.js';
 import { IXOPAY_CONTENT_TYPE, signIxopay } from './ixopay-signature.js';
 
 const ErrorEntrySchema = z.looseObject({
@@ -66,18 +74,11 @@ export interface DebitRequest {
   extraData?: Record<string, string>;
 }
 
-export interface IxopayClientOptions {
-  apiUrl: string;
+export interface IxopayClientOptions extends Omit<ProviderHttpOptions, 'redirect' | 'fetch'> {
   apiKey: string;
   username: string;
   password: string;
   sharedSecret: string;
-  /** Per-call timeout (default 10 000 ms). */
-  timeoutMs?: number;
-  /** Base of the back-off between attempts (default 200 ms). */
-  retryBaseMs?: number;
-  /** Total attempts for retryable calls (default 3). */
-  attempts?: number;
   now?: () => Date;
 }
 
@@ -86,14 +87,14 @@ type Outcome =
   | { kind: 'refused'; message: string }
   | { kind: 'unavailable'; reason: string };
 
+const ixopay = providerErrors('IXOPAY');
+
 /** Error code of a status lookup that finds nothing. */
 export const NOT_FOUND_CODE = 8001;
 /** Error code of a reused `merchantTransactionId`. */
 export const DUPLICATE_CODE = 3004;
 /** Error codes that mean "try again later": timeouts, rate limit, maintenance, comms. */
 const TRANSIENT_CODES: ReadonlySet<number> = new Set([1009, 1010, 3001, 3003, 3005]);
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The errors of an answer, whether listed in `errors[]` or given at the top level. */
 export function errorsOf(answer: {
@@ -119,10 +120,8 @@ export function describeErrors(errors: IxopayErrorEntry[]): string {
   return errors
     .slice(0, 3)
     .map((e) => {
-      const message = (e.errorMessage ?? 'error').replace(/\s+/g, ' ').slice(0, 160);
-      const adapter = e.adapterMessage
-        ? `; ${e.adapterMessage.replace(/\s+/g, ' ').slice(0, 80)}`
-        : '';
+      const message = oneLine(e.errorMessage ?? 'error', 160);
+      const adapter = e.adapterMessage ? `; ${oneLine(e.adapterMessage, 80)}` : '';
       return e.errorCode != null
         ? `${message}${adapter} (code ${e.errorCode})`
         : `${message}${adapter}`;
@@ -132,23 +131,17 @@ export function describeErrors(errors: IxopayErrorEntry[]): string {
 
 /** The IXOPAY Transaction and Status APIs. */
 export class IxopayClient {
-  readonly #apiUrl: string;
+  readonly #http: ProviderHttp;
   readonly #apiKey: string;
   readonly #authorization: string;
   readonly #secret: string;
-  readonly #timeoutMs: number;
-  readonly #retryBaseMs: number;
-  readonly #attempts: number;
   readonly #now: () => Date;
 
   constructor(options: IxopayClientOptions) {
-    this.#apiUrl = options.apiUrl.replace(/\/+$/, '');
+    this.#http = new ProviderHttp({ ...options, redirect: 'manual' });
     this.#apiKey = encodeURIComponent(options.apiKey);
     this.#authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`, 'utf8').toString('base64')}`;
     this.#secret = options.sharedSecret;
-    this.#timeoutMs = options.timeoutMs ?? 10_000;
-    this.#retryBaseMs = options.retryBaseMs ?? 200;
-    this.#attempts = options.attempts ?? 3;
     this.#now = options.now ?? (() => new Date());
   }
 
@@ -158,64 +151,49 @@ export class IxopayClient {
    */
   async debit(body: DebitRequest): Promise<{ answer: TransactionResponse; attempt: number }> {
     const text = JSON.stringify(body);
-    let attempt = 0;
-    for (;;) {
-      attempt++;
-      const outcome = await this.#call('POST', `/transaction/${this.#apiKey}/debit`, text);
-      if (outcome.kind === 'answer') {
-        const answer = parse(TransactionResponseSchema, outcome.body);
-        if (!answer.success && isTransient(errorsOf(answer)) && attempt < this.#attempts) {
-          await this.#backoff(attempt);
-          continue;
-        }
-        return { answer, attempt };
-      }
-      if (outcome.kind === 'unavailable' && attempt < this.#attempts) {
-        await this.#backoff(attempt);
-        continue;
-      }
-      throw toError(outcome);
-    }
+    const { outcome, attempt } = await this.#http.repeat(
+      () =>
+        this.#read(TransactionResponseSchema, 'POST', `/transaction/${this.#apiKey}/debit`, text),
+      (o) =>
+        o.kind === 'unavailable' ||
+        (o.kind === 'answer' && !o.answer.success && isTransient(errorsOf(o.answer))),
+    );
+    if (outcome.kind === 'answer') return { answer: outcome.answer, attempt };
+    throw toError(outcome);
   }
 
   /** The transaction with our `merchantTransactionId`; null when IXOPAY knows none (8001). */
   async statusByMerchantTransactionId(id: string): Promise<StatusResponse | null> {
-    let attempt = 0;
-    for (;;) {
-      attempt++;
-      const outcome = await this.#call(
-        'GET',
-        `/status/${this.#apiKey}/getByMerchantTransactionId/${encodeURIComponent(id)}`,
-        '',
-      );
-      if (outcome.kind === 'answer') {
-        const answer = parse(StatusResponseSchema, outcome.body);
-        if (answer.success) return answer;
-        const errors = errorsOf(answer);
-        if (errors.some((e) => e.errorCode === NOT_FOUND_CODE)) return null;
-        if (isTransient(errors) && attempt < this.#attempts) {
-          await this.#backoff(attempt);
-          continue;
-        }
-        throw isTransient(errors)
-          ? unavailable(`IXOPAY could not answer the status request (${describeErrors(errors)})`)
-          : refused(describeErrors(errors));
-      }
-      if (outcome.kind === 'unavailable' && attempt < this.#attempts) {
-        await this.#backoff(attempt);
-        continue;
-      }
-      throw toError(outcome);
-    }
+    const path = `/status/${this.#apiKey}/getByMerchantTransactionId/${encodeURIComponent(id)}`;
+    const { outcome } = await this.#http.repeat(
+      () => this.#read(StatusResponseSchema, 'GET', path, ''),
+      (o) => o.kind === 'unavailable' || (o.kind === 'answer' && isTransientFailure(o.answer)),
+    );
+    if (outcome.kind !== 'answer') throw toError(outcome);
+    const answer = outcome.answer;
+    if (answer.success) return answer;
+    const errors = errorsOf(answer);
+    if (errors.some((e) => e.errorCode === NOT_FOUND_CODE)) return null;
+    throw isTransient(errors)
+      ? unavailable(`IXOPAY could not answer the status request (${describeErrors(errors)})`)
+      : refused(describeErrors(errors));
   }
 
-  /** Full jitter: a random wait between 0 and base × 2^(attempt-1). */
-  #backoff(attempt: number): Promise<void> {
-    return sleep(Math.random() * this.#retryBaseMs * 2 ** (attempt - 1));
+  /** One call whose answer, when there is one, is read with `schema`. */
+  async #read<T>(
+    schema: z.ZodType<T>,
+    method: 'GET' | 'POST',
+    path: string,
+    body: string,
+  ): Promise<{ kind: 'answer'; answer: T } | Exclude<Outcome, { kind: 'answer' }>> {
+    const outcome = await this.#call(method, path, body);
+    return outcome.kind === 'answer'
+      ? { kind: 'answer', answer: ixopay.parse(schema, outcome.body) }
+      : outcome;
   }
 
   async #call(method: 'GET' | 'POST', path: string, body: string): Promise<Outcome> {
-    const url = new URL(`${this.#apiUrl}${path}`);
+    const url = new URL(`${this.#http.apiUrl}${path}`);
     const date = this.#now().toUTCString();
     const signature = signIxopay(this.#secret, {
       method,
@@ -224,38 +202,19 @@ export class IxopayClient {
       date,
       requestUri: `${url.pathname}${url.search}`,
     });
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method,
-        headers: {
-          Authorization: this.#authorization,
-          'Content-Type': IXOPAY_CONTENT_TYPE,
-          Accept: 'application/json',
-          Date: date,
-          'X-Signature': signature,
-        },
-        ...(method === 'POST' ? { body } : {}),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
-    } catch (error) {
-      const reason =
-        error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'network error';
-      return { kind: 'unavailable', reason };
-    }
-    let payload: unknown = null;
-    try {
-      const text = await response.text();
-      payload = text ? JSON.parse(text) : null;
-    } catch {
-      payload = null;
-    }
-    if (response.status >= 500 || response.status === 429 || response.status === 408) {
-      return { kind: 'unavailable', reason: `HTTP ${response.status}` };
-    }
+    const outcome = await this.#http.send(method, path, {
+      headers: {
+        Authorization: this.#authorization,
+        'Content-Type': IXOPAY_CONTENT_TYPE,
+        Date: date,
+        'X-Signature': signature,
+      },
+      ...(method === 'POST' ? { body } : {}),
+    });
+    if (outcome.kind === 'unavailable') return outcome;
+    const payload = outcome.body;
     const answer = z.looseObject({ success: z.boolean() }).safeParse(payload);
-    if (response.status === 401 || response.status === 403) {
+    if (outcome.status === 401 || outcome.status === 403) {
       const errors = answer.success ? errorsOf(payload as TransactionResponse) : [];
       const signatureProblem = errors.some((e) => e.errorCode === 1004);
       return {
@@ -266,43 +225,38 @@ export class IxopayClient {
       };
     }
     if (answer.success) return { kind: 'answer', body: payload };
-    if (response.status >= 200 && response.status < 300) {
-      return { kind: 'unavailable', reason: 'unreadable answer' };
-    }
+    if (outcome.kind === 'ok') return { kind: 'unavailable', reason: 'unreadable answer' };
     return {
       kind: 'refused',
       message:
-        response.status === 404
+        outcome.status === 404
           ? 'IXOPAY does not know this endpoint (check IXOPAY_API_URL)'
-          : `IXOPAY answered HTTP ${response.status}`,
+          : `IXOPAY answered HTTP ${outcome.status}`,
     };
   }
 }
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body);
-  if (!result.success) {
-    throw new ApiError(502, 'provider_error', 'IXOPAY answered with an unexpected body', {
-      retryable: false,
-    });
-  }
-  return result.data;
+/** A status answer that failed for a reason IXOPAY calls temporary (not a missing transaction). */
+function isTransientFailure(answer: StatusResponse): boolean {
+  if (answer.success) return false;
+  const errors = errorsOf(answer);
+  return !errors.some((e) => e.errorCode === NOT_FOUND_CODE) && isTransient(errors);
 }
 
 /** A retryable 502: IXOPAY could not be reached or could not answer right now. */
 export function unavailable(message: string): ApiError {
-  return new ApiError(502, 'provider_unavailable', message, { retryable: true });
+  return providerUnavailable(message);
 }
 
 /** A definitive 502: IXOPAY refused the request. */
 export function refused(message: string): ApiError {
-  return new ApiError(502, 'provider_error', `IXOPAY refused the request: ${message}`, {
-    retryable: false,
-  });
+  return ixopay.refused(message);
 }
 
-function toError(outcome: Exclude<Outcome, { kind: 'answer' }>): ApiError {
+function toError(
+  outcome: { kind: 'unavailable'; reason: string } | { kind: 'refused'; message: string },
+): ApiError {
   return outcome.kind === 'unavailable'
-    ? unavailable(`IXOPAY is not reachable right now (${outcome.reason})`)
-    : new ApiError(502, 'provider_error', outcome.message, { retryable: false });
+    ? ixopay.unreachable(outcome.reason)
+    : providerError(outcome.message);
 }

@@ -5,9 +5,15 @@
  * IXOPAY's failures (down, refusing, wrong credentials or secret) become API errors.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '@pay-checkout/emulator';
-import { ApiError } from '../../core/api-error.js';
+import type { RunningEmulator } from '@pay-checkout/emulator';
 import type { OrderRecord, SessionRecord } from '../../store/store.js';
+import {
+  apiError,
+  setEmulatedOutcome,
+  startTestEmulator,
+  testOrder,
+  testSession,
+} from '../../test-support/provider-fixtures.js';
 import { createIxopayProvider, IXOPAY_CARD_METHOD } from './ixopay-provider.js';
 import { mapIxopayCallbackResult, mapIxopayTransactionStatus } from './ixopay-status.js';
 import {
@@ -21,9 +27,7 @@ import {
 let emulator: RunningEmulator;
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
+  emulator = await startTestEmulator({
     timeScale: 0.0001,
     // PENDING debits settle after 5 s of real time: long enough to look at them pending.
     settleDelayMs: 50_000_000,
@@ -37,36 +41,10 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-function session(overrides: Partial<SessionRecord> = {}): SessionRecord {
-  return {
-    id: 'cs_unit',
-    reference: `order-${Math.random().toString(36).slice(2)}`,
-    amount: { value: 1999, currency: 'EUR' },
-    country: 'DE',
-    returnUrl: 'https://shop.example/done',
-    status: 'created',
-    createdAt: new Date().toISOString(),
-    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-    ...overrides,
-  };
-}
+const session = testSession;
 
 function order(s: SessionRecord): OrderRecord {
-  return {
-    id: 'ord_unit',
-    sessionId: s.id,
-    attempt: 1,
-    provider: 'ixopay',
-    method: 'ixopay:card',
-    providerReference: `1-${s.reference}`,
-    providerOrderId: null,
-    status: 'created',
-    amount: s.amount,
-    needsReview: false,
-    lateSuccess: false,
-    createdAt: s.createdAt,
-    updatedAt: s.createdAt,
-  };
+  return testOrder(s, { provider: 'ixopay', method: 'ixopay:card' });
 }
 
 function provider(overrides: Partial<Parameters<typeof createIxopayProvider>[0]> = {}) {
@@ -94,23 +72,8 @@ function create(p: ReturnType<typeof provider>, s = session(), o = order(s)) {
   });
 }
 
-async function apiError(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error('expected an ApiError');
-}
-
 async function outcome(uuid: string, status: string) {
-  const response = await fetch(`${emulator.url}/_emulator/orders/ixopay/${uuid}/outcome`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ status }),
-  });
-  expect(response.status).toBe(200);
+  expect((await setEmulatedOutcome(emulator, 'ixopay', uuid, status)).status).toBe(200);
 }
 
 describe('IXOPAY methods', () => {

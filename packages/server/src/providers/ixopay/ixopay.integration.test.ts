@@ -5,10 +5,11 @@
  * with exactly `200 OK` text, and callbacks with a stale date or a forged signature refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator, type WebhookDelivery } from '@pay-checkout/emulator';
-import { CreateOrderResponseSchema, OrderViewSchema, SessionSchema } from '@pay-checkout/protocol';
-import { startCheckoutServer, type StartedCheckoutServer } from '../../node.js';
-import { SECRET_KEY, SHOP_ORIGIN, sessionBody, testConfig } from '../../test-support/config.js';
+import type { RunningEmulator, WebhookDelivery } from '@pay-checkout/emulator';
+import { CreateOrderResponseSchema } from '@pay-checkout/protocol';
+import type { StartedCheckoutServer } from '../../node.js';
+import { startCheckoutStack, type CheckoutStack } from '../../test-support/checkout-stack.js';
+import { SHOP_ORIGIN } from '../../test-support/config.js';
 import { eventually } from '../../test-support/sse-client.js';
 import { IXOPAY_CONTENT_TYPE, signIxopay } from './ixopay-signature.js';
 import {
@@ -17,36 +18,22 @@ import {
   ixopayServerEnv,
 } from './ixopay-test-credentials.js';
 
+let stack: CheckoutStack;
 let emulator: RunningEmulator;
 let server: StartedCheckoutServer;
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
-    timeScale: 0.0001,
-    settleDelayMs: 2000,
-    credentials: { ixopay: { ...IXOPAY_EMULATOR_CREDENTIALS } },
+  stack = await startCheckoutStack({
+    emulator: {
+      timeScale: 0.0001,
+      settleDelayMs: 2000,
+      credentials: { ixopay: { ...IXOPAY_EMULATOR_CREDENTIALS } },
+    },
+    env: ixopayServerEnv,
   });
-  server = await startCheckoutServer(testConfig(ixopayServerEnv(emulator.url)), {
-    port: 0,
-    host: '127.0.0.1',
-  });
+  ({ emulator, server } = stack);
 });
-afterAll(async () => {
-  await server?.close();
-  await emulator?.close();
-});
-
-async function createSession(overrides: Record<string, unknown> = {}) {
-  const response = await fetch(`${server.url}/v1/sessions`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(sessionBody(overrides)),
-  });
-  expect(response.status).toBe(201);
-  return SessionSchema.parse(await response.json());
-}
+afterAll(() => stack?.close());
 
 function postOrder(sessionId: string) {
   return fetch(`${server.url}/v1/sessions/${sessionId}/orders`, {
@@ -60,13 +47,8 @@ function postOrder(sessionId: string) {
   });
 }
 
-async function orderStatus(orderId: string) {
-  const response = await fetch(`${server.url}/v1/orders/${orderId}`);
-  return OrderViewSchema.parse(await response.json()).status;
-}
-
 async function start(overrides: Record<string, unknown> = {}) {
-  const session = await createSession(overrides);
+  const session = await stack.createSession(overrides);
   const response = await postOrder(session.id);
   expect(response.status).toBe(201);
   return { session, created: CreateOrderResponseSchema.parse(await response.json()) };
@@ -113,7 +95,7 @@ describe('IXOPAY end to end', () => {
     const returned = await fetch(back, { redirect: 'manual' });
     expect(returned.status).toBe(303);
     expect(returned.headers.get('location')).toContain(`pay_checkout_session=${session.id}`);
-    expect(await orderStatus(created.order.id)).toBe('paid');
+    expect(await stack.orderStatus(created.order.id)).toBe('paid');
     const delivered = await eventually(async () => {
       const list = await deliveriesAbout(`1-${session.reference}`);
       return list.length > 0 && list.every((d) => d.delivered) ? list : null;
@@ -125,7 +107,7 @@ describe('IXOPAY end to end', () => {
     const { created } = await start();
     if (created.action.type !== 'redirect') throw new Error('expected a redirect');
     await fetch(`${created.action.url}/fail`, { method: 'POST', redirect: 'manual' });
-    await eventually(async () => (await orderStatus(created.order.id)) === 'failed');
+    await eventually(async () => (await stack.orderStatus(created.order.id)) === 'failed');
   });
 
   it('FINISHED: paid at once; PENDING: processing, then paid by callback', async () => {
@@ -137,11 +119,11 @@ describe('IXOPAY end to end', () => {
     });
     const pending = await start({ description: 'pending basket' });
     expect(pending.created.order.status).toBe('processing');
-    await eventually(async () => (await orderStatus(pending.created.order.id)) === 'paid');
+    await eventually(async () => (await stack.orderStatus(pending.created.order.id)) === 'paid');
   });
 
   it('ERROR: a clear 422 and the attempt ends failed, not dangling', async () => {
-    const session = await createSession({ amount: { value: 666, currency: 'EUR' } });
+    const session = await stack.createSession({ amount: { value: 666, currency: 'EUR' } });
     const response = await postOrder(session.id);
     expect(response.status).toBe(422);
     const body = (await response.json()) as { error: { code: string; message: string } };
@@ -155,7 +137,7 @@ describe('IXOPAY end to end', () => {
   });
 
   it('HTML: refused with a message that says pay-checkout does not offer it', async () => {
-    const session = await createSession({ description: 'html basket' });
+    const session = await stack.createSession({ description: 'html basket' });
     const response = await postOrder(session.id);
     expect(response.status).toBe(502);
     const body = (await response.json()) as { error: { message: string } };
@@ -179,13 +161,13 @@ describe('IXOPAY end to end', () => {
     expect(stale.status).toBe(401);
     const forged = await callback(body, undefined, 'not-the-secret');
     expect(forged.status).toBe(401);
-    expect(await orderStatus(created.order.id)).toBe('pending');
+    expect(await stack.orderStatus(created.order.id)).toBe('pending');
 
     const ok = await callback(body);
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-type')).toContain('text/plain');
     expect(await ok.text()).toBe('OK');
-    expect(await orderStatus(created.order.id)).toBe('cancelled');
+    expect(await stack.orderStatus(created.order.id)).toBe('cancelled');
     const replay = await callback(body);
     expect(await replay.text()).toBe('OK');
   });

@@ -15,6 +15,7 @@
  *   turns into API errors.
  */
 import { z } from 'zod';
+import { ProviderHttp, type ProviderHttpOptions } from '../http/provider-http.js';
 
 /** A payment method as `GET /payment-method` lists it. */
 export const KoywePaymentMethodSchema = z.looseObject({
@@ -85,24 +86,15 @@ function describeFailure(failure: KoyweFailure): string {
 }
 
 /** Options of {@link KoyweClient}. */
-export interface KoyweClientOptions {
-  apiUrl: string;
+export interface KoyweClientOptions extends Omit<ProviderHttpOptions, 'redirect'> {
   apiKey: string;
   secret: string;
   orgId: string;
   merchantId: string;
-  /** Per-call timeout (default 10 000 ms). */
-  timeoutMs?: number;
-  /** Base of the back-off between attempts (default 200 ms). */
-  retryBaseMs?: number;
-  /** Total attempts for retryable calls (default 3). */
-  attempts?: number;
   /** Renew the token this long before it expires (default 60 000 ms). */
   tokenMarginMs?: number;
   /** Clock (tests). */
   now?: () => number;
-  /** The fetch to call Koywe with (tests). */
-  fetch?: typeof fetch;
 }
 
 /** The body of a PAYIN order. */
@@ -133,36 +125,27 @@ export interface KoyweContactBody {
 type Outcome = { ok: true; status: number; body: unknown } | { ok: false; failure: KoyweFailure };
 
 const DEFAULT_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The Koywe API, signed in. */
 export class KoyweClient {
-  readonly #apiUrl: string;
+  readonly #http: ProviderHttp;
   readonly #apiKey: string;
   readonly #secret: string;
   readonly #merchantPath: string;
-  readonly #timeoutMs: number;
-  readonly #retryBaseMs: number;
-  readonly #attempts: number;
   readonly #tokenMarginMs: number;
   readonly #now: () => number;
-  readonly #fetch: typeof fetch;
   #token: { value: string; renewAt: number } | null = null;
   #signingIn: Promise<string> | null = null;
   /** How many times this client signed in (observability and tests). */
   signIns = 0;
 
   constructor(options: KoyweClientOptions) {
-    this.#apiUrl = options.apiUrl.replace(/\/+$/, '');
+    this.#http = new ProviderHttp(options);
     this.#apiKey = options.apiKey;
     this.#secret = options.secret;
     this.#merchantPath = `/organizations/${encodeURIComponent(options.orgId)}/merchants/${encodeURIComponent(options.merchantId)}`;
-    this.#timeoutMs = options.timeoutMs ?? 10_000;
-    this.#retryBaseMs = options.retryBaseMs ?? 200;
-    this.#attempts = options.attempts ?? 3;
     this.#tokenMarginMs = options.tokenMarginMs ?? 60_000;
     this.#now = options.now ?? Date.now;
-    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   }
 
   /** The payment methods Koywe offers for a country and currency. */
@@ -244,17 +227,12 @@ export class KoyweClient {
   }
 
   async #retrying(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-    let attempt = 0;
-    for (;;) {
-      attempt++;
-      const outcome = await this.#authorized(method, path, body);
-      if (outcome.ok) return outcome.body;
-      if (outcome.failure.kind === 'unavailable' && attempt < this.#attempts) {
-        await sleep(Math.random() * this.#retryBaseMs * 2 ** (attempt - 1));
-        continue;
-      }
-      throw new KoyweError(outcome.failure);
-    }
+    const { outcome } = await this.#http.repeat(
+      () => this.#authorized(method, path, body),
+      isUnavailableFailure,
+    );
+    if (outcome.ok) return outcome.body;
+    throw new KoyweError(outcome.failure);
   }
 
   /** One call with the cached token; on 401, one more with a fresh token. */
@@ -284,32 +262,23 @@ export class KoyweClient {
   }
 
   async #signIn(): Promise<string> {
-    let attempt = 0;
-    for (;;) {
-      attempt++;
+    const { outcome } = await this.#http.repeat(() => {
       this.signIns++;
-      const outcome = await this.#call('POST', '/auth/sign-in', {
-        apiKey: this.#apiKey,
-        secret: this.#secret,
-      });
-      if (outcome.ok) {
-        const parsed = TokenSchema.safeParse(outcome.body);
-        // Some answers name the field `accessToken`; take whichever is there.
-        const value = parsed.success ? (parsed.data.token ?? parsed.data.accessToken) : undefined;
-        if (!value) throw new KoyweError({ kind: 'malformed' });
-        const now = this.#now();
-        const expiresAt = Math.min(jwtExpiry(value) ?? Infinity, now + DEFAULT_TOKEN_LIFETIME_MS);
-        this.#token = { value, renewAt: Math.max(now, expiresAt - this.#tokenMarginMs) };
-        return value;
-      }
-      if (outcome.failure.kind === 'unavailable' && attempt < this.#attempts) {
-        await sleep(Math.random() * this.#retryBaseMs * 2 ** (attempt - 1));
-        continue;
-      }
+      return this.#call('POST', '/auth/sign-in', { apiKey: this.#apiKey, secret: this.#secret });
+    }, isUnavailableFailure);
+    if (!outcome.ok) {
       // A refused sign-in (400/403 as well as 401) means the credentials are wrong.
       if (outcome.failure.kind === 'refused') throw new KoyweError({ kind: 'unauthorized' });
       throw new KoyweError(outcome.failure);
     }
+    const parsed = TokenSchema.safeParse(outcome.body);
+    // Some answers name the field `accessToken`; take whichever is there.
+    const value = parsed.success ? (parsed.data.token ?? parsed.data.accessToken) : undefined;
+    if (!value) throw new KoyweError({ kind: 'malformed' });
+    const now = this.#now();
+    const expiresAt = Math.min(jwtExpiry(value) ?? Infinity, now + DEFAULT_TOKEN_LIFETIME_MS);
+    this.#token = { value, renewAt: Math.max(now, expiresAt - this.#tokenMarginMs) };
+    return value;
   }
 
   async #call(
@@ -318,43 +287,17 @@ export class KoyweClient {
     body: unknown,
     token?: string,
   ): Promise<Outcome> {
-    let response: Response;
-    try {
-      response = await this.#fetch(`${this.#apiUrl}${path}`, {
-        method,
-        headers: {
-          Accept: 'application/json',
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-          ...(token ? { Authorization: `Bearer ${token}` } : {}),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
-    } catch (error) {
-      const reason =
-        error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'network error';
-      return { ok: false, failure: { kind: 'unavailable', reason } };
+    const outcome = await this.#http.send(method, path, {
+      headers: token ? { Authorization: `Bearer ${token}` } : {},
+      json: body,
+    });
+    if (outcome.kind === 'ok') return { ok: true, status: outcome.status, body: outcome.body };
+    if (outcome.kind === 'unavailable') {
+      return { ok: false, failure: { kind: 'unavailable', reason: outcome.reason } };
     }
-    let payload: unknown = null;
-    let readable = true;
-    try {
-      const text = await response.text();
-      payload = text ? JSON.parse(text) : null;
-    } catch {
-      readable = false;
-    }
-    const status = response.status;
-    if (status >= 200 && status < 300) {
-      if (!readable || payload === null) {
-        return { ok: false, failure: { kind: 'unavailable', reason: 'unreadable answer' } };
-      }
-      return { ok: true, status, body: payload };
-    }
-    if (status >= 500 || status === 429 || status === 408) {
-      return { ok: false, failure: { kind: 'unavailable', reason: `HTTP ${status}` } };
-    }
+    const { status } = outcome;
     if (status === 401 && token) return { ok: false, failure: { kind: 'unauthorized' } };
-    const error = ErrorShapeSchema.safeParse(payload);
+    const error = ErrorShapeSchema.safeParse(outcome.body);
     const data = error.success ? error.data : {};
     const rawMessage = Array.isArray(data.message)
       ? data.message.join('; ')
@@ -369,6 +312,11 @@ export class KoyweClient {
       },
     };
   }
+}
+
+/** True for a failure worth repeating: Koywe could not answer right now. */
+function isUnavailableFailure(outcome: Outcome): boolean {
+  return !outcome.ok && outcome.failure.kind === 'unavailable';
 }
 
 /** True for Koywe's answer to a repeated `externalId`. */

@@ -4,6 +4,12 @@
  * when its key, secret, organisation, merchant and webhook secret are all set; setting only some
  * of them is an error that names the missing ones.
  */
+import {
+  readBaseUrl,
+  readCredentials,
+  type EnvGetter,
+  type EnvReporter,
+} from '../config/provider-env.js';
 
 /** Koywe's sandbox API base (`KOYWE_API_URL` default). */
 export const KOYWE_SANDBOX_URL = 'https://api-sandbox.koywe.com/api/v1';
@@ -20,62 +26,27 @@ export interface KoyweConfig {
   webhookSecret: string;
 }
 
-const REQUIRED = [
-  ['KOYWE_API_KEY', 'apiKey'],
-  ['KOYWE_SECRET', 'secret'],
-  ['KOYWE_ORG_ID', 'orgId'],
-  ['KOYWE_MERCHANT_ID', 'merchantId'],
-  ['KOYWE_WEBHOOK_SECRET', 'webhookSecret'],
+/** The credentials, all set or none. */
+const CREDENTIALS = [
+  'KOYWE_API_KEY',
+  'KOYWE_SECRET',
+  'KOYWE_ORG_ID',
+  'KOYWE_MERCHANT_ID',
+  'KOYWE_WEBHOOK_SECRET',
 ] as const;
 
 /** Every Koywe variable. */
-export const KOYWE_VARIABLES: readonly string[] = [
-  'KOYWE_API_URL',
-  ...REQUIRED.map(([variable]) => variable),
-];
+export const KOYWE_VARIABLES: readonly string[] = ['KOYWE_API_URL', ...CREDENTIALS];
 
 /**
  * Reads Koywe's variables through `get` (trimmed, empty = unset) and reports each bad one
  * through `bad` (never with its value). Returns the config when Koywe is on, else undefined.
  */
-export function readKoyweConfig(
-  get: (name: string) => string | undefined,
-  bad: (variable: string, reason: string) => void,
-): KoyweConfig | undefined {
-  let apiUrl = KOYWE_SANDBOX_URL;
-  const rawUrl = get('KOYWE_API_URL');
-  if (rawUrl !== undefined) {
-    let url: URL | null = null;
-    try {
-      url = new URL(rawUrl);
-    } catch {
-      url = null;
-    }
-    if (
-      !url ||
-      (url.protocol !== 'http:' && url.protocol !== 'https:') ||
-      url.search ||
-      url.hash ||
-      url.username ||
-      url.password
-    ) {
-      bad('KOYWE_API_URL', 'must be an absolute http(s) URL');
-    } else {
-      apiUrl = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
-    }
-  }
-  const values = REQUIRED.map(([variable]) => get(variable));
-  const set = values.filter((v) => v !== undefined).length;
-  if (set === 0) return undefined;
-  if (set < REQUIRED.length) {
-    REQUIRED.forEach(([variable], index) => {
-      if (values[index] === undefined) {
-        bad(variable, 'is required when any other KOYWE_* credential is set');
-      }
-    });
-    return undefined;
-  }
-  const [apiKey = '', secret = '', orgId = '', merchantId = '', webhookSecret = ''] = values;
+export function readKoyweConfig(get: EnvGetter, bad: EnvReporter): KoyweConfig | undefined {
+  const apiUrl = readBaseUrl(get, bad, 'KOYWE_API_URL', KOYWE_SANDBOX_URL) ?? KOYWE_SANDBOX_URL;
+  const credentials = readCredentials(get, bad, CREDENTIALS);
+  if (!credentials) return undefined;
+  const [apiKey, secret, orgId, merchantId, webhookSecret] = credentials;
   for (const [variable, value] of [
     ['KOYWE_ORG_ID', orgId],
     ['KOYWE_MERCHANT_ID', merchantId],

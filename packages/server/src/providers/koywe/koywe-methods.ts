@@ -9,9 +9,9 @@
  * not asked again.
  */
 import type { Method, MethodField } from '@pay-checkout/protocol';
+import { checkDocument, documentTypesFor } from '@pay-checkout/protocol/documents';
 import type { SessionRecord } from '../../store/store.js';
 import type { KoywePaymentMethod } from './koywe-client.js';
-import { checkDocument, documentTypesFor } from './koywe-documents.js';
 
 /** The field names Koywe methods may declare. */
 export const KOYWE_FIELDS = {

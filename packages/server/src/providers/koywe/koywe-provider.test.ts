@@ -7,9 +7,15 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '@pay-checkout/emulator';
-import { ApiError } from '../../core/api-error.js';
+import type { RunningEmulator } from '@pay-checkout/emulator';
 import type { OrderRecord, SessionRecord } from '../../store/store.js';
+import {
+  apiError,
+  setEmulatedOutcome,
+  startTestEmulator,
+  testOrder,
+  testSession,
+} from '../../test-support/provider-fixtures.js';
 import { KOYWE_ORDER_STATUS, mapKoyweOrderStatus } from './koywe-status.js';
 import { createKoyweProvider, paymentUrlOf, type KoyweProviderOptions } from './koywe-provider.js';
 
@@ -24,9 +30,7 @@ let emulator: RunningEmulator;
 let apiUrl: string;
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
+  emulator = await startTestEmulator({
     timeScale: 0.001,
     settleDelayMs: 2000,
     credentials: { koywe: CREDENTIALS },
@@ -41,36 +45,18 @@ afterAll(async () => {
 let counter = 0;
 function session(overrides: Partial<SessionRecord> = {}): SessionRecord {
   counter++;
-  return {
+  return testSession({
     id: `cs_unit_${counter}`,
     reference: `order-${process.pid}-${Date.now()}-${counter}`,
     amount: { value: 9_900_000, currency: 'COP' },
     country: 'CO',
-    returnUrl: 'https://shop.example/done',
     customer: { email: 'ana@example.com', name: 'Ana Demo' },
-    status: 'created',
-    createdAt: new Date().toISOString(),
-    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
     ...overrides,
-  };
+  });
 }
 
 function order(s: SessionRecord, method = 'koywe:PSE'): OrderRecord {
-  return {
-    id: `ord_${s.id}`,
-    sessionId: s.id,
-    attempt: 1,
-    provider: 'koywe',
-    method,
-    providerReference: `1-${s.reference}`,
-    providerOrderId: null,
-    status: 'created',
-    amount: s.amount,
-    needsReview: false,
-    lateSuccess: false,
-    createdAt: s.createdAt,
-    updatedAt: s.createdAt,
-  };
+  return testOrder(s, { id: `ord_${s.id}`, provider: 'koywe', method });
 }
 
 /** A fetch that counts calls per path and can answer 401 to the next authorised call. */
@@ -120,23 +106,8 @@ async function create(
   });
 }
 
-async function apiError(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error('expected an ApiError');
-}
-
 async function settle(id: string, status: string) {
-  const response = await fetch(`${emulator.url}/_emulator/orders/koywe/${id}/outcome`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ status }),
-  });
-  expect(response.status).toBe(200);
+  expect((await setEmulatedOutcome(emulator, 'koywe', id, status)).status).toBe(200);
 }
 
 describe('Koywe methods', () => {

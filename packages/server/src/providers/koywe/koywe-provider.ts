@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { FieldIssue, Method } from '@pay-checkout/protocol';
+import { checkDocument, documentTypesFor } from '@pay-checkout/protocol/documents';
 import { fromMajorNumber, toMajorNumber, type Money } from '@pay-checkout/protocol/money';
 import { isPaidFamily, type OrderStatus } from '@pay-checkout/protocol/status';
 import { ApiError } from '../../core/api-error.js';
@@ -31,7 +32,6 @@ import {
   type KoywePaymentMethod,
 } from './koywe-client.js';
 import type { KoyweConfig } from './koywe-config.js';
-import { checkDocument, documentTypesFor } from './koywe-documents.js';
 import { KOYWE_FIELDS, koyweMethodCode, toMethods } from './koywe-methods.js';
 import { verifyKoyweSignature } from './koywe-signature.js';
 import { mapKoyweOrderStatus, statusOfEventType } from './koywe-status.js';

@@ -6,16 +6,12 @@
  * unconfirmed webhooks; both cancellation spellings.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '@pay-checkout/emulator';
-import {
-  CreateOrderResponseSchema,
-  MethodsResponseSchema,
-  OrderViewSchema,
-  SessionSchema,
-} from '@pay-checkout/protocol';
-import { startCheckoutServer, type StartedCheckoutServer } from '../../node.js';
-import { SECRET_KEY, SHOP_ORIGIN, sessionBody, testConfig } from '../../test-support/config.js';
-import { eventually, openSse, type SseConnection } from '../../test-support/sse-client.js';
+import type { RunningEmulator } from '@pay-checkout/emulator';
+import { CreateOrderResponseSchema, MethodsResponseSchema } from '@pay-checkout/protocol';
+import type { StartedCheckoutServer } from '../../node.js';
+import { startCheckoutStack, type CheckoutStack } from '../../test-support/checkout-stack.js';
+import { SHOP_ORIGIN } from '../../test-support/config.js';
+import { eventually } from '../../test-support/sse-client.js';
 import { signKoyweBody } from './koywe-signature.js';
 
 const KOYWE = {
@@ -27,55 +23,40 @@ const KOYWE = {
 };
 const PSE_FIELDS = { documentType: 'CC', documentNumber: '1020304050', bank: 'BANCOLOMBIA' };
 
+let stack: CheckoutStack;
 let emulator: RunningEmulator;
 let server: StartedCheckoutServer;
-const streams: SseConnection[] = [];
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
-    // Bank steps of 2 s provider time → 20 ms; webhook retries scaled alike.
-    timeScale: 0.01,
-    settleDelayMs: 2000,
-    credentials: { koywe: KOYWE },
-    webhookUrls: { koywe: 'http://127.0.0.1:9/unused' },
-  });
-  server = await startCheckoutServer(
-    testConfig({
-      KOYWE_API_URL: `${emulator.url}/koywe`,
+  stack = await startCheckoutStack({
+    emulator: {
+      // Bank steps of 2 s provider time → 20 ms; webhook retries scaled alike.
+      timeScale: 0.01,
+      settleDelayMs: 2000,
+      credentials: { koywe: KOYWE },
+      webhookUrls: { koywe: 'http://127.0.0.1:9/unused' },
+    },
+    env: (url) => ({
+      KOYWE_API_URL: `${url}/koywe`,
       KOYWE_API_KEY: KOYWE.apiKey,
       KOYWE_SECRET: KOYWE.secret,
       KOYWE_ORG_ID: KOYWE.orgId,
       KOYWE_MERCHANT_ID: KOYWE.merchantId,
       KOYWE_WEBHOOK_SECRET: KOYWE.webhookSecret,
     }),
-    { port: 0, host: '127.0.0.1' },
-  );
-  emulator.emulator.setWebhookUrl('koywe', `${server.url}/webhooks/koywe`);
-});
-
-afterAll(async () => {
-  for (const stream of streams) stream.close();
-  await server?.close();
-  await emulator?.close();
-});
-
-async function createSession(overrides: Record<string, unknown> = {}) {
-  const response = await fetch(`${server.url}/v1/sessions`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(
-      sessionBody({
-        amount: { value: 9_900_000, currency: 'COP' },
-        country: 'CO',
-        customer: { email: 'ana@example.com', name: 'Ana Demo' },
-        ...overrides,
-      }),
-    ),
+    webhooksFor: ['koywe'],
   });
-  expect(response.status).toBe(201);
-  return SessionSchema.parse(await response.json());
+  ({ emulator, server } = stack);
+});
+afterAll(() => stack?.close());
+
+function createSession(overrides: Record<string, unknown> = {}) {
+  return stack.createSession({
+    amount: { value: 9_900_000, currency: 'COP' },
+    country: 'CO',
+    customer: { email: 'ana@example.com', name: 'Ana Demo' },
+    ...overrides,
+  });
 }
 
 function postOrder(sessionId: string, key: string, body: unknown) {
@@ -96,17 +77,6 @@ async function startPayment(overrides: Record<string, unknown> = {}, method = 'k
   if (created.action.type !== 'redirect') throw new Error('expected a redirect');
   const koyweOrderId = new URL(created.action.url).pathname.split('/').at(-1) ?? '';
   return { session, orderId: created.order.id, url: created.action.url, koyweOrderId };
-}
-
-async function sse(sessionId: string) {
-  const stream = await openSse(`${server.url}/v1/sessions/${sessionId}/events`);
-  streams.push(stream);
-  return stream;
-}
-
-async function orderStatus(orderId: string) {
-  const response = await fetch(`${server.url}/v1/orders/${orderId}`);
-  return OrderViewSchema.parse(await response.json()).status;
 }
 
 async function press(koyweOrderId: string, action: 'pay' | 'fail' | 'cancel') {
@@ -157,7 +127,7 @@ describe('Koywe end to end', () => {
     });
     expect(badDocument.status).toBe(400);
 
-    const stream = await sse(session.id);
+    const stream = await stack.sse(session.id);
     const body = { method: 'koywe:PSE', fields: PSE_FIELDS };
     const first = await postOrder(session.id, 'k-1', body);
     expect(first.status).toBe(201);
@@ -190,13 +160,13 @@ describe('Koywe end to end', () => {
     expect(statuses[0]).toBe('created');
     expect(statuses).toContain('authorized');
     expect(statuses.indexOf('authorized')).toBeLessThan(statuses.indexOf('paid'));
-    expect(await orderStatus(created.order.id)).toBe('paid');
+    expect(await stack.orderStatus(created.order.id)).toBe('paid');
   });
 
   it('fails with the Fail button; a new key starts attempt 2 with a new externalId', async () => {
     const { session, orderId, koyweOrderId } = await startPayment();
     await press(koyweOrderId, 'fail');
-    await eventually(async () => (await orderStatus(orderId)) === 'failed');
+    await eventually(async () => (await stack.orderStatus(orderId)) === 'failed');
     const retry = await postOrder(session.id, 'second-try', {
       method: 'koywe:NEQUI',
       fields: { documentType: 'CC', documentNumber: '1020304050' },
@@ -215,7 +185,7 @@ describe('Koywe end to end', () => {
       amount: { value: 66_600, currency: 'COP' },
     });
     await press(koyweOrderId, 'pay');
-    await eventually(async () => (await orderStatus(orderId)) === 'failed');
+    await eventually(async () => (await stack.orderStatus(orderId)) === 'failed');
   });
 
   it('completes Khipu without a visit (sandbox auto-complete)', async () => {
@@ -227,7 +197,7 @@ describe('Koywe end to end', () => {
     const response = await postOrder(session.id, 'khipu', { method: 'koywe:KHIPU' });
     expect(response.status).toBe(201);
     const { order } = CreateOrderResponseSchema.parse(await response.json());
-    await eventually(async () => (await orderStatus(order.id)) === 'paid');
+    await eventually(async () => (await stack.orderStatus(order.id)) === 'paid');
   });
 
   it('401s forged and malformed signatures and writes nothing', async () => {
@@ -264,7 +234,7 @@ describe('Koywe end to end', () => {
     });
     const response = await webhook(body);
     expect(response.status).toBe(200);
-    expect(await orderStatus(orderId)).toBe('pending');
+    expect(await stack.orderStatus(orderId)).toBe('pending');
   });
 
   it('applies one transition for the same confirmed event sent 20 times concurrently', async () => {
@@ -296,7 +266,7 @@ describe('Koywe end to end', () => {
       responses.map(async (r) => !((await r.json()) as { duplicate: boolean }).duplicate),
     );
     expect(fresh.filter(Boolean)).toHaveLength(1);
-    expect(await orderStatus(orderId)).toBe('paid');
+    expect(await stack.orderStatus(orderId)).toBe('paid');
     const events = await server.server.store.listSessionEvents(session.id, 0);
     expect(events.filter((e) => e.status === 'paid')).toHaveLength(1);
   });
@@ -310,7 +280,7 @@ describe('Koywe end to end', () => {
         data: { externalId: `1-${session.reference}`, status: 'CANCELLED' },
       });
       expect((await webhook(body)).status).toBe(200);
-      expect(await orderStatus(orderId)).toBe('cancelled');
+      expect(await stack.orderStatus(orderId)).toBe('cancelled');
     }
   });
 

@@ -174,6 +174,37 @@ function mandateDetails(mandate: MandateRecord): MandateDetails {
   return { debtor, creditor, bankReference, signedAt, cadence, failure, revocationReason };
 }
 
+/** The inverse of {@link toMandate}. */
+function toMandateRow(mandate: MandateRecord): MandateRow {
+  return {
+    id: mandate.id,
+    provider: mandate.provider,
+    reference: mandate.reference,
+    provider_mandate_id: mandate.providerMandateId,
+    session_id: mandate.sessionId,
+    status: mandate.status,
+    details: JSON.stringify(compact(mandateDetails(mandate))),
+    version: mandate.version,
+    created_at: mandate.createdAt,
+    updated_at: mandate.updatedAt,
+    activated_at: mandate.activatedAt,
+    revoked_at: mandate.revokedAt,
+  };
+}
+
+/** The columns of an order just created: status `created`, unknown to its provider, version 0. */
+function createdOrderColumns(at: string) {
+  return {
+    provider_order_id: null,
+    status: 'created',
+    needs_review: 0,
+    late_success: 0,
+    version: 0,
+    created_at: at,
+    updated_at: at,
+  };
+}
+
 function toOutbox(row: OutboxRow): OutboxMessage {
   return {
     seq: row.seq,
@@ -202,6 +233,25 @@ function newMandateId(): string {
 /** The event id of a subject's n-th change: stable, so every attempt carries the same id. */
 function messageId(subjectId: string, version: number): string {
   return `msg_${subjectId}_${version}`;
+}
+
+/** The first row `statement` answers for `params`, mapped; null when there is none. */
+function one<Row, T>(
+  statement: Database.Statement,
+  map: (row: Row) => T,
+  ...params: unknown[]
+): T | null {
+  const row = statement.get(...params) as Row | undefined;
+  return row ? map(row) : null;
+}
+
+/** Every row `statement` answers for `params`, mapped. */
+function many<Row, T>(
+  statement: Database.Statement,
+  map: (row: Row) => T,
+  ...params: unknown[]
+): T[] {
+  return (statement.all(...params) as Row[]).map(map);
 }
 
 function toSessionEvent(row: SessionEventRow): SessionEvent {
@@ -274,20 +324,29 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       provider: input.provider,
       method: input.method,
       provider_reference: `${next}-${session.reference}`,
-      provider_order_id: null,
-      status: 'created',
       amount_value: session.amount_value,
       currency: session.currency,
-      needs_review: 0,
-      late_success: 0,
-      version: 0,
       mandate_id: null,
-      created_at: at,
-      updated_at: at,
+      ...createdOrderColumns(at),
     };
     s.insertOrder.run(row);
     return toOrder(row);
   });
+
+  /**
+   * Inserts a provider event unless its (provider, dedupe key) is known: `changes` is 0 for a
+   * copy. The UNIQUE insert is the lock that lets every notification apply once.
+   */
+  const insertEvent = (
+    event: ProviderEventInput,
+    row: { order_id: string | null; status: string | null; source: string; received_at: string },
+  ): Database.RunResult =>
+    sql().insertEvent.run({
+      provider: event.provider,
+      dedupe_key: event.dedupeKey,
+      raw_body: event.rawBody,
+      ...row,
+    });
 
   const writeOutbox = (
     type: OutboxType,
@@ -331,17 +390,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       delete next.failure;
     }
     if (status === 'revoked') next.revokedAt = input.at ?? at;
-    const moved = sql().updateMandate.run({
-      id: current.id,
-      expected: current.version,
-      status,
-      provider_mandate_id: next.providerMandateId,
-      details: JSON.stringify(compact(mandateDetails(next))),
-      version: next.version,
-      updated_at: at,
-      activated_at: next.activatedAt,
-      revoked_at: next.revokedAt,
-    });
+    const moved = sql().updateMandate.run({ ...toMandateRow(next), expected: current.version });
     if (moved.changes !== 1)
       throw new Error(`Mandate ${current.id} changed underneath a transaction`);
     writeOutbox('mandate.updated', next.id, next.version, { mandate: next }, input.now);
@@ -364,11 +413,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     const order = toOrder(row);
     let eventId: number | bigint | null = null;
     if (input.event) {
-      const inserted = s.insertEvent.run({
-        provider: input.event.provider,
-        dedupe_key: input.event.dedupeKey,
+      const inserted = insertEvent(input.event, {
         order_id: order.id,
-        raw_body: input.event.rawBody,
         status: input.status,
         source: input.source,
         received_at: at,
@@ -465,8 +511,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     );
     // A disputed charge makes its mandate unusable at once, before the provider says so.
     if (updated.mandateId && result.status === 'disputed') {
-      const mandateRow = s.getMandate.get(updated.mandateId) as MandateRow | undefined;
-      const mandate = mandateRow ? toMandate(mandateRow) : null;
+      const mandate = one(s.getMandate, toMandate, updated.mandateId);
       if (mandate && canMoveMandate(mandate.status, 'revoked')) {
         moveMandate(mandate, 'revoked', {
           details: { revocationReason: 'dispute' },
@@ -528,11 +573,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       sessionId = session.id;
     }
     if (input.event) {
-      const inserted = s.insertEvent.run({
-        provider: input.event.provider,
-        dedupe_key: input.event.dedupeKey,
+      const inserted = insertEvent(input.event, {
         order_id: null,
-        raw_body: input.event.rawBody,
         status: input.status,
         source: 'webhook',
         received_at: input.now.toISOString(),
@@ -563,20 +605,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         activatedAt: input.status === 'active' ? (input.at ?? at) : null,
         revokedAt: input.status === 'revoked' ? (input.at ?? at) : null,
       };
-      s.insertMandate.run({
-        id: created.id,
-        provider: created.provider,
-        reference: created.reference,
-        provider_mandate_id: created.providerMandateId,
-        session_id: created.sessionId,
-        status: created.status,
-        details: JSON.stringify(compact(mandateDetails(created))),
-        version: created.version,
-        created_at: created.createdAt,
-        updated_at: created.updatedAt,
-        activated_at: created.activatedAt,
-        revoked_at: created.revokedAt,
-      });
+      s.insertMandate.run(toMandateRow(created));
       writeOutbox('mandate.updated', created.id, created.version, { mandate: created }, input.now);
       return { outcome: 'applied', mandate: created, previousStatus: null };
     }
@@ -605,9 +634,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
           chargeOf?.mandateId === input.mandateId &&
           chargeOf.idempotencyKey === input.idempotencyKey &&
           sameMoney(input.amount, { value: existing.amount_value, currency: existing.currency });
-        const order = sameRequest
-          ? (s.listOrders.all(existing.id) as OrderRow[]).map(toOrder)[0]
-          : undefined;
+        const order = sameRequest ? many(s.listOrders, toOrder, existing.id)[0] : undefined;
         return order ? { kind: 'resumed', order } : { kind: 'duplicate_reference' };
       }
       const mandate = toMandate(mandateRow);
@@ -637,16 +664,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         provider: mandate.provider,
         method: input.method,
         provider_reference: `1-${input.reference}`,
-        provider_order_id: null,
-        status: 'created',
         amount_value: input.amount.value,
         currency: input.amount.currency,
-        needs_review: 0,
-        late_success: 0,
-        version: 0,
         mandate_id: mandate.id,
-        created_at: at,
-        updated_at: at,
+        ...createdOrderColumns(at),
       };
       s.insertOrder.run(row);
       return { kind: 'created', order: toOrder(row) };
@@ -656,23 +677,12 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const claimOutbox = db.transaction((input: ClaimOutboxInput): OutboxMessage[] => {
     const s = sql();
     const nowMs = input.now.getTime();
-    const rows = s.dueOutbox.all({ now: nowMs, limit: input.limit }) as OutboxRow[];
-    for (const row of rows) {
-      s.claimOutbox.run({ id: row.id, owner: input.owner, until: nowMs + input.leaseMs });
+    const messages = many(s.dueOutbox, toOutbox, { now: nowMs, limit: input.limit });
+    for (const message of messages) {
+      s.claimOutbox.run({ id: message.id, owner: input.owner, until: nowMs + input.leaseMs });
     }
-    return rows.map(toOutbox);
+    return messages;
   });
-
-  const recordEvent = (event: ProviderEventInput & { now: Date }): boolean =>
-    sql().insertEvent.run({
-      provider: event.provider,
-      dedupe_key: event.dedupeKey,
-      order_id: null,
-      raw_body: event.rawBody,
-      status: null,
-      source: 'webhook',
-      received_at: event.now.toISOString(),
-    }).changes === 1;
 
   return {
     async migrate() {
@@ -722,50 +732,47 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       }
     },
     async getSession(id) {
-      const row = sql().getSession.get(id) as SessionRow | undefined;
-      return row ? toSession(row) : null;
+      return one(sql().getSession, toSession, id);
     },
     async createOrder(input) {
       return createOrder.immediate(input);
     },
     async getOrder(id) {
-      const row = sql().getOrder.get(id) as OrderRow | undefined;
-      return row ? toOrder(row) : null;
+      return one(sql().getOrder, toOrder, id);
     },
     async findOrderByProviderReference(provider, providerReference) {
-      const row = sql().getOrderByReference.get(provider, providerReference) as
-        OrderRow | undefined;
-      return row ? toOrder(row) : null;
+      return one(sql().getOrderByReference, toOrder, provider, providerReference);
     },
     async listOrders(sessionId) {
-      return (sql().listOrders.all(sessionId) as OrderRow[]).map(toOrder);
+      return many(sql().listOrders, toOrder, sessionId);
     },
     async applyStatus(input) {
       return applyStatus.immediate(input);
     },
     async recordProviderEvent(event) {
-      return recordEvent(event);
+      const received_at = event.now.toISOString();
+      return (
+        insertEvent(event, { order_id: null, status: null, source: 'webhook', received_at })
+          .changes === 1
+      );
     },
     async countProviderEvents() {
       return (sql().countEvents.get() as { n: number }).n;
     },
     async listSessionEvents(sessionId, afterSeq) {
-      return (sql().listEvents.all(sessionId, afterSeq) as SessionEventRow[]).map(toSessionEvent);
+      return many(sql().listEvents, toSessionEvent, sessionId, afterSeq);
     },
     async latestSessionEvent(sessionId) {
-      const row = sql().latestEvent.get(sessionId) as SessionEventRow | undefined;
-      return row ? toSessionEvent(row) : null;
+      return one(sql().latestEvent, toSessionEvent, sessionId);
     },
     async applyMandateUpdate(input) {
       return applyMandateUpdate.immediate(input);
     },
     async getMandate(id) {
-      const row = sql().getMandate.get(id) as MandateRow | undefined;
-      return row ? toMandate(row) : null;
+      return one(sql().getMandate, toMandate, id);
     },
     async findMandateByReference(reference) {
-      const row = sql().findMandateByReference.get(reference) as MandateRow | undefined;
-      return row ? toMandate(row) : null;
+      return one(sql().findMandateByReference, toMandate, reference);
     },
     async createChargeOrder(input) {
       return createChargeOrder.immediate(input);
@@ -785,7 +792,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       });
     },
     async listOutbox() {
-      return (sql().listOutbox.all() as OutboxRow[]).map(toOutbox);
+      return many(sql().listOutbox, toOutbox);
     },
     async beginIdempotency(input) {
       return beginIdempotency.immediate(input);

@@ -3,7 +3,7 @@
  * Document validation per country: check digits and formats, normalisation, and clear errors.
  */
 import { describe, expect, it } from 'vitest';
-import { checkDocument, documentTypesFor, normalizeDocumentNumber } from './koywe-documents.js';
+import { checkDocument, documentTypesFor, normalizeDocumentNumber } from './documents.js';
 
 describe('Koywe documents', () => {
   it.each([

@@ -1,9 +1,15 @@
 /**
  * @module
- * The emulated Koywe's document check (`DC00010`): Koywe validates contact documents even in
- * its sandbox. Check digits for NIT, CPF, CNPJ, RUT and CUIT; formats for the rest. The
- * emulator keeps its own copy of these public rules rather than importing the adapter's, because
- * it stands for Koywe and must not share code with the adapter it tests.
+ * Identity documents Koywe accepts per country (CC, CE, NIT, CPF, CNPJ, RUT, RFC, CURP, DNI, RUC,
+ * CUIT…), and their validation: check digits where the document has them, formats for the rest.
+ * Koywe validates document numbers even in its sandbox (`DC00010`): the server checks them first
+ * to answer the customer with a field error instead of a provider failure, and the emulator
+ * answers `DC00010` by the same rules.
+ *
+ * Numbers are normalised before checking and sending: spaces, dots, dashes and slashes removed,
+ * letters upper-cased (`12.345.678-5` → `123456785`).
+ *
+ * No zod, no DOM, no Node: the element may import this file on its own for client-side checks.
  */
 
 /** One document type accepted in a country. */
