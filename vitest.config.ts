@@ -14,5 +14,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // The JSON report feeds the one-line total of `npm test` (scripts/test-summary.mjs).
+    reporters: ['default', 'json'],
+    outputFile: { json: '.cache/test-results/vitest.json' },
   },
 });

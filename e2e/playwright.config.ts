@@ -36,9 +36,8 @@ export default defineConfig({
   retries: process.env.CI ? 1 : 0,
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  reporter: process.env.CI
-    ? [['list'], ['json', { outputFile: 'test-results/report.json' }]]
-    : 'list',
+  // The JSON report feeds the one-line total of `npm test` (scripts/test-summary.mjs).
+  reporter: [['list'], ['json', { outputFile: '../.cache/test-results/playwright.json' }]],
   use: {
     baseURL: urls.shop,
     trace: 'retain-on-failure',

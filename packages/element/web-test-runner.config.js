@@ -8,7 +8,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { defaultReporter } from '@web/test-runner';
 import { playwrightLauncher } from '@web/test-runner-playwright';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { mockBackend } from './test/mock-backend.js';
 
 const LAUNCH_ARGS = [
@@ -43,6 +45,35 @@ const browsers = (process.env.BROWSERS || 'chromium')
     return launcher();
   });
 
+/**
+ * Writes the run's counts to .cache/test-results/wtr.json for the one-line total of `npm test`
+ * (scripts/test-summary.mjs). A test file that failed outside any test counts as one failure.
+ * @returns {import('@web/test-runner').Reporter}
+ */
+function countsReporter() {
+  const out = new URL('../../.cache/test-results/', import.meta.url);
+  return {
+    onTestRunFinished({ sessions }) {
+      const counts = { passed: 0, failed: 0, skipped: 0 };
+      /** @param {import('@web/test-runner').TestSuiteResult} suite */
+      const walk = (suite) => {
+        for (const test of suite.tests) {
+          if (test.skipped) counts.skipped += 1;
+          else if (test.passed) counts.passed += 1;
+          else counts.failed += 1;
+        }
+        suite.suites.forEach(walk);
+      };
+      for (const session of sessions) {
+        if (session.testResults) walk(session.testResults);
+        if (!session.passed && (session.errors?.length ?? 0) > 0) counts.failed += 1;
+      }
+      mkdirSync(out, { recursive: true });
+      writeFileSync(new URL('wtr.json', out), JSON.stringify(counts));
+    },
+  };
+}
+
 /** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
   files: ['src/**/*.test.ts'],
@@ -55,6 +86,7 @@ export default {
   ],
   middleware: [mockBackend()],
   browsers,
+  reporters: [defaultReporter(), countsReporter()],
   concurrency: 1,
   testFramework: { config: { timeout: 10_000 } },
 };
