@@ -1,6 +1,6 @@
 /**
  * @module
- * The unified order status machine (shared/reliability.md §2) as pure functions.
+ * The unified order status machine (README: principles) as pure functions.
  *
  * Every provider's vocabulary is mapped onto {@link OrderStatus}; every incoming status — from a
  * webhook, a poll or a return — goes through {@link transition}, which decides whether it moves

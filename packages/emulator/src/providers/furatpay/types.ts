@@ -1,7 +1,7 @@
 /**
  * @module
  * FuratPay's vocabulary and the objects the FuratPay emulator keeps and returns
- * (shared/providers/furatpay.md: invoices, linked payment services, service-specific answers).
+ * (docs/providers/furatpay.md: invoices, linked payment services, service-specific answers).
  */
 
 /** Invoice statuses the emulated FuratPay uses (the real enum is not documented). */

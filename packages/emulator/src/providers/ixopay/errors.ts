@@ -1,7 +1,7 @@
 /**
  * @module
  * IXOPAY's error answers: `{ success: false, errors: [{ errorMessage, errorCode, adapterMessage,
- * adapterCode }] }`, with the documented error codes (shared/providers/ixopay.md §7).
+ * adapterCode }] }`, with the documented error codes (docs/providers/ixopay.md).
  */
 import { jsonResponse } from '../../core/requests.js';
 import type { IxopayError } from './types.js';

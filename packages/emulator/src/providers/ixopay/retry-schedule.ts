@@ -1,7 +1,7 @@
 /**
  * @module
  * IXOPAY's callback retry schedule after a failed delivery: 1 min, 5 min, 15 min, 1 h, 2 h,
- * 3 h, 12 h, then once every 24 h for 7 days (shared/providers/ixopay.md §5).
+ * 3 h, 12 h, then once every 24 h for 7 days (docs/providers/ixopay.md).
  */
 
 const MINUTE = 60_000;

@@ -1,7 +1,7 @@
 /**
  * @module
  * The debit request body the emulated Transaction API accepts (main fields of
- * shared/providers/ixopay.md §3); unknown fields are kept and ignored.
+ * docs/providers/ixopay.md); unknown fields are kept and ignored.
  */
 import { z } from 'zod';
 

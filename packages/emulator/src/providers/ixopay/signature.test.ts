@@ -1,6 +1,6 @@
 /**
  * @module
- * The fact sheet's signature test vectors (shared/providers/ixopay.md §4).
+ * The fact sheet's signature test vectors (docs/providers/ixopay.md).
  */
 import { describe, expect, it } from 'vitest';
 import { signIxopay, verifyIxopay } from './signature.js';

@@ -1,7 +1,7 @@
 /**
  * @module
  * What the customer gets from FuratPay's service-specific pay answer, as the contract's action
- * (shared/providers/furatpay.md §3.3):
+ * (docs/providers/furatpay.md):
  * - FIB: `qrCode` (PNG data URL), `readableCode`, three app links and `validUntil` → a QR action;
  * - FastPay: `data.qrText` (and `data.qrUrl` when it is a data URL) → a QR action whose deep link
  *   is `data.redirect_uri`; without QR data, a redirect there;

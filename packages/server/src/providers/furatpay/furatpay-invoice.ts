@@ -1,7 +1,7 @@
 /**
  * @module
  * The body of FuratPay's `POST /invoice`, with the fields the official plugin sends
- * (shared/providers/furatpay.md §3.2). Our attempt reference is the invoice's `code` (unique, so a
+ * (docs/providers/furatpay.md). Our attempt reference is the invoice's `code` (unique, so a
  * repeated create is refused) and its `order_number` (echoed in webhooks and signed).
  */
 import { createHash } from 'node:crypto';

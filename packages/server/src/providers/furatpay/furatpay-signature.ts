@@ -1,6 +1,6 @@
 /**
  * @module
- * FuratPay's webhook signature (shared/providers/furatpay.md §4): `X-Signature` = lowercase hex
+ * FuratPay's webhook signature (docs/providers/furatpay.md): `X-Signature` = lowercase hex
  * HMAC-SHA256 of `data.id + data.code + data.order_number + X-Timestamp`, plain concatenation,
  * keyed with the webhook secret; `X-Timestamp` in Unix seconds within ±300 s. The body is not
  * signed, so a verified webhook proves only which invoice changed, not how.

@@ -1,7 +1,7 @@
 /**
  * @module
  * Ivy's mandate webhooks (`mandate_setup_started|succeeded|failed`, `mandate_revoked`;
- * shared/providers/ivy.md §4) reduced to what the mandate record keeps. The debtor's IBAN is
+ * docs/providers/ivy.md) reduced to what the mandate record keeps. The debtor's IBAN is
  * masked before anything is stored, and the signature token is dropped from the stored body.
  */
 import { z } from 'zod';

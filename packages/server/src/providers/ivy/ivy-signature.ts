@@ -1,7 +1,7 @@
 /**
  * @module
  * Ivy's webhook signature: `X-Ivy-Signature` = lowercase hex HMAC-SHA256 of the body, keyed
- * with the webhook signing secret (shared/providers/ivy.md §5).
+ * with the webhook signing secret (docs/providers/ivy.md).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 

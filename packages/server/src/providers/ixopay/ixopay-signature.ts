@@ -1,6 +1,6 @@
 /**
  * @module
- * IXOPAY's signature (shared/providers/ixopay.md §4), for our requests and its callbacks:
+ * IXOPAY's signature (docs/providers/ixopay.md), for our requests and its callbacks:
  * `X-Signature` = Base64(HMAC-SHA512(shared secret, METHOD \n bodyHash \n Content-Type \n Date
  * \n RequestURI)), bodyHash = lowercase hex SHA-512 of the raw body (MD5 in the legacy variant).
  */

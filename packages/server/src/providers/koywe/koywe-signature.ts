@@ -2,7 +2,7 @@
  * @module
  * Koywe's webhook signature: `Koywe-Signature` = lowercase hex HMAC-SHA256 of the raw body
  * bytes, keyed with the webhook endpoint's secret. No timestamp is signed
- * (shared/providers/koywe.md §5).
+ * (docs/providers/koywe.md).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
