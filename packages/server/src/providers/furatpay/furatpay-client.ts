@@ -10,8 +10,9 @@
  * refused, with its `message`). The API key is sent in a header and appears in no error or log.
  */
 import { z } from 'zod';
-import type { ApiError } from '../../core/api-error.js';
 import {
+  classifyRefusal,
+  type CallOutcome,
   isUnavailable,
   oneLine,
   ProviderHttp,
@@ -51,13 +52,6 @@ const ErrorSchema = z.looseObject({ message: z.string().optional() });
 export interface FuratPayClientOptions extends Omit<ProviderHttpOptions, 'redirect' | 'fetch'> {
   apiKey: string;
 }
-
-type Outcome =
-  | { kind: 'ok'; body: unknown }
-  | { kind: 'not_found' }
-  | { kind: 'conflict'; message: string }
-  | { kind: 'refused'; status: number; message: string }
-  | { kind: 'unavailable'; reason: string };
 
 const furatPay = providerErrors('FuratPay');
 
@@ -99,7 +93,7 @@ export class FuratPayClient {
       if (attempt > 1) throw providerUnavailable('FuratPay did not confirm the invoice');
       throw furatPay.refused(outcome.message);
     }
-    throw toError(outcome);
+    throw furatPay.of(outcome);
   }
 
   /** Reads an invoice by FuratPay's id; null when FuratPay does not know it. */
@@ -129,32 +123,17 @@ export class FuratPayClient {
     );
     if (outcome.kind === 'ok') return outcome.body;
     if (outcome.kind === 'not_found') return null;
-    throw toError(outcome);
+    throw furatPay.of(outcome);
   }
 
-  async #call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Outcome> {
+  async #call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<CallOutcome> {
     const outcome = await this.#http.send(method, path, {
       headers: { 'x-api-key': this.#apiKey },
       json: body,
     });
-    if (outcome.kind !== 'refused') return outcome;
-    const { status } = outcome;
-    if (status === 404) return { kind: 'not_found' };
-    const parsed = ErrorSchema.safeParse(outcome.body);
-    const message = oneLine((parsed.success ? parsed.data.message : undefined) ?? `HTTP ${status}`);
-    if (status === 409) return { kind: 'conflict', message };
-    return { kind: 'refused', status, message };
-  }
-}
-
-function toError(outcome: Exclude<Outcome, { kind: 'ok' }>): ApiError {
-  switch (outcome.kind) {
-    case 'unavailable':
-      return furatPay.unreachable(outcome.reason);
-    case 'not_found':
-      return furatPay.refused('not found');
-    case 'conflict':
-    case 'refused':
-      return furatPay.refused(outcome.message);
+    return classifyRefusal(outcome, (body, status) => {
+      const parsed = ErrorSchema.safeParse(body);
+      return oneLine((parsed.success ? parsed.data.message : undefined) ?? `HTTP ${status}`);
+    });
   }
 }

@@ -148,6 +148,29 @@ export class ProviderHttp {
   }
 }
 
+/** A call's outcome with the refusals most APIs share sorted out: 404 and 409 get their own kinds. */
+export type CallOutcome =
+  | { kind: 'ok'; body: unknown }
+  | { kind: 'not_found' }
+  | { kind: 'conflict'; message: string }
+  | { kind: 'refused'; status: number; message: string }
+  | { kind: 'unavailable'; reason: string };
+
+/**
+ * Sorts a refused answer into not found (404), conflict (409) or refused; `describe` turns the
+ * provider's error body into the message. Other outcomes pass through.
+ */
+export function classifyRefusal(
+  outcome: HttpOutcome,
+  describe: (body: unknown, status: number) => string,
+): CallOutcome {
+  if (outcome.kind !== 'refused') return outcome;
+  const { status } = outcome;
+  if (status === 404) return { kind: 'not_found' };
+  const message = describe(outcome.body, status);
+  return status === 409 ? { kind: 'conflict', message } : { kind: 'refused', status, message };
+}
+
 /** True for an outcome worth repeating (the usual `again` of {@link ProviderHttp.repeat}). */
 export function isUnavailable(outcome: { kind: string }): boolean {
   return outcome.kind === 'unavailable';
@@ -176,6 +199,14 @@ export function providerErrors(name: string) {
       providerUnavailable(`${name} is not reachable right now (${reason})`),
     /** `<name> refused the request: <message>`, definitive. */
     refused: (message: string) => providerError(`${name} refused the request: ${message}`),
+    /** The error for a call that did not succeed. */
+    of(outcome: Exclude<CallOutcome, { kind: 'ok' }>): ApiError {
+      if (outcome.kind === 'unavailable') {
+        return providerUnavailable(`${name} is not reachable right now (${outcome.reason})`);
+      }
+      const message = outcome.kind === 'not_found' ? 'not found' : outcome.message;
+      return providerError(`${name} refused the request: ${message}`);
+    },
     /** Reads `body` with `schema`, or fails with `<name> answered with an unexpected body`. */
     parse<T>(schema: z.ZodType<T>, body: unknown): T {
       const result = schema.safeParse(body);

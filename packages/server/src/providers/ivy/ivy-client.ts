@@ -10,8 +10,9 @@
  * The API key is sent in a header and appears in no error or log line.
  */
 import { z } from 'zod';
-import type { ApiError } from '../../core/api-error.js';
 import {
+  classifyRefusal,
+  type CallOutcome,
   isUnavailable,
   oneLine,
   ProviderHttp,
@@ -82,13 +83,6 @@ export interface IvyCreateChargeBody {
   metadata?: Record<string, string>;
 }
 
-type Outcome =
-  | { kind: 'ok'; body: unknown }
-  | { kind: 'not_found' }
-  | { kind: 'conflict'; message: string }
-  | { kind: 'refused'; status: number; message: string }
-  | { kind: 'unavailable'; reason: string };
-
 const SESSION_CREATE = '/api/service/checkout/session/create';
 const ivy = providerErrors('Ivy');
 
@@ -116,7 +110,7 @@ export class IvyClient {
       if (attempt > 1) throw providerUnavailable('Ivy did not confirm the checkout session');
       throw ivy.refused(outcome.message);
     }
-    throw toError(outcome);
+    throw ivy.of(outcome);
   }
 
   /**
@@ -129,7 +123,7 @@ export class IvyClient {
       isUnavailable,
     );
     if (outcome.kind === 'ok') return ivy.parse(IvyChargeSchema, outcome.body);
-    throw toError(outcome);
+    throw ivy.of(outcome);
   }
 
   /** Reads a checkout session by Ivy's id; null when Ivy does not know it. */
@@ -148,37 +142,22 @@ export class IvyClient {
     const { outcome } = await this.#http.repeat(() => this.#call(path, body), isUnavailable);
     if (outcome.kind === 'ok') return outcome.body;
     if (outcome.kind === 'not_found') return null;
-    throw toError(outcome);
+    throw ivy.of(outcome);
   }
 
-  async #call(path: string, body: unknown): Promise<Outcome> {
+  async #call(path: string, body: unknown): Promise<CallOutcome> {
     const outcome = await this.#http.send('POST', path, {
       headers: { 'X-Ivy-Api-Key': this.#apiKey },
       json: body,
     });
-    if (outcome.kind !== 'refused') return outcome;
-    const { status } = outcome;
-    if (status === 404) return { kind: 'not_found' };
-    const parsed = IvyErrorSchema.safeParse(outcome.body);
-    const message = describe(parsed.success ? parsed.data : {}, status);
-    if (status === 409) return { kind: 'conflict', message };
-    return { kind: 'refused', status, message };
+    return classifyRefusal(outcome, (body, status) => {
+      const parsed = IvyErrorSchema.safeParse(body);
+      return describe(parsed.success ? parsed.data : {}, status);
+    });
   }
 }
 
 function describe(error: z.infer<typeof IvyErrorSchema>, status: number): string {
   const message = oneLine(error.message ?? `HTTP ${status}`);
   return error.param ? `${message} (${error.param.slice(0, 60)})` : message;
-}
-
-function toError(outcome: Exclude<Outcome, { kind: 'ok' }>): ApiError {
-  switch (outcome.kind) {
-    case 'unavailable':
-      return ivy.unreachable(outcome.reason);
-    case 'not_found':
-      return ivy.refused('not found');
-    case 'conflict':
-    case 'refused':
-      return ivy.refused(outcome.message);
-  }
 }
