@@ -502,4 +502,17 @@ describe('webhooks (scripted provider)', () => {
       lateSuccess: true,
     });
   });
+
+  it('asks the provider once per event: a re-delivered success is not confirmed again', async () => {
+    const session = await newSession({ reference: 'order-again' });
+    await createOrder(session.id, { method: 'ivy:bank' });
+    fake.statuses.set('1-order-again', { status: 'paid', providerStatus: 'paid' });
+    const success = '{"id":"f2","reference":"1-order-again","status":"paid","confirm":true}';
+    expect((await post(success)).status).toBe(200);
+    expect(fake.fetches).toBe(1);
+    const again = await post(success);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ duplicate: true });
+    expect(fake.fetches).toBe(1);
+  });
 });

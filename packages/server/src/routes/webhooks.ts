@@ -96,7 +96,14 @@ export function webhookRoutes(ctx: AppContext): Hono<AppEnv> {
     let amount = parsed.amount;
     let confirmed = false;
     const lateSuccess = isNegative(order.status) && isPaidFamily(status);
-    if (parsed.confirmNeeded || lateSuccess) {
+    // Confirming costs a call to the provider: not for a copy of an event already taken in
+    // (applyStatus then records it as a duplicate). The UNIQUE insert there stays the lock
+    // against concurrent copies. The claimed status is not used to skip it: for some providers
+    // only the fetched status counts.
+    const worthConfirming =
+      (parsed.confirmNeeded || lateSuccess) &&
+      !(await ctx.store.hasProviderEvent(provider.id, parsed.dedupeKey));
+    if (worthConfirming) {
       const truth = await confirm(provider, order);
       if (!truth) {
         const fresh = await ctx.store.recordProviderEvent({ ...event, now: ctx.now() });

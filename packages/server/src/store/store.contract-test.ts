@@ -227,8 +227,11 @@ export function runStoreContract(name: string, factory: () => Promise<Store> | S
 
     it('records provider events that move nothing, once', async () => {
       const input = { provider: 'ivy' as const, dedupeKey: 'evt-x', rawBody: '{}', now: T0 };
+      expect(await store.hasProviderEvent('ivy', 'evt-x')).toBe(false);
       expect(await store.recordProviderEvent(input)).toBe(true);
       expect(await store.recordProviderEvent(input)).toBe(false);
+      expect(await store.hasProviderEvent('ivy', 'evt-x')).toBe(true);
+      expect(await store.hasProviderEvent('koywe', 'evt-x')).toBe(false);
       expect(await store.countProviderEvents()).toBe(1);
     });
 

@@ -324,6 +324,8 @@ export interface Store {
   applyStatus(input: ApplyStatusInput): Promise<ApplyStatusResult>;
   /** Records a provider event that moves no order; false when it was seen before. */
   recordProviderEvent(event: ProviderEventInput & { now: Date }): Promise<boolean>;
+  /** Whether this provider event was taken in before (a cheap look before costly work). */
+  hasProviderEvent(provider: ProviderId, dedupeKey: string): Promise<boolean>;
   countProviderEvents(): Promise<number>;
 
   /** Session events with `seq > afterSeq`, in order. */

@@ -15,6 +15,8 @@ export interface FakeProvider extends Provider {
   failWith: ApiError | null;
   /** fetchStatus answers by provider reference. */
   statuses: Map<string, ProviderStatus>;
+  /** How often fetchStatus was asked. */
+  fetches: number;
 }
 
 export const FAKE_METHOD: Method = {
@@ -32,6 +34,7 @@ export function createFakeProvider(): FakeProvider {
     gate: null,
     failWith: null,
     statuses: new Map(),
+    fetches: 0,
     methods: (session) => (session.amount.currency === 'EUR' ? [FAKE_METHOD] : []),
     async createOrder({ order }) {
       fake.calls++;
@@ -48,15 +51,23 @@ export function createFakeProvider(): FakeProvider {
     },
     verifyWebhook: (_raw, headers) => headers.get('x-fake-signature') === 'valid',
     parseWebhook(raw) {
-      const body = JSON.parse(raw) as { id: string; reference: string; status: 'paid' | 'failed' };
+      const body = JSON.parse(raw) as {
+        id: string;
+        reference: string;
+        status: 'paid' | 'failed';
+        /** Ask for confirmation through fetchStatus, as unsigned-body providers do. */
+        confirm?: boolean;
+      };
       return {
         dedupeKey: body.id,
         reference: body.reference,
         status: body.status,
         providerStatus: body.status,
+        ...(body.confirm ? { confirmNeeded: true } : {}),
       };
     },
     async fetchStatus(order) {
+      fake.fetches++;
       return fake.statuses.get(order.providerReference) ?? null;
     },
   };

@@ -756,6 +756,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
           .changes === 1
       );
     },
+    async hasProviderEvent(provider, dedupeKey) {
+      return sql().findEvent.get(provider, dedupeKey) !== undefined;
+    },
     async countProviderEvents() {
       return (sql().countEvents.get() as { n: number }).n;
     },
@@ -882,6 +885,9 @@ function prepare(db: Database.Database) {
       VALUES (@provider, @dedupe_key, @order_id, @raw_body, @status, @source, @received_at)`),
     markEvent: db.prepare('UPDATE provider_events SET applied = ?, anomaly = ? WHERE id = ?'),
     countEvents: db.prepare('SELECT COUNT(*) AS n FROM provider_events'),
+    findEvent: db.prepare(
+      'SELECT 1 FROM provider_events WHERE provider = ? AND dedupe_key = ? LIMIT 1',
+    ),
     insertSessionEvent:
       db.prepare(`INSERT INTO session_events (session_id, seq, order_id, status, at)
       VALUES (@session_id, @seq, @order_id, @status, @at)`),
