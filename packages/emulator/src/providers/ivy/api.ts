@@ -9,7 +9,7 @@ import { Hono } from 'hono';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import { apiFaults } from '../../core/faults.js';
-import { IdempotencyStore } from '../../core/idempotency.js';
+import { IdempotencyStore, type IdempotencyDecision } from '../../core/idempotency.js';
 import type { ProviderContext } from '../../core/provider.js';
 import {
   describeIssue,
@@ -148,23 +148,8 @@ export function createIvyApi(options: IvyApiOptions): Hono {
     if (parsed instanceof Response) return parsed;
     const fingerprint = IdempotencyStore.fingerprint('POST', 'charge/create', canonical(parsed));
     const decision = chargeKeys.begin(parsed.idempotencyKey, fingerprint);
-    if (decision.kind === 'mismatch' || decision.kind === 'in_progress') {
-      return ivyError(409, {
-        message:
-          decision.kind === 'mismatch'
-            ? 'This idempotencyKey was already used with a different request.'
-            : 'A request with this idempotencyKey is still being processed.',
-        category: 'idempotency_error',
-        code: 'CONFLICT',
-        param: 'idempotencyKey',
-      });
-    }
-    if (decision.kind === 'replay') {
-      return new Response(decision.response.body, {
-        status: decision.response.status,
-        headers: { 'Content-Type': decision.response.contentType, 'Idempotent-Replayed': 'true' },
-      });
-    }
+    const answered = idempotentAnswer(decision, 'idempotencyKey');
+    if (answered) return answered;
     const result = state.charge(parsed);
     let response: Response;
     if (!('error' in result)) response = c.json(result);
@@ -230,23 +215,8 @@ function idempotency(store: IdempotencyStore): MiddlewareHandler {
     }
     const fingerprint = IdempotencyStore.fingerprint(c.req.method, c.req.path, await c.req.text());
     const decision = store.begin(key, fingerprint);
-    if (decision.kind === 'mismatch' || decision.kind === 'in_progress') {
-      return ivyError(409, {
-        message:
-          decision.kind === 'mismatch'
-            ? 'This Idempotency-Key was already used with a different request.'
-            : 'A request with this Idempotency-Key is still being processed.',
-        category: 'idempotency_error',
-        code: 'CONFLICT',
-        param: 'Idempotency-Key',
-      });
-    }
-    if (decision.kind === 'replay') {
-      return new Response(decision.response.body, {
-        status: decision.response.status,
-        headers: { 'Content-Type': decision.response.contentType, 'Idempotent-Replayed': 'true' },
-      });
-    }
+    const answered = idempotentAnswer(decision, 'Idempotency-Key');
+    if (answered) return answered;
     try {
       await next();
     } catch (error) {
@@ -279,4 +249,30 @@ async function parseBody<T extends z.ZodType>(
     body.issues.map(describeIssue).join('; '),
     (first && issuePath(first)) || undefined,
   );
+}
+
+/**
+ * Ivy's answer when an idempotency key settles the request by itself: 409 `idempotency_error`
+ * for another body or a request still running, the stored answer for a repeat; null to go on.
+ * `param` names where the key came from (`Idempotency-Key` header or `idempotencyKey` field).
+ */
+function idempotentAnswer(decision: IdempotencyDecision, param: string): Response | null {
+  if (decision.kind === 'mismatch' || decision.kind === 'in_progress') {
+    return ivyError(409, {
+      message:
+        decision.kind === 'mismatch'
+          ? `This ${param} was already used with a different request.`
+          : `A request with this ${param} is still being processed.`,
+      category: 'idempotency_error',
+      code: 'CONFLICT',
+      param,
+    });
+  }
+  if (decision.kind === 'replay') {
+    return new Response(decision.response.body, {
+      status: decision.response.status,
+      headers: { 'Content-Type': decision.response.contentType, 'Idempotent-Replayed': 'true' },
+    });
+  }
+  return null;
 }
