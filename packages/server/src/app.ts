@@ -147,7 +147,6 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
     streams: new Set(),
   };
   metrics.gauge('pay_checkout_sse_connections', 'Open SSE streams.', () => ctx.streams.size);
-  for (const warning of config.warnings) logger.warn(warning);
   const ready = store.migrate();
   // Surface a migration failure on requests, not as an unhandled rejection.
   ready.catch(() => {});

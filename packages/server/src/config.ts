@@ -51,8 +51,6 @@ export interface CheckoutServerConfig {
     ixopay?: IxopayConfig;
     furatpay?: FuratPayConfig;
   };
-  /** Non-fatal observations made while loading (unsupported providers and the like). */
-  warnings: string[];
   /** Merchant notifications (`MERCHANT_WEBHOOK_URL`, `MERCHANT_WEBHOOK_SECRET`); off when absent. */
   merchantWebhook?: MerchantWebhookConfig;
 
@@ -137,7 +135,6 @@ export function defaultPublicUrl(host: string, port: number): string {
  */
 export function loadConfig(env: Record<string, string | undefined>): CheckoutServerConfig {
   const problems: { variable: string; reason: string }[] = [];
-  const warnings: string[] = [];
   const get = (name: string): string | undefined => {
     const value = env[name]?.trim();
     return value === '' ? undefined : value;
@@ -253,7 +250,6 @@ export function loadConfig(env: Record<string, string | undefined>): CheckoutSer
     database,
     logLevel,
     providers,
-    warnings,
     ...(merchantWebhook ? { merchantWebhook } : {}),
   };
 }

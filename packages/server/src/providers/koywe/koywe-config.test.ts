@@ -40,7 +40,6 @@ describe('Koywe configuration', () => {
       merchantId: 'mer_1',
       webhookSecret: 'koywe_webhook_secret_value',
     });
-    expect(config.warnings.join('\n')).not.toMatch(/Koywe/);
     expect(
       loadConfig({ ...BASE, ...KOYWE, KOYWE_API_URL: 'http://127.0.0.1:8788/koywe/' }).providers
         .koywe?.apiUrl,
