@@ -10,6 +10,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
     include: ['packages/{protocol,server,emulator}/src/**/*.test.ts'],
+    // Finds the PostgreSQL server of the PostgreSQL suites once (or says once why they skip).
+    globalSetup: ['packages/server/src/test-support/postgres-global-setup.ts'],
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 30_000,

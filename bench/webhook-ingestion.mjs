@@ -1,141 +1,219 @@
 #!/usr/bin/env node
 /**
  * @module
- * `pnpm bench`: how fast the server takes in provider webhooks, measured against the cheapest
- * route of the same server in the same run.
+ * Webhook ingestion throughput: how many signed provider webhooks per second the real
+ * `pay-checkout-server` binary takes in, on SQLite and on PostgreSQL, against a bare `node:http`
+ * server doing the least the same request needs (read the body, check the HMAC-SHA256
+ * signature, `JSON.parse`, answer 200) measured in the same run.
  *
- * Real work end to end, over loopback HTTP: Ivy orders are created through the public API
- * against the emulator, then signed `order_updated` webhooks are posted to `/webhooks/ivy`. Each
- * one is verified on its raw bytes, deduplicated, pushed through the status machine in one
- * SQLite transaction (WAL, file database) and appended to the session's event log. A second
- * round re-sends the same events (the deduplication path). The baseline is `GET /healthz`
- * through the same middleware stack. Results are printed as requests per second, latency
- * percentiles and ratios to the baseline; nothing is asserted.
+ * Set-up (not measured): BENCH_ORDERS checkout sessions, each with one Ivy order, created through
+ * the public API against the emulator. Then autocannon (its own process, BENCH_CONNECTIONS
+ * connections) posts signed Ivy `order_updated` webhooks for those orders, every one with its
+ * own event id, in three rows:
  *
- * Options (environment): BENCH_ORDERS (default 400), BENCH_CONCURRENCY (default 16).
+ * 1. status changes: two events per order (`pending → processing`, then `→ failed`), each one a
+ *    committed transition, a session event and an outbox row;
+ * 2. the steady mix, BENCH_DURATION seconds: new events that change nothing (late or
+ *    out-of-order deliveries), one in ten an exact re-delivery of an earlier event;
+ * 3. re-deliveries only (the deduplication path), BENCH_DURATION seconds.
+ *
+ * `GET /healthz` shows what the middleware stack alone costs. The outcomes the server counted
+ * (`/metrics`) are shown next to the HTTP statuses, so a run that answered 200 without doing
+ * the work would be visible.
+ *
+ * Writes .cache/bench/webhook-ingestion.json.
  */
-import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startEmulator } from '@pay-checkout/emulator';
-import { loadConfig } from '@pay-checkout/server';
-import { startCheckoutServer } from '@pay-checkout/server/node';
+import { createCheckouts, scrapeMetrics, webhookOutcomes } from './lib/api.mjs';
+import { IVY, runDriver, startBareServer, startServer, waitQuiet } from './lib/processes.mjs';
+import { fmt, printTable, writeJson } from './lib/report.mjs';
+import { envInt, isMain, openRunContext, skipLine } from './lib/run-context.mjs';
 
-const ORDERS = Number(process.env.BENCH_ORDERS ?? 400);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const SECRET_KEY = 'bench_secret_key_0123456789';
-const IVY = { apiKey: 'ivy_bench_key', webhookSecret: 'ivy_bench_webhook_secret' };
-const ORIGIN = 'http://127.0.0.1:5173';
+const ORDERS = envInt('BENCH_ORDERS', 2000);
+const CONNECTIONS = envInt('BENCH_CONNECTIONS', 16);
+const DURATION = envInt('BENCH_DURATION', 8);
 
-const dir = mkdtempSync(join(tmpdir(), 'pay-checkout-bench-'));
-const emulator = await startEmulator({ port: 0, credentials: { ivy: IVY }, webhookUrls: {} });
-const server = await startCheckoutServer(
-  loadConfig({
-    PAY_CHECKOUT_SECRET_KEY: SECRET_KEY,
-    PAY_CHECKOUT_ALLOWED_ORIGINS: ORIGIN,
-    DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
-    LOG_LEVEL: 'silent',
-    IVY_API_URL: `${emulator.url}/ivy`,
-    IVY_API_KEY: IVY.apiKey,
-    IVY_WEBHOOK_SECRET: IVY.webhookSecret,
-  }),
-  { port: 0, host: '127.0.0.1' },
-);
-// The emulator's own webhooks would race the benchmark's: send them nowhere.
-emulator.emulator.setWebhookUrl('ivy', 'http://127.0.0.1:9/discard');
-
-/** Runs `count` tasks with at most CONCURRENCY in flight; returns wall time and latencies. */
-async function run(count, task) {
-  const latencies = new Array(count);
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: Math.min(CONCURRENCY, count) }, async () => {
-      for (let i = next++; i < count; i = next++) {
-        const t0 = performance.now();
-        await task(i);
-        latencies[i] = performance.now() - t0;
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p) => latencies[Math.min(count - 1, Math.floor((p / 100) * count))];
-  return { rps: count / seconds, p50: pct(50), p99: pct(99) };
+function load(name, input) {
+  return runDriver(name, 'webhook-load.mjs', {
+    secret: IVY.webhookSecret,
+    connections: CONNECTIONS,
+    durationSec: DURATION,
+    ...input,
+  }).done;
 }
 
-async function expectStatus(response, status) {
-  if (response.status !== status) {
-    throw new Error(`expected ${status}, got ${response.status}: ${await response.text()}`);
+/** Runs the three loads against one pay-checkout-server. */
+async function benchServer(context, label, databaseUrl) {
+  const server = await startServer(`server-ingestion-${label}`, {
+    databaseUrl,
+    emulatorUrl: context.emulator.url,
+  });
+  try {
+    const setupStarted = performance.now();
+    const prefix = `ingest-${context.runId}-${label}`;
+    const checkouts = await createCheckouts(server.url, { count: ORDERS, prefix });
+    const setupSeconds = (performance.now() - setupStarted) / 1000;
+    const references = checkouts.map((c) => c.providerReference);
+    const tag = prefix;
+
+    // Each row starts once the server has finished the previous one's work (its outbox, say).
+    const settled = {};
+    const quiet = async (row) => (settled[row] = await waitQuiet(server.pid));
+    await quiet('healthz');
+    const healthz = await load(`load-${label}-healthz`, {
+      url: server.url,
+      mode: 'get',
+      path: '/healthz',
+    });
+    await quiet('changes');
+    const scrapes = [await scrapeMetrics(server.url)];
+    const changes = await load(`load-${label}-changes`, {
+      url: server.url,
+      mode: 'events',
+      tag,
+      references,
+      amount: 2 * ORDERS,
+    });
+    await quiet('mix');
+    scrapes.push(await scrapeMetrics(server.url));
+    const mix = await load(`load-${label}-mix`, {
+      url: server.url,
+      mode: 'events',
+      tag,
+      references,
+      startAt: 2 * ORDERS,
+      redeliveries: true,
+    });
+    await quiet('duplicate');
+    scrapes.push(await scrapeMetrics(server.url));
+    const duplicate = await load(`load-${label}-duplicate`, {
+      url: server.url,
+      mode: 'duplicate',
+      tag,
+      references,
+      duplicateOf: Array.from({ length: 2 * ORDERS }, (_, k) => k),
+    });
+    scrapes.push(await scrapeMetrics(server.url));
+    changes.outcomes = webhookOutcomes(scrapes[0], scrapes[1]);
+    mix.outcomes = webhookOutcomes(scrapes[1], scrapes[2]);
+    duplicate.outcomes = webhookOutcomes(scrapes[2], scrapes[3]);
+    return {
+      label,
+      orders: ORDERS,
+      setupSeconds,
+      setupOrdersPerSec: ORDERS / setupSeconds,
+      settledMsBeforeRow: settled,
+      healthz,
+      changes,
+      mix,
+      duplicate,
+    };
+  } finally {
+    await server.stop();
   }
-  return response;
 }
 
-// Set-up (not measured): one session and one Ivy order per webhook.
-const references = [];
-await run(ORDERS, async (i) => {
-  const session = await (
-    await expectStatus(
-      await fetch(`${server.url}/v1/sessions`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${SECRET_KEY}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          amount: { value: 1999, currency: 'EUR' },
-          reference: `bench-${i}`,
-          country: 'DE',
-          returnUrl: `${ORIGIN}/done`,
-        }),
-      }),
-      201,
-    )
-  ).json();
-  await expectStatus(
-    await fetch(`${server.url}/v1/sessions/${session.id}/orders`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': `k-${i}`, origin: ORIGIN },
-      body: JSON.stringify({ method: 'ivy:bank' }),
-    }),
-    201,
+/** Runs the benchmark with a shared run context; returns its JSON. */
+export async function benchWebhookIngestion(context) {
+  console.log(
+    `\n== Webhook ingestion: ${ORDERS} Ivy orders, ${CONNECTIONS} connections, ${DURATION} s per timed row ==`,
   );
-  references[i] = `1-bench-${i}`;
-});
+  const bare = await startBareServer();
+  let baseline;
+  try {
+    baseline = await load('load-bare', {
+      url: bare.url,
+      mode: 'events',
+      redeliveries: true,
+      tag: 'bare',
+      references: Array.from({ length: ORDERS }, (_, i) => `1-bare-${i}`),
+    });
+  } finally {
+    await bare.stop();
+  }
 
-const bodies = references.map((referenceId, i) =>
-  JSON.stringify({
-    id: `evt-bench-${i}`,
-    type: 'order_updated',
-    payload: { id: `ivy-order-${i}`, referenceId, status: 'processing' },
-    date: new Date().toISOString(),
-  }),
-);
-const post = (body) =>
-  fetch(`${server.url}/webhooks/ivy`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-ivy-signature': createHmac('sha256', IVY.webhookSecret).update(body).digest('hex'),
-    },
-    body,
-  }).then((response) => expectStatus(response, 200));
+  const targets = [await benchServer(context, 'sqlite', context.sqliteUrl('ingestion'))];
+  let postgresNote = null;
+  if (context.postgres) {
+    const database = await context.postgres.createDatabase('ingestion');
+    try {
+      targets.push(await benchServer(context, 'postgres', database.url));
+    } finally {
+      await database.drop().catch(() => {});
+    }
+  } else {
+    postgresNote = skipLine(context, 'webhook ingestion');
+  }
 
-const baseline = await run(ORDERS, async () => {
-  await (await expectStatus(await fetch(`${server.url}/healthz`), 200)).arrayBuffer();
-});
-const ingest = await run(ORDERS, async (i) => (await post(bodies[i])).arrayBuffer());
-const duplicate = await run(ORDERS, async (i) => (await post(bodies[i])).arrayBuffer());
+  const row = (name, r) => [
+    name,
+    fmt.int(r.rps),
+    fmt.ms(r.p50Ms),
+    fmt.ms(r.p99Ms),
+    fmt.ratio(r.rps / baseline.rps),
+    fmt.ratio(r.p99Ms / baseline.p99Ms),
+    r.statuses
+      ? Object.entries(r.statuses)
+          .map(([s, n]) => `${s}:${n}`)
+          .join(' ')
+      : '',
+    r.outcomes
+      ? Object.entries(r.outcomes)
+          .map(([s, n]) => `${s}:${n}`)
+          .join(' ')
+      : '',
+  ];
+  const rows = [row('bare node:http: HMAC + JSON.parse (baseline)', baseline)];
+  for (const t of targets) {
+    rows.push(row(`${t.label}: GET /healthz`, t.healthz));
+    rows.push(row(`${t.label}: webhooks, status changes`, t.changes));
+    rows.push(row(`${t.label}: webhooks, no-change + 10% re-deliveries`, t.mix));
+    rows.push(row(`${t.label}: webhooks, re-deliveries only`, t.duplicate));
+  }
+  printTable(
+    'Webhook ingestion (requests/s, latency in ms; ratios to the baseline)',
+    [
+      'target',
+      'req/s',
+      'p50',
+      'p99',
+      'req/s ratio',
+      'p99 ratio',
+      'HTTP statuses',
+      'server outcomes',
+    ],
+    rows,
+  );
+  for (const t of targets) {
+    console.log(
+      `  ${t.label}: set-up created ${t.orders} sessions+orders in ${t.setupSeconds.toFixed(1)} s (${fmt.int(t.setupOrdersPerSec)}/s); ` +
+        `busy for ${(t.settledMsBeforeRow.mix / 1000).toFixed(1)} s after the status changes were answered`,
+    );
+  }
+  if (postgresNote) console.log(postgresNote);
+  const file = writeJson('webhook-ingestion', {
+    orders: ORDERS,
+    connections: CONNECTIONS,
+    durationSec: DURATION,
+    baseline,
+    targets: targets.map((t) => ({
+      ...t,
+      ratios: {
+        changesRps: t.changes.rps / baseline.rps,
+        mixRps: t.mix.rps / baseline.rps,
+        duplicateRps: t.duplicate.rps / baseline.rps,
+        mixP99: t.mix.p99Ms / baseline.p99Ms,
+      },
+    })),
+    postgresSkipped: postgresNote,
+  });
+  console.log(`  → ${file}`);
+}
 
-const row = (name, r) =>
-  `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99
-    .toFixed(2)
-    .padStart(6)} ms   ${(r.rps / baseline.rps).toFixed(2)}× baseline`;
-console.log(
-  `\nWebhook ingestion, ${ORDERS} orders, concurrency ${CONCURRENCY}, SQLite (WAL, file)`,
-);
-console.log(row('GET /healthz (baseline)', baseline));
-console.log(row('new webhook: verify+apply+log', ingest));
-console.log(row('duplicate webhook: verify+dedupe', duplicate));
-
-await server.close();
-await emulator.close();
-rmSync(dir, { recursive: true, force: true });
+if (isMain(import.meta.url)) {
+  const context = await openRunContext();
+  try {
+    await benchWebhookIngestion(context);
+  } finally {
+    await context.close();
+  }
+}

@@ -73,7 +73,12 @@ describe('operations', () => {
     await server.store.close();
     const down = await request('/readyz');
     expect(down.status).toBe(503);
-    expect(await errorCode(down)).toBe('service_unavailable');
+    const body = ErrorBodySchema.parse(await down.json());
+    expect(body.error).toMatchObject({
+      code: 'service_unavailable',
+      message: 'Not ready: the store is closed',
+      details: { database: 'unavailable', events: 'ok' },
+    });
   });
 
   it('exposes Prometheus metrics by route pattern, without ids', async () => {
@@ -421,7 +426,7 @@ describe('browser routes', () => {
     const created = CreateOrderResponseSchema.parse(
       await (await createOrder(session.id, { method: 'ivy:bank' })).json(),
     );
-    await server.store.applyStatus({
+    await server.ledger.applyStatus({
       orderId: created.order.id,
       status: 'paid',
       source: 'webhook',
@@ -444,7 +449,7 @@ describe('GET /return/:sessionId', () => {
     expect(forged.headers.get('location')).toBe(
       `${SHOP_ORIGIN}/checkout/done?cart=7&pay_checkout_session=${session.id}`,
     );
-    expect((await server.store.getOrder(created.order.id))?.status).toBe('pending');
+    expect((await server.ledger.getOrder(created.order.id))?.status).toBe('pending');
 
     fake.statuses.set('1-order-ret', {
       status: 'paid',
@@ -452,7 +457,7 @@ describe('GET /return/:sessionId', () => {
       amount: { value: 1999, currency: 'EUR' },
     });
     await request(`/return/${session.id}`);
-    expect((await server.store.getOrder(created.order.id))?.status).toBe('paid');
+    expect((await server.ledger.getOrder(created.order.id))?.status).toBe('paid');
   });
 
   it('still redirects when the provider is down, and 404s an unknown session', async () => {
@@ -475,11 +480,11 @@ describe('webhooks (scripted provider)', () => {
     });
 
   it('401s a bad signature and writes nothing; 404s an unknown reference; 404s unconfigured providers', async () => {
-    const before = await server.store.countProviderEvents();
+    const before = await server.ledger.countProviderEvents();
     const bad = await post('{"id":"e1","reference":"1-x","status":"paid"}', 'nope');
     expect(bad.status).toBe(401);
     expect(await errorCode(bad)).toBe('invalid_signature');
-    expect(await server.store.countProviderEvents()).toBe(before);
+    expect(await server.ledger.countProviderEvents()).toBe(before);
     expect((await post('{"id":"e1","reference":"1-unknown","status":"paid"}')).status).toBe(404);
     expect((await post('not json')).status).toBe(400);
     expect((await request('/webhooks/koywe', { method: 'POST', body: '{}' })).status).toBe(404);
@@ -494,10 +499,10 @@ describe('webhooks (scripted provider)', () => {
       200,
     );
     expect((await post('{"id":"e2","reference":"1-order-late","status":"paid"}')).status).toBe(200);
-    expect((await server.store.getOrder(created.order.id))?.status).toBe('failed');
+    expect((await server.ledger.getOrder(created.order.id))?.status).toBe('failed');
     fake.statuses.set('1-order-late', { status: 'paid', providerStatus: 'paid' });
     expect((await post('{"id":"e3","reference":"1-order-late","status":"paid"}')).status).toBe(200);
-    expect(await server.store.getOrder(created.order.id)).toMatchObject({
+    expect(await server.ledger.getOrder(created.order.id)).toMatchObject({
       status: 'paid',
       lateSuccess: true,
     });

@@ -3,6 +3,7 @@
  * `createCheckoutServer(config)`: the whole backend as a Web-standard `fetch` handler over a
  * Hono app. Node, the CLI and tests are thin wrappers around it.
  */
+import type { Logger } from 'pino';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
@@ -10,6 +11,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { ProviderId } from '@pay-checkout/protocol';
 import { createMemoryBus } from './bus/memory-bus.js';
+import { createPostgresBus } from './bus/pg-bus.js';
 import type { EventBus } from './bus/bus.js';
 import type { CheckoutServerConfig } from './config.js';
 import { ApiError } from './core/api-error.js';
@@ -32,7 +34,8 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { chargeRoutes } from './routes/charges.js';
 import { mandateRoutes } from './routes/mandates.js';
 import { OutboxDeliverer } from './notify/outbox-deliverer.js';
-import { createSqliteStore } from './store/sqlite/sqlite-store.js';
+import { createLedger, type Ledger } from './core/ledger.js';
+import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
 /** Largest request body accepted, in bytes. */
@@ -44,6 +47,9 @@ export interface CheckoutServer {
   fetch(request: Request): Promise<Response>;
   /** The Hono app, for mounting into another Hono app. */
   app: Hono<AppEnv>;
+  /** The rules over the store: every read and write of checkout data. */
+  ledger: Ledger;
+  /** The database itself (rows only). */
   store: Store;
   bus: EventBus;
   /** Counters behind `GET /metrics`. */
@@ -122,8 +128,9 @@ function buildProviders(config: CheckoutServerConfig, now: () => Date): Map<Prov
 }
 
 /**
- * Creates the checkout server. Opens the configured SQLite database (or uses `config.store`)
- * and migrates it before the first request.
+ * Creates the checkout server. Opens the configured database (or uses `config.store`) and
+ * migrates it before the first request; when migrating fails (the database is unreachable, for
+ * one) requests are answered 503 and it is tried again with back-off until it succeeds.
  *
  * @example
  * const server = createCheckoutServer(loadConfig(process.env));
@@ -133,11 +140,18 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
   const logger = createLogger(config.logger, config.logLevel, config.logDestination);
   const now = config.now ?? (() => new Date());
   const ownsStore = config.store === undefined;
-  const store = config.store ?? createSqliteStore({ filename: config.database.filename });
-  const bus = createMemoryBus();
+  const store = config.store ?? openStore(config.database);
+  const ledger = createLedger(store);
+  // On PostgreSQL the bus LISTENs for the notices the store sends at commit, so a change made
+  // by any instance wakes the streams of every instance; one process needs no more than memory.
+  const bus =
+    config.database.kind === 'postgres' && store.engine === 'postgres'
+      ? createPostgresBus({ url: config.database.url, logger })
+      : createMemoryBus();
   const metrics = new Metrics();
   const ctx: AppContext = {
     config,
+    ledger,
     store,
     bus,
     providers: buildProviders(config, now),
@@ -147,12 +161,11 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
     streams: new Set(),
   };
   metrics.gauge('pay_checkout_sse_connections', 'Open SSE streams.', () => ctx.streams.size);
-  const ready = store.migrate();
-  // Surface a migration failure on requests, not as an unhandled rejection.
-  ready.catch(() => {});
+  const migration = migrateWithRetry(store, logger);
+  const { ready } = migration;
   // Committed changes reach the merchant's callbacks and webhook endpoint from the outbox.
   const deliverer = new OutboxDeliverer({
-    store,
+    ledger,
     logger,
     now,
     metrics,
@@ -171,14 +184,16 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
   app.use(requestId());
   app.use(requestLog(logger, metrics));
   app.use(async (c, next) => {
-    try {
-      await ready;
-    } catch (error) {
-      logger.error({ err: error }, 'database migration failed');
-      return c.json(
-        new ApiError(503, 'service_unavailable', 'The database is not ready').toBody(),
-        503,
-      );
+    if (!migration.done()) {
+      await migration.firstAttempt;
+      if (!migration.done()) {
+        return c.json(
+          new ApiError(503, 'service_unavailable', 'The database is not ready', {
+            retryable: true,
+          }).toBody(),
+          503,
+        );
+      }
     }
     await next();
   });
@@ -238,18 +253,76 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
   return {
     fetch: async (request) => app.fetch(request),
     app,
+    ledger,
     store,
     bus,
     metrics,
     close() {
       closing ??= (async () => {
         for (const close of [...ctx.streams]) close();
+        migration.stop();
         await deliverer.close();
         await bus.close();
-        await ready.catch(() => {});
+        await migration.settled;
         if (ownsStore) await store.close();
       })();
       return closing;
+    },
+  };
+}
+
+/** Migration state: tried at start, then again with back-off until it succeeds or is stopped. */
+interface Migration {
+  /** Resolves once the schema is current; never rejects. */
+  ready: Promise<void>;
+  /** Settles with the first attempt, whatever its outcome. */
+  firstAttempt: Promise<void>;
+  /** Settles once migrating has succeeded or stopped. */
+  settled: Promise<void>;
+  done(): boolean;
+  stop(): void;
+}
+
+function migrateWithRetry(store: Store, logger: Logger): Migration {
+  let done = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let wake: (() => void) | undefined;
+  let first!: () => void;
+  const firstAttempt = new Promise<void>((resolve) => (first = resolve));
+  let succeeded!: () => void;
+  const ready = new Promise<void>((resolve) => (succeeded = resolve));
+  const settled = (async () => {
+    for (let attempt = 1; !stopped; attempt++) {
+      try {
+        await store.migrate();
+        done = true;
+        succeeded();
+        break;
+      } catch (error) {
+        const delayMs = Math.min(10_000, 250 * 2 ** Math.min(attempt - 1, 6));
+        logger.error({ err: error, attempt, retryInMs: delayMs }, 'database migration failed');
+        first();
+        if (stopped) break;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, delayMs);
+          timer.unref();
+        });
+      } finally {
+        first();
+      }
+    }
+  })();
+  return {
+    ready,
+    firstAttempt,
+    settled,
+    done: () => done,
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      wake?.();
     },
   };
 }

@@ -10,6 +10,7 @@ import { readKoyweConfig, type KoyweConfig } from './providers/koywe/koywe-confi
 import { readIwocaPayConfig, type IwocaPayConfig } from './providers/iwocapay/iwocapay-config.js';
 import { readIxopayConfig, type IxopayConfig } from './providers/ixopay/ixopay-config.js';
 import { readFuratPayConfig, type FuratPayConfig } from './providers/furatpay/furatpay-config.js';
+import type { DatabaseConfig } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import {
   readMerchantWebhookConfig,
@@ -24,9 +25,6 @@ export interface IvyConfig {
   apiKey: string;
   webhookSecret: string;
 }
-
-/** Where the data lives. PostgreSQL is recognised but not available yet. */
-export type DatabaseConfig = { kind: 'sqlite'; filename: string };
 
 /** Everything `createCheckoutServer` needs. `loadConfig` builds it from the environment. */
 export interface CheckoutServerConfig {
@@ -129,6 +127,153 @@ export function defaultPublicUrl(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
+/** `DATABASE_URL` when it is not set. */
+const DEFAULT_DATABASE_FILE = './pay-checkout.db';
+
+/** PostgreSQL pool size: `DATABASE_POOL_SIZE`, its bounds and default. */
+const DATABASE_POOL_SIZE = { min: 1, max: 100, default: 10 } as const;
+
+/** PostgreSQL statement timeout in milliseconds: `DATABASE_STATEMENT_TIMEOUT_MS`. */
+const DATABASE_STATEMENT_TIMEOUT_MS = { min: 100, max: 600_000, default: 30_000 } as const;
+
+const POSTGRES_URL_SHAPE = 'postgres://user:password@host:5432/database';
+
+/** What a PostgreSQL URL names, without its credentials or options. */
+interface PostgresTarget {
+  /** `host:port` (5432 unless given); the host may be a socket directory (`?host=/run/…`). */
+  server: string;
+  database: string;
+}
+
+/**
+ * Checks a `postgres://` or `postgresql://` URL the way node-postgres will read it. Returns what
+ * it names, or the reason it is unusable — a reason never quotes any part of the URL, which
+ * carries the password.
+ */
+function parsePostgresUrl(raw: string): PostgresTarget | { problem: string } {
+  let url: URL;
+  let hostname: string;
+  try {
+    url = new URL(raw);
+    hostname = url.hostname;
+  } catch {
+    // node-postgres also reads `postgres://user:password@/database?host=/run/postgresql` (no
+    // host before the path, the socket directory in the options), which WHATWG URL refuses.
+    try {
+      url = new URL(raw.replace('@/', '@socket.invalid/'));
+      hostname = '';
+    } catch {
+      return {
+        problem: `could not be read as a URL (expected ${POSTGRES_URL_SHAPE}; write @ : / ? # in the user name or password percent-encoded, e.g. %40 for @)`,
+      };
+    }
+  }
+  // As in node-postgres, `host` and `port` options win over the URL's own.
+  const host = url.searchParams.get('host') || hostname;
+  if (!host) {
+    return { problem: `must name the database server's host (${POSTGRES_URL_SHAPE})` };
+  }
+  const path = url.pathname.replace(/^\//, '');
+  if (!path) {
+    return { problem: `must name the database after the host (${POSTGRES_URL_SHAPE})` };
+  }
+  // A `/` in an unencoded password ends the host early: what follows (part of the password,
+  // then `@host`) lands in the path. Refusing a second segment or an `@` there keeps that text
+  // out of the database name, which the start-up line prints.
+  if (path.includes('/') || path.includes('@')) {
+    return {
+      problem: `must name exactly one database after the host (${POSTGRES_URL_SHAPE}); write a / in the user name or password as %2F`,
+    };
+  }
+  const port = url.searchParams.get('port') || url.port || '5432';
+  return { server: `${host}:${port}`, database: decodeOr(path) };
+}
+
+function decodeOr(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Reads an optional integer variable in `[min, max]`; reports it by name, never its value. */
+function readInteger(
+  get: (name: string) => string | undefined,
+  bad: (variable: string, reason: string) => void,
+  name: string,
+  bounds: { min: number; max: number; default: number },
+): number {
+  const raw = get(name);
+  if (raw === undefined) return bounds.default;
+  const value = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (value >= bounds.min && value <= bounds.max) return value;
+  bad(name, `must be a whole number from ${bounds.min} to ${bounds.max}`);
+  return bounds.default;
+}
+
+/**
+ * `DATABASE_URL` with `DATABASE_POOL_SIZE` and `DATABASE_STATEMENT_TIMEOUT_MS`. The two tuning
+ * variables apply only to PostgreSQL; set next to an SQLite database they would silently do
+ * nothing, so they are reported instead (the same rule as a provider's partial credentials).
+ */
+function readDatabaseConfig(
+  get: (name: string) => string | undefined,
+  bad: (variable: string, reason: string) => void,
+): DatabaseConfig {
+  const poolSize = readInteger(get, bad, 'DATABASE_POOL_SIZE', DATABASE_POOL_SIZE);
+  const statementTimeoutMs = readInteger(
+    get,
+    bad,
+    'DATABASE_STATEMENT_TIMEOUT_MS',
+    DATABASE_STATEMENT_TIMEOUT_MS,
+  );
+  const sqlite = (filename: string): DatabaseConfig => {
+    for (const name of ['DATABASE_POOL_SIZE', 'DATABASE_STATEMENT_TIMEOUT_MS']) {
+      if (get(name) !== undefined) {
+        bad(name, 'applies only to PostgreSQL, and DATABASE_URL selects SQLite (unset it)');
+      }
+    }
+    return { kind: 'sqlite', filename };
+  };
+
+  const raw = get('DATABASE_URL');
+  if (raw === undefined) return sqlite(DEFAULT_DATABASE_FILE);
+  const fallback: DatabaseConfig = { kind: 'sqlite', filename: DEFAULT_DATABASE_FILE };
+  if (/^postgres(ql)?:\/\//i.test(raw)) {
+    const target = parsePostgresUrl(raw);
+    if ('problem' in target) {
+      bad('DATABASE_URL', target.problem);
+      return fallback;
+    }
+    return { kind: 'postgres', url: raw, poolSize, statementTimeoutMs };
+  }
+  if (/^sqlite:/i.test(raw)) {
+    const path = raw.slice('sqlite:'.length).replace(/^\/\/(?=\/|\.)/, '');
+    if (path) return sqlite(path);
+    bad('DATABASE_URL', 'must name a file: sqlite:<path> or sqlite::memory:');
+    return fallback;
+  }
+  bad(
+    'DATABASE_URL',
+    `must be sqlite:<path>, sqlite::memory:, or a PostgreSQL URL (${POSTGRES_URL_SHAPE}, or postgresql://…)`,
+  );
+  return fallback;
+}
+
+/**
+ * The database in words, for the start-up line: the SQLite file, or the PostgreSQL server and
+ * database — never the user name, password or connection options.
+ */
+export function describeDatabase(database: DatabaseConfig): string {
+  if (database.kind === 'sqlite') {
+    return database.filename === ':memory:' ? 'SQLite in memory' : `SQLite ${database.filename}`;
+  }
+  const target = parsePostgresUrl(database.url);
+  if ('problem' in target) return 'PostgreSQL';
+  return `PostgreSQL ${target.server}/${target.database}`;
+}
+
 /**
  * Reads the configuration from environment variables (contract table).
  * Throws {@link ConfigError} listing every invalid variable by name.
@@ -188,19 +333,7 @@ export function loadConfig(env: Record<string, string | undefined>): CheckoutSer
     }
   }
 
-  let database: DatabaseConfig = { kind: 'sqlite', filename: './pay-checkout.db' };
-  const rawDatabase = get('DATABASE_URL');
-  if (rawDatabase !== undefined) {
-    if (/^postgres(ql)?:\/\//i.test(rawDatabase)) {
-      bad('DATABASE_URL', 'points at PostgreSQL, which is not supported yet (use sqlite:<path>)');
-    } else if (/^sqlite:/i.test(rawDatabase)) {
-      const path = rawDatabase.slice('sqlite:'.length).replace(/^\/\/(?=\/|\.)/, '');
-      if (!path) bad('DATABASE_URL', 'must name a file: sqlite:<path> or sqlite::memory:');
-      else database = { kind: 'sqlite', filename: path };
-    } else {
-      bad('DATABASE_URL', 'must be sqlite:<path> (or sqlite::memory:)');
-    }
-  }
+  const database = readDatabaseConfig(get, bad);
 
   const logLevel = (get('LOG_LEVEL') ?? 'info').toLowerCase();
   if (!LOG_LEVELS.has(logLevel)) bad('LOG_LEVEL', `must be one of ${[...LOG_LEVELS].join(', ')}`);

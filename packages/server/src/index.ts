@@ -14,7 +14,6 @@ export {
   loadConfig,
   parseOrigin,
   type CheckoutServerConfig,
-  type DatabaseConfig,
   type IvyConfig,
 } from './config.js';
 export { ApiError } from './core/api-error.js';
@@ -70,28 +69,29 @@ export {
   type ApplyStatusInput,
   type ApplyStatusResult,
   type BeginIdempotencyInput,
+  type ClaimOutboxInput,
+  type CreateChargeOrderInput,
+  type CreateChargeOrderResult,
   type CreateOrderInput,
   type IdempotencyBegin,
+  type MandateDetails,
+  type MandateRecord,
+  type MandateStatus,
+  type MandateUpdateInput,
+  type MandateUpdateResult,
   type OrderRecord,
+  type OutboxAttemptResult,
+  type OutboxMessage,
+  type OutboxType,
   type ProviderEventInput,
   type SessionEvent,
   type SessionRecord,
-  type Store,
-} from './store/store.js';
+} from './domain/records.js';
+export type { Repositories, Store } from './store/store.js';
+export { createLedger, type Ledger } from './core/ledger.js';
+export { openStore } from './store/open-store.js';
 export { createSqliteStore, type SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
-export type {
-  ClaimOutboxInput,
-  CreateChargeOrderInput,
-  CreateChargeOrderResult,
-  MandateDetails,
-  MandateRecord,
-  MandateStatus,
-  MandateUpdateInput,
-  MandateUpdateResult,
-  OutboxAttemptResult,
-  OutboxMessage,
-  OutboxType,
-} from './store/store.js';
+export { createPostgresStore, type PostgresStoreOptions } from './store/postgres/postgres-store.js';
 export type {
   CreateProviderChargeInput,
   CreateProviderChargeResult,

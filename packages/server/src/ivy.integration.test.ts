@@ -152,7 +152,7 @@ describe('Ivy end to end', () => {
     expect(outcome.status).toBe(200);
     const { orderId: ivyOrderId } = (await outcome.json()) as { orderId: string };
     await eventually(async () => (await stack.orderStatus(orderId)) === 'paid');
-    const before = await server.server.store.listSessionEvents(session.id, 0);
+    const before = await server.server.ledger.listSessionEvents(session.id, 0);
 
     const body = JSON.stringify({
       id: `evt-storm-${session.id}`,
@@ -177,7 +177,7 @@ describe('Ivy end to end', () => {
         outcome: 'duplicate',
       }),
     ).toBeGreaterThanOrEqual(19);
-    expect(await server.server.store.listSessionEvents(session.id, 0)).toEqual(before);
+    expect(await server.server.ledger.listSessionEvents(session.id, 0)).toEqual(before);
   });
 
   it('401s forged and malformed signatures and writes nothing', async () => {
@@ -193,7 +193,7 @@ describe('Ivy end to end', () => {
       },
       date: new Date().toISOString(),
     });
-    const before = await server.server.store.countProviderEvents();
+    const before = await server.server.ledger.countProviderEvents();
     const good = signIvyBody(IVY_WEBHOOK_SECRET, body);
     const bad = [
       signIvyBody('wrong_secret', body),
@@ -215,8 +215,8 @@ describe('Ivy end to end', () => {
     expect(missing.status).toBe(401);
     const flipped = await signedWebhook(body.replace('"paid"', '"pai d"'), good);
     expect(flipped.status).toBe(401);
-    expect(await server.server.store.countProviderEvents()).toBe(before);
-    expect(await server.server.store.listSessionEvents(session.id, 0)).toHaveLength(1);
+    expect(await server.server.ledger.countProviderEvents()).toBe(before);
+    expect(await server.server.ledger.listSessionEvents(session.id, 0)).toHaveLength(1);
   });
 
   it('stays paid when a failure arrives after payment', async () => {
@@ -267,7 +267,7 @@ describe('Ivy end to end', () => {
       const back = await fetch(callback, { redirect: 'manual' });
       expect(back.status).toBe(303);
       expect(await stack.orderStatus(orderId)).toBe('cancelled');
-      expect((await server.server.store.getSession(session.id))?.status).toBe('cancelled');
+      expect((await server.server.ledger.getSession(session.id))?.status).toBe('cancelled');
     } finally {
       emulator.emulator.setWebhookUrl('ivy', `${server.url}/webhooks/ivy`);
     }
@@ -285,7 +285,7 @@ describe('Ivy end to end', () => {
     const ids = resumed.messages.map((m) => Number(m.id));
     expect(ids[0]).toBe(2);
     expect(ids).toEqual(ids.map((_, i) => 2 + i));
-    const all = await server.server.store.listSessionEvents(session.id, 1);
+    const all = await server.server.ledger.listSessionEvents(session.id, 1);
     expect(all.map((e) => e.seq)).toEqual(ids);
   });
 });

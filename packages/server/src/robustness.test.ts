@@ -102,6 +102,6 @@ describe('robustness', () => {
       ),
       { numRuns: 300 },
     );
-    expect(await server.store.countProviderEvents()).toBe(0);
+    expect(await server.ledger.countProviderEvents()).toBe(0);
   });
 });

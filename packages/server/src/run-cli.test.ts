@@ -1,16 +1,27 @@
 /**
  * @module
  * The command in-process: `.env` reading (real variables win), the one-message configuration
- * failure with exit 1, the start line, and shutdown on a signal.
+ * and start-up failures with exit 1 and no secret in them, the start line naming the database,
+ * and shutdown on a signal — on SQLite, and on PostgreSQL when a test server is reachable.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readEnvironment, runCli, type CliIo } from './run-cli.js';
+import { loadConfig } from './config.js';
+import { readEnvironment, runCli, scrubSecrets, type CliIo } from './run-cli.js';
+import { createTestDatabase, describePostgres } from './test-support/postgres.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pay-checkout-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const BASE = {
+  PORT: '0',
+  PAY_CHECKOUT_SECRET_KEY: 'sk_test_0123456789abcdef',
+  PAY_CHECKOUT_ALLOWED_ORIGINS: 'https://shop.example',
+  LOG_LEVEL: 'silent',
+};
 
 function io(env: Record<string, string | undefined>, cwd = dir) {
   const out: string[] = [];
@@ -49,21 +60,100 @@ describe('pay-checkout-server command', () => {
     expect(run.err[0]).not.toContain('short');
   });
 
-  it('starts, logs its URL, serves, and shuts down on SIGTERM', async () => {
-    const run = io({
-      PORT: '0',
-      PAY_CHECKOUT_SECRET_KEY: 'sk_test_0123456789abcdef',
-      PAY_CHECKOUT_ALLOWED_ORIGINS: 'https://shop.example',
-      DATABASE_URL: `sqlite:${join(dir, 'cli.db')}`,
-      LOG_LEVEL: 'silent',
+  it('prints a bad DATABASE_URL as that one message, without its password', async () => {
+    for (const url of [
+      'postgres://pay:hunter2%40Zq9@db.example',
+      'postgres://pay:hunter2/Zq9@db.example/pay',
+      'mysql://pay:hunter2-Zq9@db.example/pay',
+    ]) {
+      const run = io({ ...BASE, DATABASE_URL: url });
+      expect(await runCli(run.value)).toBeNull();
+      expect(run.exits).toEqual([1]);
+      expect(run.out).toEqual([]);
+      expect(run.err).toHaveLength(1);
+      expect(run.err[0]).toMatch(/^Invalid configuration: DATABASE_URL .*\.\n$/);
+      expect(run.err[0]).not.toMatch(/hunter2|Zq9/);
+    }
+  });
+
+  it('prints a failed start as one line with the database and no secret, and exits 1', async () => {
+    const url = 'postgres://pay:hunter2%2FZq9@db.example:6543/pay_checkout?password=Xk7-other';
+    const run = io({ ...BASE, DATABASE_URL: url });
+    run.value.start = () =>
+      Promise.reject(
+        new Error(
+          `could not connect with ${url}\n(password hunter2/Zq9, option Xk7-other, key sk_test_0123456789abcdef)`,
+        ),
+      );
+    expect(await runCli(run.value)).toBeNull();
+    expect(run.exits).toEqual([1]);
+    expect(run.out).toEqual([]);
+    expect(run.err).toEqual([
+      'pay-checkout server failed to start (database: PostgreSQL db.example:6543/pay_checkout): ' +
+        'could not connect with *** (password ***, option ***, key ***)\n',
+    ]);
+  });
+
+  it('scrubs each secret as written, as parsed and as decoded', () => {
+    const config = loadConfig({
+      ...BASE,
+      DATABASE_URL: 'postgres://pay:p%40ss w0rd@db.example/pay',
+      IVY_API_KEY: 'ivy-key-value',
+      IVY_WEBHOOK_SECRET: 'ivy-webhook-secret',
     });
+    const text = 'p%40ss w0rd | p%40ss%20w0rd | p@ss w0rd | ivy-key-value | ivy-webhook-secret';
+    expect(scrubSecrets(text, config)).toBe('*** | *** | *** | *** | ***');
+  });
+
+  it('starts, logs its URL and SQLite file, serves, and shuts down on SIGTERM', async () => {
+    const file = join(dir, 'cli.db');
+    const run = io({ ...BASE, DATABASE_URL: `sqlite:${file}` });
     const started = await runCli(run.value);
     expect(started).not.toBeNull();
     expect(run.out[0]).toMatch(/^pay-checkout server listening on http:\/\/127\.0\.0\.1:\d+ /);
+    expect(run.out[0]).toContain(`(database: SQLite ${file}; providers: none)`);
     expect((await fetch(`${started?.url}/readyz`)).status).toBe(200);
     run.handlers.get('SIGTERM')?.();
     await started?.close();
     await new Promise((resolve) => setImmediate(resolve));
     expect(run.exits).toEqual([0]);
+  });
+});
+
+describePostgres('pay-checkout-server command on PostgreSQL', () => {
+  it('starts on the database, names its server and database without credentials', async () => {
+    const database = await createTestDatabase('cli');
+    try {
+      // The test server trusts local connections, so the password is never checked: it is
+      // there to prove it stays out of the start line.
+      const url = new URL(database.url);
+      url.username = 'postgres';
+      url.password = 'Zq9-not-printed';
+      const name = url.pathname.slice(1);
+      const run = io({ ...BASE, DATABASE_URL: url.toString() });
+      const started = await runCli(run.value);
+      expect(started).not.toBeNull();
+      expect(run.err).toEqual([]);
+      expect(run.out[0]).toContain(`(database: PostgreSQL ${url.host}/${name}; providers: none)`);
+      expect(run.out[0]).not.toMatch(/Zq9|postgres@/);
+      expect((await fetch(`${started?.url}/readyz`)).status).toBe(200);
+      // The schema was migrated into this PostgreSQL database, not into some other store.
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        const tables = await client.query(
+          "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'",
+        );
+        expect(tables.rows[0].n).toBeGreaterThan(0);
+      } finally {
+        await client.end();
+      }
+      run.handlers.get('SIGTERM')?.();
+      await started?.close();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(run.exits).toEqual([0]);
+    } finally {
+      await database.drop();
+    }
   });
 });

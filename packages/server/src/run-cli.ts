@@ -2,13 +2,14 @@
  * @module
  * The body of the `pay-checkout-server` command, with its process dependencies passed in so
  * that it can be exercised in-process: environment (plus `.env` from the working directory,
- * real variables winning), configuration check, start, one line with the URL, and a clean
- * shutdown on SIGINT/SIGTERM.
+ * real variables winning), configuration check, start, one line with the URL and the database,
+ * and a clean shutdown on SIGINT/SIGTERM. Whatever stops start-up is one line on stderr that
+ * carries no secret.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, describeDatabase, loadConfig, type CheckoutServerConfig } from './config.js';
 import { startCheckoutServer, type StartedCheckoutServer } from './node.js';
 
 export interface CliIo {
@@ -19,6 +20,8 @@ export interface CliIo {
   /** Registers a one-time signal handler. */
   onSignal: (signal: 'SIGINT' | 'SIGTERM', handler: () => void) => void;
   exit: (code: number) => void;
+  /** Starts the server (default {@link startCheckoutServer}); tests replace it. */
+  start?: (config: CheckoutServerConfig) => Promise<StartedCheckoutServer>;
 }
 
 /** Merges `.env` from `cwd` under the real environment (real variables win). */
@@ -32,9 +35,57 @@ export function readEnvironment(
   return { ...fromFile, ...env };
 }
 
+/** Secrets shorter than this are not searched for: they would match ordinary words. */
+const MIN_SCRUBBED_LENGTH = 4;
+
+/** The configuration's secrets in every form they may take in an error message. */
+function secretsOf(config: CheckoutServerConfig): string[] {
+  const found = new Set<string>([config.secretKey]);
+  const add = (value: unknown): void => {
+    if (typeof value === 'string') found.add(value);
+  };
+  if (config.database.kind === 'postgres') {
+    const raw = config.database.url;
+    add(raw);
+    // The password as written (URL parsing re-encodes it), then as parsed and decoded.
+    const at = raw.lastIndexOf('@');
+    const userinfo = at > 0 ? raw.slice(raw.indexOf('://') + 3, at) : '';
+    if (userinfo.includes(':')) add(userinfo.slice(userinfo.indexOf(':') + 1));
+    try {
+      const url = new URL(raw);
+      for (const value of [url.password, url.searchParams.get('password')]) {
+        if (!value) continue;
+        add(value);
+        try {
+          add(decodeURIComponent(value));
+        } catch {
+          // not percent-encoding: the raw form is enough
+        }
+      }
+    } catch {
+      // loadConfig accepted the URL, so it parses; nothing more to find otherwise
+    }
+  }
+  for (const provider of Object.values(config.providers)) {
+    for (const [key, value] of Object.entries(provider ?? {})) if (key !== 'apiUrl') add(value);
+  }
+  for (const secret of config.merchantWebhook?.secrets ?? []) add(secret);
+  // Longest first, so that a secret containing another is replaced whole.
+  return [...found]
+    .filter((secret) => secret.length >= MIN_SCRUBBED_LENGTH)
+    .sort((a, b) => b.length - a.length);
+}
+
+/** `text` with every secret of `config` replaced by `***`. */
+export function scrubSecrets(text: string, config: CheckoutServerConfig): string {
+  let scrubbed = text;
+  for (const secret of secretsOf(config)) scrubbed = scrubbed.split(secret).join('***');
+  return scrubbed;
+}
+
 /**
- * Runs the command. Resolves with the running server, or null after a configuration error
- * (which was printed, and `exit(1)` called).
+ * Runs the command. Resolves with the running server, or null after a configuration error or
+ * a failed start (either printed as one line, and `exit(1)` called).
  */
 export async function runCli(io: CliIo): Promise<StartedCheckoutServer | null> {
   let config;
@@ -48,10 +99,21 @@ export async function runCli(io: CliIo): Promise<StartedCheckoutServer | null> {
     }
     throw error;
   }
-  const started = await startCheckoutServer(config);
+  const database = describeDatabase(config.database);
+  let started: StartedCheckoutServer;
+  try {
+    started = await (io.start ?? startCheckoutServer)(config);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    // A driver's message may quote its connection settings; none of them reaches the terminal.
+    const line = `pay-checkout server failed to start (database: ${database}): ${reason}`;
+    io.stderr(`${scrubSecrets(line.replace(/\s*\n\s*/g, ' '), config)}\n`);
+    io.exit(1);
+    return null;
+  }
   const enabled = Object.keys(config.providers);
   io.stdout(
-    `pay-checkout server listening on ${started.url} (providers: ${enabled.join(', ') || 'none'})\n`,
+    `pay-checkout server listening on ${started.url} (database: ${database}; providers: ${enabled.join(', ') || 'none'})\n`,
   );
   let stopping = false;
   const stop = (signal: string): void => {

@@ -4,7 +4,7 @@
  * a nudge for the outbox deliverer and a log line.
  */
 import type { Logger } from 'pino';
-import type { MandateUpdateInput, MandateUpdateResult } from '../store/store.js';
+import type { MandateUpdateInput, MandateUpdateResult } from '../domain/records.js';
 import type { AppContext } from './context.js';
 
 /** Metric name of mandate changes applied. */
@@ -16,7 +16,7 @@ export async function applyMandateUpdate(
   input: MandateUpdateInput,
   logger: Logger = ctx.logger,
 ): Promise<MandateUpdateResult> {
-  const result = await ctx.store.applyMandateUpdate(input);
+  const result = await ctx.ledger.applyMandateUpdate(input);
   const fields = {
     mandateId: result.mandate?.id,
     incoming: input.status,

@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import type { OrderStatus } from '@pay-checkout/protocol/status';
 import type { AppContext } from './context.js';
-import type { ApplyStatusInput, ApplyStatusResult } from '../store/store.js';
+import type { ApplyStatusInput, ApplyStatusResult } from '../domain/records.js';
 import { ApiError } from './api-error.js';
 import { ANOMALIES, TRANSITIONS } from './metrics.js';
 
@@ -17,7 +17,7 @@ export async function applyStatus(
   input: ApplyStatusInput,
   logger: Logger = ctx.logger,
 ): Promise<ApplyStatusResult> {
-  const result = await ctx.store.applyStatus(input);
+  const result = await ctx.ledger.applyStatus(input);
   if (result.sessionEvent) ctx.bus.publish(result.sessionEvent.sessionId);
   const fields = {
     orderId: input.orderId,

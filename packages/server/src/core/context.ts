@@ -1,7 +1,7 @@
 /**
  * @module
- * What every route handler needs, gathered once per server: configuration, store, bus,
- * providers, logger and clock.
+ * What every route handler needs, gathered once per server: configuration, the ledger (the
+ * rules) over its store, bus, providers, logger and clock.
  */
 import type { Logger } from 'pino';
 import type { ProviderId } from '@pay-checkout/protocol';
@@ -9,10 +9,13 @@ import type { EventBus } from '../bus/bus.js';
 import type { CheckoutServerConfig } from '../config.js';
 import type { Provider } from '../providers/provider.js';
 import type { Store } from '../store/store.js';
+import type { Ledger } from './ledger.js';
 import type { Metrics } from './metrics.js';
 
 export interface AppContext {
   config: CheckoutServerConfig;
+  /** Every read and write goes through the ledger; the store itself only for health checks. */
+  ledger: Ledger;
   store: Store;
   bus: EventBus;
   providers: ReadonlyMap<ProviderId, Provider>;

@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { createLedger, type Ledger } from './ledger.js';
 import type { Store } from '../store/store.js';
 import { ApiError } from './api-error.js';
 import {
@@ -79,8 +80,9 @@ describe('isFinalError', () => {
 
 describe('idempotent', () => {
   let store: Store;
+  let ledger: Ledger;
   let calls: number;
-  const ctx = (): { store: Store; now: () => Date } => ({ store, now: () => new Date() });
+  const ctx = (): { ledger: Ledger; now: () => Date } => ({ ledger, now: () => new Date() });
   const request = (hash = 'h1') => ({ scope: 'cs_1', key: 'k-1', requestHash: hash });
   const created = async (): Promise<IdempotentAnswer> => {
     calls += 1;
@@ -90,6 +92,7 @@ describe('idempotent', () => {
   beforeEach(async () => {
     store = createSqliteStore({ filename: ':memory:' });
     await store.migrate();
+    ledger = createLedger(store);
     calls = 0;
   });
 

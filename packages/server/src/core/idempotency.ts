@@ -85,12 +85,12 @@ function jsonResponse(answer: IdempotentAnswer, headers: Record<string, string> 
  * );
  */
 export async function idempotent(
-  ctx: Pick<AppContext, 'store' | 'now'>,
+  ctx: Pick<AppContext, 'ledger' | 'now'>,
   request: IdempotentRequest,
   handle: () => Promise<IdempotentAnswer>,
 ): Promise<Response> {
   const { scope, key, requestHash } = request;
-  const begun = await ctx.store.beginIdempotency({ scope, key, requestHash, now: ctx.now() });
+  const begun = await ctx.ledger.beginIdempotency({ scope, key, requestHash, now: ctx.now() });
   if (begun.kind === 'replay') return jsonResponse(begun, { 'Idempotent-Replayed': 'true' });
   if (begun.kind === 'in_progress') {
     throw new ApiError(409, 'idempotency_key_in_progress', 'A request with this key is running', {
@@ -110,12 +110,17 @@ export async function idempotent(
     answer = await handle();
   } catch (error) {
     if (isFinalError(error)) {
-      await ctx.store.completeIdempotency(scope, key, error.status, JSON.stringify(error.toBody()));
+      await ctx.ledger.completeIdempotency(
+        scope,
+        key,
+        error.status,
+        JSON.stringify(error.toBody()),
+      );
     } else {
-      await ctx.store.releaseIdempotency(scope, key);
+      await ctx.ledger.releaseIdempotency(scope, key);
     }
     throw error;
   }
-  await ctx.store.completeIdempotency(scope, key, answer.status, answer.body);
+  await ctx.ledger.completeIdempotency(scope, key, answer.status, answer.body);
   return jsonResponse(answer);
 }

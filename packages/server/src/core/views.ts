@@ -4,7 +4,7 @@
  */
 import type { OrderView, PublicSession, Session } from '@pay-checkout/protocol';
 import type { OrderStatus } from '@pay-checkout/protocol/status';
-import type { OrderRecord, SessionRecord } from '../store/store.js';
+import type { OrderRecord, SessionRecord } from '../domain/records.js';
 
 /**
  * The status a session shows: its stored status, except that a session nobody started paying

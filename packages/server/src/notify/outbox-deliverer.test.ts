@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
-import type { Store } from '../store/store.js';
+import { createLedger, type Ledger } from '../core/ledger.js';
 import { startTestMerchant, type TestMerchant } from '../test-support/merchant-endpoint.js';
 import { eventually } from '../test-support/sse-client.js';
 import { DEFAULT_RETRY_POLICY, OutboxDeliverer, retryDelay } from './outbox-deliverer.js';
@@ -29,11 +29,13 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function openStore(filename = join(dir, `outbox-${++counter}.db`)): Promise<Store> {
+async function openStore(
+  filename = join(dir, `outbox-${++counter}.db`),
+): Promise<Ledger & { close(): Promise<void> }> {
   const store = createSqliteStore({ filename });
   await store.migrate();
   cleanup.push(() => store.close());
-  return store;
+  return Object.assign(createLedger(store), { close: () => store.close() });
 }
 
 async function merchant(): Promise<TestMerchant> {
@@ -43,12 +45,12 @@ async function merchant(): Promise<TestMerchant> {
 }
 
 function deliverer(
-  store: Store,
+  store: Ledger,
   url: string,
   extra: Partial<ConstructorParameters<typeof OutboxDeliverer>[0]> = {},
 ) {
   const d = new OutboxDeliverer({
-    store,
+    ledger: store,
     logger,
     now: () => new Date(),
     url,
@@ -62,7 +64,7 @@ function deliverer(
 }
 
 /** `count` orders, each moved to `pending`: one outbox message each. */
-async function changes(store: Store, count: number, prefix = 'o'): Promise<void> {
+async function changes(store: Ledger, count: number, prefix = 'o'): Promise<void> {
   const now = new Date();
   for (let i = 0; i < count; i++) {
     await store.createSession({
@@ -91,7 +93,7 @@ async function changes(store: Store, count: number, prefix = 'o'): Promise<void>
   }
 }
 
-const delivered = async (store: Store) =>
+const delivered = async (store: Ledger) =>
   (await store.listOutbox()).every((m) => m.deliveredAt !== null);
 
 describe('OutboxDeliverer', () => {
@@ -204,7 +206,7 @@ describe('OutboxDeliverer', () => {
     const store = await openStore();
     const seen: string[] = [];
     const d = new OutboxDeliverer({
-      store,
+      ledger: store,
       logger,
       now: () => new Date(),
       pollMs: 20,
@@ -220,7 +222,12 @@ describe('OutboxDeliverer', () => {
   it('refuses a URL without a valid secret', () => {
     expect(
       () =>
-        new OutboxDeliverer({ store: {} as Store, logger, now: () => new Date(), url: 'http://x' }),
+        new OutboxDeliverer({
+          ledger: {} as Ledger,
+          logger,
+          now: () => new Date(),
+          url: 'http://x',
+        }),
     ).toThrow(/secret/);
   });
 });

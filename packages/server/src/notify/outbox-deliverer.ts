@@ -14,7 +14,8 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { OrderView } from '@pay-checkout/protocol';
 import type { Metrics } from '../core/metrics.js';
-import type { OutboxMessage, Store } from '../store/store.js';
+import type { Ledger } from '../core/ledger.js';
+import type { OutboxMessage } from '../domain/records.js';
 import type { WebhookMandate, WebhookOrder } from '../webhooks.js';
 import { secretKey, signatureHeader } from './standard-webhooks.js';
 import { notificationOf } from './views.js';
@@ -33,7 +34,7 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { baseMs: 5_000, maxMs: 6 * 60 * 60 * 1000 };
 
 export interface OutboxDelivererOptions {
-  store: Store;
+  ledger: Pick<Ledger, 'claimOutbox' | 'finishOutboxAttempt'>;
   logger: Logger;
   now: () => Date;
   /** Where notifications are POSTed; without it only the callbacks run. */
@@ -156,7 +157,7 @@ export class OutboxDeliverer {
     if (free <= 0) return;
     let messages: OutboxMessage[];
     try {
-      messages = await this.#options.store.claimOutbox({
+      messages = await this.#options.ledger.claimOutbox({
         owner: this.#owner,
         now: this.#options.now(),
         leaseMs: this.#options.leaseMs ?? 120_000,
@@ -271,7 +272,7 @@ export class OutboxDeliverer {
       counted?: boolean;
     },
   ): Promise<void> {
-    await this.#options.store.finishOutboxAttempt(message.id, {
+    await this.#options.ledger.finishOutboxAttempt(message.id, {
       ...result,
       owner: this.#owner,
       now: this.#options.now(),

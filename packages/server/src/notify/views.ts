@@ -3,7 +3,7 @@
  * What merchants see of orders and mandates — in notifications, in `POST /v1/charges` and in
  * `GET /v1/mandates` — and the notification body rendered from an outbox snapshot.
  */
-import type { MandateRecord, OrderRecord, OutboxMessage } from '../store/store.js';
+import type { MandateRecord, OrderRecord, OutboxMessage } from '../domain/records.js';
 import type { MerchantWebhookEvent, WebhookMandate, WebhookOrder } from '../webhooks.js';
 
 /** An order with the merchant's reference (and the mandate, for charges). */

@@ -13,7 +13,7 @@ import type {
   MandateStatus,
   OrderRecord,
   SessionRecord,
-} from '../store/store.js';
+} from '../domain/records.js';
 
 export interface CreateProviderOrderInput {
   session: SessionRecord;

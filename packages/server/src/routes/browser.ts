@@ -24,7 +24,7 @@ import {
 import { newOrderId } from '../core/ids.js';
 import { effectiveStatus, orderView, publicSessionView } from '../core/views.js';
 import type { Provider } from '../providers/provider.js';
-import type { SessionRecord } from '../store/store.js';
+import type { SessionRecord } from '../domain/records.js';
 
 /**
  * Every method the configured providers offer for `session`, asked in parallel. A provider that
@@ -90,14 +90,14 @@ export function browserRoutes(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.get('/v1/sessions/:id/methods', async (c) => {
-    const session = await ctx.store.getSession(c.req.param('id'));
+    const session = await ctx.ledger.getSession(c.req.param('id'));
     if (!session) throw new ApiError(404, 'not_found', 'No such session');
     const now = ctx.now();
     const status = effectiveStatus(session, now);
     // A session that can no longer be paid offers nothing; its status says why.
     const open = !isPaidFamily(status) && status !== 'expired';
     const methods = open ? (await offeredMethods(ctx, session)).map((m) => m.method) : [];
-    const latest = (await ctx.store.listOrders(session.id)).at(-1);
+    const latest = (await ctx.ledger.listOrders(session.id)).at(-1);
     return c.json({ session: publicSessionView(session, now, latest?.id ?? null), methods });
   });
 
@@ -109,7 +109,7 @@ export function browserRoutes(ctx: AppContext): Hono<AppEnv> {
     const key = idempotencyKey(c.req.header('idempotency-key'));
     requireJson(c);
     const body = validate(CreateOrderRequestSchema, await readJson(c));
-    const session = await ctx.store.getSession(c.req.param('id'));
+    const session = await ctx.ledger.getSession(c.req.param('id'));
     if (!session) throw new ApiError(404, 'not_found', 'No such session');
     return idempotent(ctx, { scope: session.id, key, requestHash: orderRequestHash(body) }, () =>
       startOrder(ctx, session, body, c.get('logger')),
@@ -117,7 +117,7 @@ export function browserRoutes(ctx: AppContext): Hono<AppEnv> {
   });
 
   app.get('/v1/orders/:id', async (c) => {
-    const order = await ctx.store.getOrder(c.req.param('id'));
+    const order = await ctx.ledger.getOrder(c.req.param('id'));
     if (!order) throw new ApiError(404, 'not_found', 'No such order');
     return c.json(orderView(order));
   });
@@ -153,7 +153,7 @@ async function startOrder(
   const issues = offered.provider.validateFields?.({ session, method: offered.method, fields });
   if (issues && issues.length > 0) throw invalidRequest(issues);
 
-  const order = await ctx.store.createOrder({
+  const order = await ctx.ledger.createOrder({
     id: newOrderId(),
     sessionId: session.id,
     provider: offered.provider.id,

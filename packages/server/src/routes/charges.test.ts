@@ -11,7 +11,7 @@ import { ApiError } from '../core/api-error.js';
 import type { CreateProviderChargeInput } from '../providers/provider.js';
 import { createFakeProvider, type FakeProvider } from '../test-support/fake-provider.js';
 import { SECRET_KEY, testConfig } from '../test-support/config.js';
-import type { MandateRecord } from '../store/store.js';
+import type { MandateRecord } from '../domain/records.js';
 
 let server: CheckoutServer;
 let fake: FakeProvider & { charges: CreateProviderChargeInput[]; chargeFails: ApiError | null };
@@ -34,7 +34,7 @@ beforeEach(async () => {
   server = createCheckoutServer(testConfig({}, { adapters: [fake] }));
   await server.store.migrate();
   const now = new Date();
-  await server.store.createSession({
+  await server.ledger.createSession({
     id: 'cs_setup',
     reference: 'sub-1',
     amount: { value: 990, currency: 'EUR' },
@@ -50,7 +50,7 @@ beforeEach(async () => {
     createdAt: now.toISOString(),
     expiresAt: now.toISOString(),
   });
-  const applied = await server.store.applyMandateUpdate({
+  const applied = await server.ledger.applyMandateUpdate({
     provider: 'ivy',
     reference: 'mandate-1',
     status: 'active',
@@ -123,7 +123,7 @@ describe('POST /v1/charges', () => {
   it('refuses unknown and inactive mandates before asking the provider', async () => {
     const unknown = await post(body({ mandateId: 'mdt_unknown' }));
     expect(unknown.status).toBe(404);
-    await server.store.applyMandateUpdate({
+    await server.ledger.applyMandateUpdate({
       provider: 'ivy',
       reference: 'mandate-1',
       status: 'revoked',
@@ -175,7 +175,7 @@ describe('POST /v1/charges', () => {
     const refused = await post(body());
     expect(refused.status).toBe(502);
     const orderId = fake.charges[0]?.order.id ?? '';
-    expect((await server.store.getOrder(orderId))?.status).toBe('failed');
+    expect((await server.ledger.getOrder(orderId))?.status).toBe('failed');
     fake.chargeFails = null;
     expect((await post(body())).status).toBe(502);
     expect(fake.charges).toHaveLength(1);

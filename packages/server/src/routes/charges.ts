@@ -65,13 +65,13 @@ async function startCharge(
   key: string,
   logger: AppContext['logger'],
 ): Promise<IdempotentAnswer> {
-  const mandate = await ctx.store.getMandate(body.mandateId);
+  const mandate = await ctx.ledger.getMandate(body.mandateId);
   if (!mandate) throw new ApiError(404, 'not_found', 'No such mandate');
   const provider = ctx.providers.get(mandate.provider);
   if (!provider?.charge) {
     throw new ApiError(409, 'conflict', `Charges through ${mandate.provider} are not available`);
   }
-  const origin = await ctx.store.getSession(mandate.sessionId);
+  const origin = await ctx.ledger.getSession(mandate.sessionId);
   if (origin && origin.amount.currency !== body.amount.currency) {
     throw invalidRequest([
       {
@@ -81,7 +81,7 @@ async function startCharge(
     ]);
   }
   const now = ctx.now();
-  const created = await ctx.store.createChargeOrder({
+  const created = await ctx.ledger.createChargeOrder({
     orderId: newOrderId(),
     sessionId: newSessionId(),
     mandateId: mandate.id,

@@ -40,7 +40,7 @@ async function setup() {
     body: JSON.stringify(sessionBody()),
   });
   const session = (await response.json()) as { id: string };
-  const order = await running.server.store.createOrder({
+  const order = await running.server.ledger.createOrder({
     id: 'ord_test',
     sessionId: session.id,
     provider: 'ivy',
@@ -48,7 +48,7 @@ async function setup() {
     now: new Date(),
   });
   const apply = (status: 'pending' | 'processing' | 'paid' | 'failed') =>
-    running.server.store
+    running.server.ledger
       .applyStatus({ orderId: order.id, status, source: 'webhook', now: new Date() })
       .then((result) => {
         if (result.sessionEvent) running.server.bus.publish(session.id);

@@ -30,7 +30,7 @@ export function eventRoutes(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.get('/v1/sessions/:id/events', async (c) => {
-    const session = await ctx.store.getSession(c.req.param('id'));
+    const session = await ctx.ledger.getSession(c.req.param('id'));
     if (!session) throw new ApiError(404, 'not_found', 'No such session');
     const sessionId = session.id;
     const resumeFrom = parseCursor(c.req.header('last-event-id') ?? c.req.query('lastEventId'));
@@ -61,16 +61,22 @@ export function eventRoutes(ctx: AppContext): Hono<AppEnv> {
             close();
           });
         };
-        const drain = (): void =>
+        // Wake-ups that arrive while a read is still queued are served by that read.
+        let drainQueued = false;
+        const drain = (): void => {
+          if (drainQueued) return;
+          drainQueued = true;
           enqueue(async () => {
+            drainQueued = false;
             if (closed) return;
-            for (const event of await ctx.store.listSessionEvents(sessionId, cursor)) {
+            for (const event of await ctx.ledger.listSessionEvents(sessionId, cursor)) {
               write(
                 message(event.seq, { orderId: event.orderId, status: event.status, at: event.at }),
               );
               cursor = event.seq;
             }
           });
+        };
 
         const unsubscribe = ctx.bus.subscribe(sessionId, drain);
         const heartbeat = setInterval(() => write(': ping\n\n'), heartbeatMs);
@@ -92,14 +98,14 @@ export function eventRoutes(ctx: AppContext): Hono<AppEnv> {
 
         write('retry: 3000\n\n');
         enqueue(async () => {
-          const latest = await ctx.store.latestSessionEvent(sessionId);
+          const latest = await ctx.ledger.latestSessionEvent(sessionId);
           const latestSeq = latest?.seq ?? 0;
           if (resumeFrom !== null && resumeFrom <= latestSeq) {
             cursor = resumeFrom;
             return;
           }
           // No cursor, or one from the future (another database): start from a snapshot.
-          const orders = await ctx.store.listOrders(sessionId);
+          const orders = await ctx.ledger.listOrders(sessionId);
           const stored = latest ? { ...session, status: latest.status } : session;
           const status = effectiveStatus(stored, ctx.now());
           write(

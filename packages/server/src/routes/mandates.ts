@@ -23,13 +23,13 @@ export function mandateRoutes(ctx: AppContext): Hono<AppEnv> {
         { path: 'reference', message: 'is required: the mandate reference (referenceId)' },
       ]);
     }
-    const mandate = await ctx.store.findMandateByReference(reference.data);
+    const mandate = await ctx.ledger.findMandateByReference(reference.data);
     return c.json({ mandates: mandate ? [mandateView(mandate)] : [] });
   });
 
   app.get('/v1/mandates/:id', async (c) => {
     requireBearer(c.req.header('authorization'), ctx.config.secretKey);
-    const mandate = await ctx.store.getMandate(c.req.param('id'));
+    const mandate = await ctx.ledger.getMandate(c.req.param('id'));
     if (!mandate) throw new ApiError(404, 'not_found', 'No such mandate');
     return c.json(mandateView(mandate));
   });

@@ -15,10 +15,10 @@ export function returnRoutes(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.get('/return/:sessionId', async (c) => {
-    const session = await ctx.store.getSession(c.req.param('sessionId'));
+    const session = await ctx.ledger.getSession(c.req.param('sessionId'));
     if (!session) throw new ApiError(404, 'not_found', 'No such session');
     const log = c.get('logger');
-    const latest = (await ctx.store.listOrders(session.id)).at(-1);
+    const latest = (await ctx.ledger.listOrders(session.id)).at(-1);
     const provider = latest ? ctx.providers.get(latest.provider) : undefined;
     if (latest && provider) {
       try {

@@ -12,7 +12,7 @@ import { readJson, invalidRequest, requireJson } from '../core/http.js';
 import { newSessionId } from '../core/ids.js';
 import { checkReturnUrl } from '../core/return-url.js';
 import { orderView, sessionView } from '../core/views.js';
-import { DuplicateReferenceError, type SessionRecord } from '../store/store.js';
+import { DuplicateReferenceError, type SessionRecord } from '../domain/records.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -59,7 +59,7 @@ export function sessionRoutes(ctx: AppContext): Hono<AppEnv> {
       expiresAt: new Date(now.getTime() + (ctx.config.sessionTtlMs ?? HOUR_MS)).toISOString(),
     };
     try {
-      await ctx.store.createSession(session);
+      await ctx.ledger.createSession(session);
     } catch (error) {
       if (error instanceof DuplicateReferenceError) {
         throw new ApiError(409, 'duplicate_reference', 'A session with this reference exists', {
@@ -74,9 +74,9 @@ export function sessionRoutes(ctx: AppContext): Hono<AppEnv> {
 
   app.get('/v1/sessions/:id', async (c) => {
     requireBearer(c.req.header('authorization'), ctx.config.secretKey);
-    const session = await ctx.store.getSession(c.req.param('id'));
+    const session = await ctx.ledger.getSession(c.req.param('id'));
     if (!session) throw new ApiError(404, 'not_found', 'No such session');
-    const orders = await ctx.store.listOrders(session.id);
+    const orders = await ctx.ledger.listOrders(session.id);
     return c.json({ ...sessionView(session, ctx.now()), orders: orders.map(orderView) });
   });
 

@@ -79,13 +79,13 @@ export function webhookRoutes(ctx: AppContext): Hono<AppEnv> {
     }
 
     if (parsed.status === null || parsed.reference === null) {
-      const fresh = await ctx.store.recordProviderEvent({ ...event, now: ctx.now() });
+      const fresh = await ctx.ledger.recordProviderEvent({ ...event, now: ctx.now() });
       log.debug({ providerStatus: parsed.providerStatus, duplicate: !fresh }, 'event recorded');
       count(fresh ? 'recorded' : 'duplicate');
       return ack({ duplicate: !fresh });
     }
 
-    const order = await ctx.store.findOrderByProviderReference(provider.id, parsed.reference);
+    const order = await ctx.ledger.findOrderByProviderReference(provider.id, parsed.reference);
     if (!order) {
       // The webhook may have beaten our own create call; the provider will retry.
       count('unknown_order');
@@ -102,11 +102,11 @@ export function webhookRoutes(ctx: AppContext): Hono<AppEnv> {
     // only the fetched status counts.
     const worthConfirming =
       (parsed.confirmNeeded || lateSuccess) &&
-      !(await ctx.store.hasProviderEvent(provider.id, parsed.dedupeKey));
+      !(await ctx.ledger.hasProviderEvent(provider.id, parsed.dedupeKey));
     if (worthConfirming) {
       const truth = await confirm(provider, order);
       if (!truth) {
-        const fresh = await ctx.store.recordProviderEvent({ ...event, now: ctx.now() });
+        const fresh = await ctx.ledger.recordProviderEvent({ ...event, now: ctx.now() });
         count(fresh ? 'unconfirmed' : 'duplicate');
         log.warn(
           { orderId: order.id, claimed: parsed.status },

@@ -5,7 +5,9 @@
  * (and only then), ids are stable, a dispute revokes the mandate, claims never overlap.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SessionRecord, Store } from './store.js';
+import { createLedger, type Ledger } from '../core/ledger.js';
+import type { SessionRecord } from '../domain/records.js';
+import type { Store } from './store.js';
 
 const T0 = new Date('2026-01-01T12:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
@@ -39,15 +41,17 @@ const event = (key: string) => ({ provider: 'ivy' as const, dedupeKey: key, rawB
 /** Runs the mandate/outbox contract against stores made by `factory`. */
 export function runMandateStoreContract(name: string, factory: () => Promise<Store> | Store): void {
   describe(`Store contract (mandates, charges, outbox): ${name}`, () => {
-    let store: Store;
+    let db: Store;
+    let store: Ledger;
 
     beforeEach(async () => {
-      store = await factory();
-      await store.migrate();
+      db = await factory();
+      await db.migrate();
+      store = createLedger(db);
       await store.createSession(session('cs_sub', 'sub-1', 'mandate-1'));
     });
     afterEach(async () => {
-      await store.close();
+      await db.close();
     });
 
     async function activeMandate() {

@@ -1,10 +1,13 @@
 /**
  * @module
- * The behaviour every {@link Store} must show, as one suite runnable against any factory.
- * SQLite runs it in sqlite/sqlite-store.test.ts; a PostgreSQL store will run it too.
+ * The behaviour every {@link Store} must show under the ledger's rules, as one suite runnable
+ * against any factory: sqlite/sqlite-store.test.ts and postgres/postgres-store.test.ts run it.
+ * The concurrent cases race real connections on PostgreSQL (one pool, many clients).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DuplicateReferenceError, type SessionRecord, type Store } from './store.js';
+import { createLedger, type Ledger } from '../core/ledger.js';
+import { DuplicateReferenceError, type SessionRecord } from '../domain/records.js';
+import type { Store } from './store.js';
 
 const T0 = new Date('2026-01-01T12:00:00.000Z');
 
@@ -26,19 +29,21 @@ function session(id: string, reference: string): SessionRecord {
 /** Runs the store contract against stores made by `factory` (one fresh store per test). */
 export function runStoreContract(name: string, factory: () => Promise<Store> | Store): void {
   describe(`Store contract: ${name}`, () => {
-    let store: Store;
+    let db: Store;
+    let store: Ledger;
 
     beforeEach(async () => {
-      store = await factory();
-      await store.migrate();
+      db = await factory();
+      await db.migrate();
+      store = createLedger(db);
     });
     afterEach(async () => {
-      await store.close();
+      await db.close();
     });
 
     it('migrates idempotently and answers ping', async () => {
-      await store.migrate();
-      await expect(store.ping()).resolves.toBeUndefined();
+      await db.migrate();
+      await expect(db.ping()).resolves.toBeUndefined();
     });
 
     it('stores and reads a session, and rejects a duplicate reference', async () => {
@@ -81,6 +86,23 @@ export function runStoreContract(name: string, factory: () => Promise<Store> | S
         id: 'ord_2',
       });
       expect((await store.listOrders('cs_1')).map((o) => o.id)).toEqual(['ord_1', 'ord_2']);
+    });
+
+    it('numbers attempts without gaps or repeats when orders are created at once', async () => {
+      await store.createSession(session('cs_1', 'order-1'));
+      const orders = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          store.createOrder({
+            id: `ord_${i}`,
+            sessionId: 'cs_1',
+            provider: 'ivy',
+            method: 'ivy:bank',
+            now: T0,
+          }),
+        ),
+      );
+      expect(orders.map((o) => o.attempt).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(new Set(orders.map((o) => o.providerReference)).size).toBe(8);
     });
 
     describe('applyStatus', () => {
@@ -141,6 +163,27 @@ export function runStoreContract(name: string, factory: () => Promise<Store> | S
         expect(results.filter((r) => r.outcome === 'duplicate')).toHaveLength(19);
         expect(await store.listSessionEvents('cs_1', 0)).toHaveLength(1);
         expect(await store.countProviderEvents()).toBe(1);
+      });
+
+      it('moves an order to paid once when different notifications race', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 12 }, (_, i) =>
+            store.applyStatus({
+              orderId: 'ord_1',
+              status: i % 2 === 0 ? 'paid' : 'authorized',
+              source: 'webhook',
+              event: event(`evt-race-${i}`),
+              now: T0,
+            }),
+          ),
+        );
+        const paid = results.filter((r) => r.outcome === 'applied' && r.order?.status === 'paid');
+        expect(paid).toHaveLength(1);
+        expect((await store.getOrder('ord_1'))?.status).toBe('paid');
+        const log = await store.listSessionEvents('cs_1', 0);
+        expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
+        expect(log.filter((e) => e.status === 'paid')).toHaveLength(1);
+        expect(await store.countProviderEvents()).toBe(12);
       });
 
       it('keeps paid when a failure arrives later, and flags it', async () => {

@@ -1,366 +1,204 @@
 /**
  * @module
- * The persistence interface. SQLite implements it today (./sqlite); a PostgreSQL store will
- * implement the same methods and run the same contract suite (store.contract-test.ts).
+ * The persistence interface: repositories of rows, one per concept, and a unit of work that
+ * runs several of them atomically. A store holds no business rule: which status an order may
+ * take, when a session follows it, what a duplicate means — all that is decided in
+ * core/ledger.ts, over `store.transaction(async (tx) => …)`.
  *
- * Every method is async so that network-backed stores fit the same shape.
+ * One implementation serves SQLite (better-sqlite3) and PostgreSQL (node-postgres) through
+ * Kysely (./kysely); both run the same contract suites (store.contract-test.ts,
+ * mandates.contract-test.ts).
+ *
+ * Locking: `{ lock: true }` reads take a row lock until the unit of work ends (`FOR UPDATE` on
+ * PostgreSQL; on SQLite the whole unit of work already holds the write lock, `BEGIN
+ * IMMEDIATE`). Units of work take locks in the order order → session → mandate.
  */
-import type { Money } from '@pay-checkout/protocol/money';
 import type { OrderStatus, TransitionAnomaly } from '@pay-checkout/protocol/status';
-import type { CreateSessionRequest, ProviderId } from '@pay-checkout/protocol';
+import type { ProviderId } from '@pay-checkout/protocol';
+import type {
+  MandateRecord,
+  OrderRecord,
+  OutboxAttemptResult,
+  OutboxMessage,
+  OutboxType,
+  SessionEvent,
+  SessionRecord,
+} from '../domain/records.js';
 
-/** A checkout session as stored. Timestamps are ISO 8601 strings in UTC. */
-export interface SessionRecord {
-  id: string;
-  reference: string;
-  amount: Money;
-  country: string;
-  returnUrl: string;
-  description?: string;
-  locale?: string;
-  customer?: CreateSessionRequest['customer'];
-  providers?: ProviderId[];
-  mandate?: CreateSessionRequest['mandate'];
-  metadata?: Record<string, string>;
-  /**
-   * Set on the session behind a merchant-initiated charge: the mandate it charges and the
-   * `Idempotency-Key` it was created with. Such a session offers no method to a browser.
-   */
-  chargeOf?: { mandateId: string; idempotencyKey: string };
-  /** Status of the session: that of its latest order, `created` before any; paid sticks. */
-  status: OrderStatus;
-  createdAt: string;
-  expiresAt: string;
+export { DuplicateReferenceError } from '../domain/records.js';
+
+/** Options of a read inside a unit of work. */
+export interface ReadOptions {
+  /** Hold a row lock until the unit of work ends. */
+  lock?: boolean;
 }
 
-/** One payment attempt of a session. */
-export interface OrderRecord {
-  id: string;
-  sessionId: string;
-  /** 1 for the session's first attempt, 2 for the next… */
-  attempt: number;
-  provider: ProviderId;
-  method: string;
-  /** The reference sent to the provider, unique per attempt: `<attempt>-<session reference>`. */
-  providerReference: string;
-  /** The provider's id for what we created (for Ivy: the checkout session id). */
-  providerOrderId: string | null;
-  status: OrderStatus;
-  amount: Money;
-  /** Set when a provider reported a success whose amount or currency differs from the order. */
-  needsReview: boolean;
-  /** Set when a failed/expired/cancelled order became paid on provider confirmation. */
-  lateSuccess: boolean;
-  /** The mandate a merchant-initiated charge draws on; absent for customer checkouts. */
-  mandateId?: string | null;
-  /** Counts the order's applied status changes; names its merchant notifications. */
-  version?: number;
-  createdAt: string;
-  updatedAt: string;
+export interface SessionRepository {
+  /** Inserts a session; throws `DuplicateReferenceError` when its reference is taken. */
+  insert(session: SessionRecord): Promise<void>;
+  get(id: string, options?: ReadOptions): Promise<SessionRecord | null>;
+  getByReference(reference: string): Promise<SessionRecord | null>;
+  /** The newest session whose mandate request (`mandate.referenceId`) is `reference`. */
+  findByMandateReference(reference: string): Promise<SessionRecord | null>;
+  setStatus(id: string, status: OrderStatus): Promise<void>;
 }
 
-/**
- * A mandate's life: `pending` while the customer's bank sets it up, `active` once it can be
- * charged, `failed` when set-up failed (a later set-up with the same reference may still
- * succeed), `revoked` for good (by the customer, the bank or a dispute).
- */
-export type MandateStatus = 'pending' | 'active' | 'failed' | 'revoked';
-
-/** What is known about a mandate besides its status. Never holds a full account number. */
-export interface MandateDetails {
-  /** The debtor's account for display: IBAN masked to its first and last four characters. */
-  debtor?: { accountHolderName?: string; iban?: string; bic?: string };
-  /** The creditor (the merchant as the bank knows it). */
-  creditor?: { id?: string; name?: string; address?: unknown };
-  /** The mandate reference printed on bank statements. */
-  bankReference?: string;
-  /** When the customer signed it. */
-  signedAt?: string;
-  /** The cadence the customer agreed to, from the checkout session. */
-  cadence?: string;
-  /** Why set-up failed. */
-  failure?: { code?: string; message?: string };
-  /** Why it was revoked: a dispute on one of its charges, or the provider said so. */
-  revocationReason?: 'dispute' | 'provider';
-}
-
-/** A stored mandate. Timestamps are ISO 8601 strings in UTC. */
-export interface MandateRecord extends MandateDetails {
-  /** Our id (`mdt_…`); what `POST /v1/charges` takes. */
-  id: string;
-  provider: ProviderId;
-  /** The merchant's mandate reference (Ivy's mandate `referenceId`). */
-  reference: string;
-  /** The provider's mandate id, once known. */
-  providerMandateId: string | null;
-  /** The checkout session that set it up. */
-  sessionId: string;
-  status: MandateStatus;
-  /** Counts applied changes; names its merchant notifications. */
+/** The columns of an order move, written only when the order is still in `from`. */
+export interface OrderMove {
+  from: OrderStatus;
+  to: OrderStatus;
   version: number;
-  createdAt: string;
+  lateSuccess: boolean;
   updatedAt: string;
-  activatedAt: string | null;
-  revokedAt: string | null;
 }
 
-/** A mandate notification from a provider. */
-export interface MandateUpdateInput {
-  provider: ProviderId;
-  /** The merchant's mandate reference. */
-  reference: string;
-  status: MandateStatus;
-  providerMandateId?: string;
-  details?: MandateDetails;
-  /** When the provider says it happened (e.g. `revokedAt`); default `now`. */
-  at?: string;
-  /** Records this notification in the same transaction; a duplicate changes nothing. */
-  event?: ProviderEventInput;
-  now: Date;
-}
-
-export interface MandateUpdateResult {
-  /**
-   * `applied`: the mandate was created or moved. `unchanged`: recorded, status kept.
-   * `duplicate`: seen before. `not_found`: no session set up a mandate with this reference.
-   */
-  outcome: 'applied' | 'unchanged' | 'duplicate' | 'not_found';
-  mandate: MandateRecord | null;
-  previousStatus: MandateStatus | null;
-}
-
-/** Input of {@link Store.createChargeOrder}. */
-export interface CreateChargeOrderInput {
-  orderId: string;
-  sessionId: string;
-  mandateId: string;
-  /** The merchant's reference of this charge (unique like a session reference). */
-  reference: string;
-  amount: Money;
-  method: string;
-  idempotencyKey: string;
-  now: Date;
-  expiresAt: Date;
-}
-
-/** Outcome of {@link Store.createChargeOrder}. */
-export type CreateChargeOrderResult =
-  /** A new order in status `created`; `resumed` when the same key made it before. */
-  | { kind: 'created' | 'resumed'; order: OrderRecord }
-  | { kind: 'mandate_not_found' }
-  | { kind: 'mandate_inactive'; status: MandateStatus }
-  /** Another charge (or session) already uses this reference. */
-  | { kind: 'duplicate_reference' };
-
-/** Kinds of merchant notification. */
-export type OutboxType = 'order.updated' | 'mandate.updated';
-
-/** One merchant notification waiting in (or delivered from) the outbox. */
-export interface OutboxMessage {
-  /** Position in the outbox; orders messages of one subject. */
-  seq: number;
-  /** The stable event id (`webhook-id`): the same on every attempt. */
-  id: string;
-  type: OutboxType;
-  /** The order or mandate id. */
-  subjectId: string;
-  /**
-   * JSON snapshot taken in the transaction of the change: `{ order, reference }` for orders
-   * (`reference` is the merchant's), `{ mandate }` for mandates.
-   */
-  data: string;
-  createdAt: string;
-  /** Delivery attempts made so far. */
-  attempts: number;
-  /** Epoch milliseconds of the next attempt. */
-  nextAttemptAt: number;
-  deliveredAt: string | null;
-  lastStatus: number | null;
-  lastError: string | null;
-}
-
-export interface ClaimOutboxInput {
-  /** Who claims (one id per deliverer instance). */
-  owner: string;
-  now: Date;
-  /** How long the claim holds before another instance may take the message over. */
-  leaseMs: number;
-  limit: number;
-}
-
-/** Result of one delivery attempt. */
-export interface OutboxAttemptResult {
-  owner: string;
-  now: Date;
-  /** True when delivered (or nothing was left to deliver). */
-  delivered: boolean;
-  /** When not delivered: epoch milliseconds of the next attempt. */
-  retryAt?: number;
-  status?: number;
-  error?: string;
-  /** False when nothing was tried (handed back at shutdown); default true. */
-  counted?: boolean;
-}
-
-/** One line of a session's status log, the SSE stream's source. `seq` starts at 1 per session. */
-export interface SessionEvent {
-  sessionId: string;
-  seq: number;
-  orderId: string | null;
-  status: OrderStatus;
-  at: string;
-}
-
-/** The stored outcome of an idempotent request. */
-export type IdempotencyBegin =
-  /** The caller owns the key now and must `completeIdempotency` or `releaseIdempotency`. */
-  | { kind: 'started' }
-  /** A finished request with the same key and body: answer exactly this. */
-  | { kind: 'replay'; status: number; body: string }
-  /** The same key is still being processed. */
-  | { kind: 'in_progress' }
-  /** The key was used with another body. */
-  | { kind: 'mismatch' };
-
-export interface BeginIdempotencyInput {
-  /** What the key is scoped to (the session id for order creation). */
-  scope: string;
-  key: string;
-  /** A hash of the canonical request body. */
-  requestHash: string;
-  now: Date;
-  /** Records older than this are forgotten (default 24 h). */
-  ttlMs?: number;
-  /**
-   * An unfinished record older than this is taken to belong to a crashed request and may be
-   * taken over (default 2 min, longer than the slowest provider call with its retries).
-   */
-  staleAfterMs?: number;
-}
-
-/** A provider notification to record (and dedupe) together with a status change. */
-export interface ProviderEventInput {
-  provider: ProviderId;
-  /** The provider's event id, or a synthesized key; UNIQUE per provider. */
-  dedupeKey: string;
-  rawBody: string;
-}
-
-export interface ApplyStatusInput {
-  orderId: string;
-  /** The unified status the provider reported. */
-  status: OrderStatus;
-  /** Where the status came from, for the log. */
-  source: 'webhook' | 'poll' | 'create' | 'return';
-  /** The provider's own API confirmed this status (needed for late success). */
-  confirmed?: boolean;
-  /** The amount the provider reported with it, when it reported one. */
-  amount?: Money;
-  /** Records the provider order id on the order (first time it is known). */
-  providerOrderId?: string;
-  /** Records this notification in the same transaction; a duplicate changes nothing. */
-  event?: ProviderEventInput;
-  now: Date;
-}
-
-export interface ApplyStatusResult {
-  /**
-   * `applied`: the order moved. `unchanged`: recorded, the machine kept the status.
-   * `duplicate`: the event was seen before; nothing written. `needs_review`: amount or currency
-   * mismatch on a success; flagged, not moved. `not_found`: no such order.
-   */
-  outcome: 'applied' | 'unchanged' | 'duplicate' | 'needs_review' | 'not_found';
-  order: OrderRecord | null;
-  previousStatus: OrderStatus | null;
-  anomaly: TransitionAnomaly | null;
-  /** The session event appended when the order moved. */
-  sessionEvent: SessionEvent | null;
-}
-
-export interface CreateOrderInput {
-  id: string;
-  sessionId: string;
-  provider: ProviderId;
-  method: string;
-  now: Date;
-}
-
-/** Thrown by `createSession` when the reference is taken. */
-export class DuplicateReferenceError extends Error {
-  override name = 'DuplicateReferenceError';
-}
-
-/** The persistence interface of the checkout server. */
-export interface Store {
-  /** Creates the schema or upgrades it; idempotent. */
-  migrate(): Promise<void>;
-  /** Resolves when the database answers a trivial query, rejects otherwise. */
-  ping(): Promise<void>;
-  close(): Promise<void>;
-
-  /** Inserts a session; throws {@link DuplicateReferenceError} when the reference exists. */
-  createSession(session: SessionRecord): Promise<void>;
-  getSession(id: string): Promise<SessionRecord | null>;
-
-  /**
-   * Inserts an order in status `created` with the next attempt number of its session and the
-   * provider reference `<attempt>-<session reference>`, in one transaction.
-   */
-  createOrder(input: CreateOrderInput): Promise<OrderRecord>;
-  getOrder(id: string): Promise<OrderRecord | null>;
-  findOrderByProviderReference(
+export interface OrderRepository {
+  /** Inserts an order; its (session, attempt) and provider reference are unique. */
+  insert(order: OrderRecord): Promise<void>;
+  get(id: string, options?: ReadOptions): Promise<OrderRecord | null>;
+  findByProviderReference(
     provider: ProviderId,
     providerReference: string,
   ): Promise<OrderRecord | null>;
-  /** Every order of a session, oldest first. */
-  listOrders(sessionId: string): Promise<OrderRecord[]>;
+  /** Every order of a session, by attempt. */
+  listBySession(sessionId: string): Promise<OrderRecord[]>;
+  /** The highest attempt number of a session; 0 before its first order. */
+  lastAttempt(sessionId: string): Promise<number>;
+  /** Records the provider's id unless one is recorded already. */
+  setProviderOrderId(id: string, providerOrderId: string): Promise<void>;
+  flagReview(id: string, at: string): Promise<void>;
+  /** Compare-and-set on the status: false when the order is no longer in `move.from`. */
+  move(id: string, move: OrderMove): Promise<boolean>;
+}
 
+/** A provider notification as taken in. */
+export interface ProviderEventRow {
+  provider: ProviderId;
+  dedupeKey: string;
+  rawBody: string;
+  orderId: string | null;
+  status: string | null;
+  source: string;
+  receivedAt: string;
+}
+
+export interface ProviderEventRepository {
   /**
-   * Records the event (if any, deduplicated), compare-and-sets the order status through the
-   * protocol's `transition()`, appends the session event, updates the session status and writes
-   * the `order.updated` outbox message, all in one transaction. A charge order that becomes
-   * `disputed` revokes its mandate in the same transaction.
+   * Inserts the event unless its (provider, dedupe key) is known; returns its id, or null for
+   * a copy. The unique key is what lets each notification apply once.
    */
-  applyStatus(input: ApplyStatusInput): Promise<ApplyStatusResult>;
-  /** Records a provider event that moves no order; false when it was seen before. */
-  recordProviderEvent(event: ProviderEventInput & { now: Date }): Promise<boolean>;
-  /** Whether this provider event was taken in before (a cheap look before costly work). */
-  hasProviderEvent(provider: ProviderId, dedupeKey: string): Promise<boolean>;
-  countProviderEvents(): Promise<number>;
+  insertIfNew(event: ProviderEventRow): Promise<number | null>;
+  /** Records what applying the event did. */
+  mark(id: number, applied: boolean, anomaly: TransitionAnomaly | string | null): Promise<void>;
+  exists(provider: ProviderId, dedupeKey: string): Promise<boolean>;
+  count(): Promise<number>;
+}
 
-  /** Session events with `seq > afterSeq`, in order. */
-  listSessionEvents(sessionId: string, afterSeq: number): Promise<SessionEvent[]>;
-  latestSessionEvent(sessionId: string): Promise<SessionEvent | null>;
-
+export interface SessionEventRepository {
   /**
-   * Records the event (if any, deduplicated), creates the mandate on its first notification
-   * (linked to the session that asked for it), moves its status forward and writes the
-   * `mandate.updated` outbox message, in one transaction.
+   * Appends one line of a session's log; (session, seq) is unique. A store that serves
+   * several instances also announces it to them when the unit of work commits.
    */
-  applyMandateUpdate(input: MandateUpdateInput): Promise<MandateUpdateResult>;
-  getMandate(id: string): Promise<MandateRecord | null>;
-  findMandateByReference(reference: string): Promise<MandateRecord | null>;
+  append(event: SessionEvent): Promise<void>;
+  latest(sessionId: string): Promise<SessionEvent | null>;
+  /** Events with `seq > afterSeq`, in order. */
+  listAfter(sessionId: string, afterSeq: number): Promise<SessionEvent[]>;
+}
 
+export interface MandateRepository {
+  insert(mandate: MandateRecord): Promise<void>;
+  get(id: string, options?: ReadOptions): Promise<MandateRecord | null>;
+  getByReference(
+    provider: ProviderId,
+    reference: string,
+    options?: ReadOptions,
+  ): Promise<MandateRecord | null>;
+  /** The newest mandate with this reference, whichever its provider. */
+  findByReference(reference: string): Promise<MandateRecord | null>;
+  /** Writes `mandate` when the stored one still has `expectedVersion`; false otherwise. */
+  update(mandate: MandateRecord, expectedVersion: number): Promise<boolean>;
+}
+
+/** A merchant notification to enqueue. */
+export interface NewOutboxMessage {
+  id: string;
+  type: OutboxType;
+  subjectId: string;
+  data: string;
+  createdAt: string;
+  /** Epoch milliseconds. */
+  nextAttemptAt: number;
+}
+
+export interface OutboxRepository {
+  /** Enqueues a message; its id is unique. */
+  append(message: NewOutboxMessage): Promise<void>;
   /**
-   * In one transaction: checks that the mandate exists and is active, then creates the charge's
-   * session and its order (status `created`, provider reference `1-<reference>`). The same
-   * reference and key again resume the existing order.
+   * Up to `limit` undelivered messages due at `nowMs` whose claim is free or expired, oldest
+   * first, leaving out any with an older undelivered message of the same subject.
    */
-  createChargeOrder(input: CreateChargeOrderInput): Promise<CreateChargeOrderResult>;
-
+  due(nowMs: number, limit: number): Promise<OutboxMessage[]>;
   /**
-   * Claims up to `limit` due, undelivered messages for `owner` until the lease ends. A message
-   * waits while an older one of the same subject is undelivered, so that each order's and each
-   * mandate's notifications arrive in the order of the changes.
+   * Claims a message for `owner` until `untilMs`, only while it is undelivered and its claim
+   * is free or expired at `nowMs`; false when someone else holds it.
    */
-  claimOutbox(input: ClaimOutboxInput): Promise<OutboxMessage[]>;
-  /** Records an attempt; ignored when `owner` no longer holds the claim. */
-  finishOutboxAttempt(id: string, result: OutboxAttemptResult): Promise<void>;
-  /** Every outbox message, oldest first (operations and tests). */
-  listOutbox(): Promise<OutboxMessage[]>;
+  claim(id: string, owner: string, untilMs: number, nowMs: number): Promise<boolean>;
+  /** Records an attempt and frees the claim; ignored unless `result.owner` holds the claim. */
+  finish(id: string, result: OutboxAttemptResult): Promise<void>;
+  /** Every message, oldest first. */
+  list(): Promise<OutboxMessage[]>;
+}
 
-  beginIdempotency(input: BeginIdempotencyInput): Promise<IdempotencyBegin>;
-  completeIdempotency(scope: string, key: string, status: number, body: string): Promise<void>;
-  /** Forgets an unfinished key so that the client may try again. */
-  releaseIdempotency(scope: string, key: string): Promise<void>;
+/** A stored idempotency key. */
+export interface IdempotencyRow {
+  scope: string;
+  key: string;
+  requestHash: string;
+  state: 'in_progress' | 'done';
+  responseStatus: number | null;
+  responseBody: string | null;
+  createdAt: string;
+}
+
+export interface IdempotencyRepository {
+  get(scope: string, key: string, options?: ReadOptions): Promise<IdempotencyRow | null>;
+  /** Inserts an `in_progress` key; false when the key exists (or another unit of work won). */
+  insertIfAbsent(
+    scope: string,
+    key: string,
+    requestHash: string,
+    createdAt: string,
+  ): Promise<boolean>;
+  delete(scope: string, key: string): Promise<void>;
+  complete(scope: string, key: string, status: number, body: string): Promise<void>;
+  /** Deletes the key only while it is `in_progress`. */
+  release(scope: string, key: string): Promise<void>;
+}
+
+/** Every repository, as seen inside (or outside) a unit of work. */
+export interface Repositories {
+  sessions: SessionRepository;
+  orders: OrderRepository;
+  events: ProviderEventRepository;
+  sessionEvents: SessionEventRepository;
+  mandates: MandateRepository;
+  outbox: OutboxRepository;
+  idempotency: IdempotencyRepository;
+}
+
+/** A database: repositories (each call its own statement), units of work and lifecycle. */
+export interface Store extends Repositories {
+  readonly engine: 'sqlite' | 'postgres';
+  /** Creates the schema or upgrades it; idempotent, and safe when instances start together. */
+  migrate(): Promise<void>;
+  /** Resolves when the database answers a trivial query, rejects otherwise. */
+  ping(): Promise<void>;
+  /**
+   * Runs `work` as one atomic unit over `tx`: all of its writes commit, or none. On SQLite it
+   * holds the write lock from the start (`BEGIN IMMEDIATE`); on PostgreSQL it is READ
+   * COMMITTED with row locks, retried from the start on a serialization failure or deadlock,
+   * so `work` must not have effects outside `tx`.
+   */
+  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
 }

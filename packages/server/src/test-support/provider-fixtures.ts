@@ -10,7 +10,7 @@ import {
   type StartEmulatorOptions,
 } from '@pay-checkout/emulator';
 import { ApiError } from '../core/api-error.js';
-import type { OrderRecord, SessionRecord } from '../store/store.js';
+import type { OrderRecord, SessionRecord } from '../domain/records.js';
 
 /** An emulator on a free port of 127.0.0.1 (port and host may still be overridden). */
 export function startTestEmulator(options: StartEmulatorOptions): Promise<RunningEmulator> {

@@ -35,7 +35,7 @@ import {
 import type { Money } from '@pay-checkout/protocol/money';
 import { STATUS_RANK, type OrderStatus } from '@pay-checkout/protocol/status';
 import { startCheckoutServer, type StartedCheckoutServer } from '../../node.js';
-import type { OrderRecord } from '../../store/store.js';
+import type { OrderRecord } from '../../domain/records.js';
 import { SECRET_KEY, SHOP_ORIGIN, sessionBody, testConfig } from '../../test-support/config.js';
 import { eventually, openSse, type SseConnection } from '../../test-support/sse-client.js';
 
@@ -188,7 +188,7 @@ export function describeProviderContract(options: ProviderContractOptions): void
       const created = CreateOrderResponseSchema.parse(await response.json());
       expect(created.order.provider).toBe(provider);
       expect(created.order.status).toBe(createdStatus);
-      const order = await h.server.server.store.getOrder(created.order.id);
+      const order = await h.server.server.ledger.getOrder(created.order.id);
       if (!order) throw new Error('the created order is not stored');
       const listed = (await (
         await control('GET', `/orders?provider=${provider}`)
@@ -241,7 +241,7 @@ export function describeProviderContract(options: ProviderContractOptions): void
     }
 
     async function sessionStatuses(sessionId: string): Promise<OrderStatus[]> {
-      const events = await h.server.server.store.listSessionEvents(sessionId, 0);
+      const events = await h.server.server.ledger.listSessionEvents(sessionId, 0);
       return events.map((e) => e.status);
     }
 
@@ -268,7 +268,7 @@ export function describeProviderContract(options: ProviderContractOptions): void
       const again = await postOrder(session.id, 'contract-pay');
       expect(await again.text()).toBe(firstText);
       const created = CreateOrderResponseSchema.parse(JSON.parse(firstText));
-      const order = await h.server.server.store.getOrder(created.order.id);
+      const order = await h.server.server.ledger.getOrder(created.order.id);
       if (!order) throw new Error('the created order is not stored');
 
       const listed = (await (
@@ -351,7 +351,7 @@ export function describeProviderContract(options: ProviderContractOptions): void
 
     it('answers 401 to a wrong or missing signature and writes nothing', async () => {
       const ctx = await startPayment();
-      const eventsBefore = await h.server.server.store.countProviderEvents();
+      const eventsBefore = await h.server.server.ledger.countProviderEvents();
       const statusesBefore = await sessionStatuses(ctx.session.id);
 
       await faults({ badSignature: true });
@@ -375,7 +375,7 @@ export function describeProviderContract(options: ProviderContractOptions): void
       expect(unsigned.status).toBe(401);
       await unsigned.arrayBuffer();
 
-      expect(await h.server.server.store.countProviderEvents()).toBe(eventsBefore);
+      expect(await h.server.server.ledger.countProviderEvents()).toBe(eventsBefore);
       expect(await sessionStatuses(ctx.session.id)).toEqual(statusesBefore);
       expect(await orderStatus(ctx.order.id)).toBe(createdStatus);
     });
@@ -397,7 +397,7 @@ export function describeProviderContract(options: ProviderContractOptions): void
         expect(back.status).toBe(303);
         return (await orderStatus(ctx.order.id)) === 'paid';
       });
-      expect((await h.server.server.store.getSession(ctx.session.id))?.status).toBe('paid');
+      expect((await h.server.server.ledger.getSession(ctx.session.id))?.status).toBe('paid');
     });
   });
 }

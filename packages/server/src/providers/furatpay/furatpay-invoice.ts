@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { toMajorNumber } from '@pay-checkout/protocol/money';
-import type { OrderRecord, SessionRecord } from '../../store/store.js';
+import type { OrderRecord, SessionRecord } from '../../domain/records.js';
 import { FURATPAY_CURRENCY_IDS } from './furatpay-markets.js';
 
 /** `YYYY-MM-DD HH:MM:SS` in UTC, FuratPay's date format. */

@@ -18,7 +18,7 @@ import {
   type Money,
 } from '@pay-checkout/protocol/money';
 import { ApiError } from '../../core/api-error.js';
-import type { OrderRecord, SessionRecord } from '../../store/store.js';
+import type { OrderRecord, SessionRecord } from '../../domain/records.js';
 import type {
   CreateProviderOrderInput,
   CreateProviderOrderResult,

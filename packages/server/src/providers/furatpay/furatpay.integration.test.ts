@@ -227,10 +227,10 @@ describe('FuratPay end to end', () => {
       body: JSON.stringify({ status: 'paid' }),
     });
     await eventually(async () => (await stack.orderStatus(created.order.id)) === 'paid');
-    const events = await server.server.store.listSessionEvents(session.id, 0);
+    const events = await server.server.ledger.listSessionEvents(session.id, 0);
     const replay = await webhook({ ...data, status: 'failed' }, 'INVOICE_UPDATED', now);
     expect(replay.status).toBe(200);
-    expect(await server.server.store.listSessionEvents(session.id, 0)).toEqual(events);
+    expect(await server.server.ledger.listSessionEvents(session.id, 0)).toEqual(events);
     expect(await stack.orderStatus(created.order.id)).toBe('paid');
   });
 });

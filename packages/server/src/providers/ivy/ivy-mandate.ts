@@ -5,7 +5,7 @@
  * masked before anything is stored, and the signature token is dropped from the stored body.
  */
 import { z } from 'zod';
-import type { MandateDetails, MandateStatus } from '../../store/store.js';
+import type { MandateDetails, MandateStatus } from '../../domain/records.js';
 import type { ParsedMandateEvent } from '../provider.js';
 
 /** Ivy's mandate event types and the status each means. */

@@ -9,7 +9,7 @@ import { fromMajorNumber, toMajorNumber, type Money } from '@pay-checkout/protoc
 import { isPaidFamily } from '@pay-checkout/protocol/status';
 import { ApiError } from '../../core/api-error.js';
 import type { IvyConfig } from '../../config.js';
-import type { OrderRecord, SessionRecord } from '../../store/store.js';
+import type { OrderRecord, SessionRecord } from '../../domain/records.js';
 import type {
   CreateProviderChargeInput,
   CreateProviderChargeResult,

@@ -17,7 +17,7 @@ import {
 } from '@pay-checkout/protocol/money';
 import { isPaidFamily } from '@pay-checkout/protocol/status';
 import { ApiError } from '../../core/api-error.js';
-import type { OrderRecord, SessionRecord } from '../../store/store.js';
+import type { OrderRecord, SessionRecord } from '../../domain/records.js';
 import type {
   CreateProviderOrderInput,
   CreateProviderOrderResult,

@@ -55,7 +55,7 @@ async function startPayment(reference?: string, fields?: Record<string, string>)
   expect(response.status).toBe(201);
   const order = CreateOrderResponseSchema.parse(await response.json());
   if (order.action.type !== 'redirect') throw new Error('expected a redirect');
-  const stored = await server.server.store.getOrder(order.order.id);
+  const stored = await server.server.ledger.getOrder(order.order.id);
   return {
     session,
     orderId: order.order.id,
@@ -144,7 +144,7 @@ describe('iwocaPay legacy webhooks', () => {
 
   it('only triggers a read-back: the API’s status is applied, never the claimed one', async () => {
     const { orderId, iwocaId } = await startPayment();
-    const stored = await server.server.store.getOrder(orderId);
+    const stored = await server.server.ledger.getOrder(orderId);
     const reference = stored?.providerReference ?? '';
     // iwocaPay says APPROVED; the unsigned webhook claims SUCCESSFUL.
     await fetch(`${emulator.url}/_emulator/orders/iwocapay/${iwocaId}/outcome`, {
@@ -174,7 +174,7 @@ describe('iwocaPay legacy webhooks', () => {
     });
     try {
       const { orderId, iwocaId } = await startPayment();
-      const reference = (await server.server.store.getOrder(orderId))?.providerReference ?? '';
+      const reference = (await server.server.ledger.getOrder(orderId))?.providerReference ?? '';
       await fetch(`${emulator.url}/_emulator/orders/iwocapay/${iwocaId}/outcome`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },

@@ -129,7 +129,7 @@ describe('IXOPAY end to end', () => {
     const body = (await response.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('provider_error');
     expect(body.error.message).toMatch(/declined/);
-    const [order] = await server.server.store.listOrders(session.id);
+    const [order] = await server.server.ledger.listOrders(session.id);
     expect(order?.status).toBe('failed');
     // The same key answers the same refusal again, without a second debit.
     const again = await postOrder(session.id);

@@ -10,7 +10,7 @@
  */
 import type { Method, MethodField } from '@pay-checkout/protocol';
 import { checkDocument, documentTypesFor } from '@pay-checkout/protocol/documents';
-import type { SessionRecord } from '../../store/store.js';
+import type { SessionRecord } from '../../domain/records.js';
 import type { KoywePaymentMethod } from './koywe-client.js';
 
 /** The field names Koywe methods may declare. */

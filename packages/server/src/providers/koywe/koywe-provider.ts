@@ -15,7 +15,7 @@ import { checkDocument, documentTypesFor } from '@pay-checkout/protocol/document
 import { fromMajorNumber, toMajorNumber, type Money } from '@pay-checkout/protocol/money';
 import { isPaidFamily, type OrderStatus } from '@pay-checkout/protocol/status';
 import { ApiError } from '../../core/api-error.js';
-import type { OrderRecord, SessionRecord } from '../../store/store.js';
+import type { OrderRecord, SessionRecord } from '../../domain/records.js';
 import type {
   CreateProviderOrderInput,
   CreateProviderOrderResult,

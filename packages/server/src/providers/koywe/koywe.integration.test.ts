@@ -207,7 +207,7 @@ describe('Koywe end to end', () => {
       type: 'order.completed',
       data: { orderId: 'x', externalId: `1-${session.reference}`, status: 'COMPLETED' },
     });
-    const before = await server.server.store.countProviderEvents();
+    const before = await server.server.ledger.countProviderEvents();
     const good = signKoyweBody(KOYWE.webhookSecret, body);
     for (const signature of [
       signKoyweBody('wrong_secret', body),
@@ -222,7 +222,7 @@ describe('Koywe end to end', () => {
       expect(response.status).toBe(401);
     }
     expect((await webhook(body.replace('COMPLETED', 'COMPLETEE'), good)).status).toBe(401);
-    expect(await server.server.store.countProviderEvents()).toBe(before);
+    expect(await server.server.ledger.countProviderEvents()).toBe(before);
   });
 
   it('does not apply a validly signed COMPLETED that Koywe does not confirm', async () => {
@@ -267,7 +267,7 @@ describe('Koywe end to end', () => {
     );
     expect(fresh.filter(Boolean)).toHaveLength(1);
     expect(await stack.orderStatus(orderId)).toBe('paid');
-    const events = await server.server.store.listSessionEvents(session.id, 0);
+    const events = await server.server.ledger.listSessionEvents(session.id, 0);
     expect(events.filter((e) => e.status === 'paid')).toHaveLength(1);
   });
 

@@ -125,4 +125,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_by_subject ON outbox (subject_id, seq);
     `,
   },
+  {
+    version: 3,
+    name: 'sessions by mandate reference',
+    sql: `
+      ALTER TABLE sessions ADD COLUMN mandate_reference TEXT;
+      UPDATE sessions SET mandate_reference = json_extract(details, '$.mandate.referenceId');
+      CREATE INDEX sessions_by_mandate_reference ON sessions (mandate_reference, created_at);
+    `,
+  },
 ];

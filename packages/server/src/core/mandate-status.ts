@@ -3,7 +3,7 @@
  * The mandate status machine: forward only, `revoked` for good. A failed set-up may be followed
  * by a new set-up under the same reference (the customer tries the checkout again).
  */
-import type { MandateStatus } from './store.js';
+import type { MandateStatus } from '../domain/records.js';
 
 const LEGAL: Readonly<Record<MandateStatus, readonly MandateStatus[]>> = Object.freeze({
   pending: ['active', 'failed', 'revoked'],

@@ -1,0 +1,540 @@
+/**
+ * @module
+ * The ledger: every rule that decides what is written, over a {@link Store} that only reads and
+ * writes rows. Each change is one unit of work (`store.transaction`), so a status, its session
+ * event, its provider event and its merchant notification commit together or not at all — on
+ * SQLite under `BEGIN IMMEDIATE`, on PostgreSQL under row locks taken in the order
+ * order → session → mandate.
+ *
+ * The rules: a success whose amount or currency differs from the order moves nothing and flags
+ * it; the protocol's `transition()` decides every move; the session follows its latest moving
+ * order, except that paid sticks; a session event is appended only when the session's status or
+ * its order changes; every applied change writes one outbox message `msg_<subject>_<version>`;
+ * a disputed charge revokes its mandate; a mandate is created by its first notification, for
+ * the session that asked for it; idempotency keys expire after 24 h and an unfinished one is
+ * taken over after 2 min; a charge with the same reference and key resumes its order.
+ */
+import { randomBytes } from 'node:crypto';
+import { isPaidFamily, transition } from '@pay-checkout/protocol/status';
+import { sameMoney } from '@pay-checkout/protocol/money';
+import type { ProviderId } from '@pay-checkout/protocol';
+import type {
+  ApplyStatusInput,
+  ApplyStatusResult,
+  BeginIdempotencyInput,
+  ClaimOutboxInput,
+  CreateChargeOrderInput,
+  CreateChargeOrderResult,
+  CreateOrderInput,
+  IdempotencyBegin,
+  MandateDetails,
+  MandateRecord,
+  MandateStatus,
+  MandateUpdateInput,
+  MandateUpdateResult,
+  OrderRecord,
+  OutboxAttemptResult,
+  OutboxMessage,
+  OutboxType,
+  ProviderEventInput,
+  SessionEvent,
+  SessionRecord,
+} from '../domain/records.js';
+import type { Repositories, Store } from '../store/store.js';
+import { canMoveMandate } from './mandate-status.js';
+
+/** How long an idempotency key is remembered. */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/** How long an unfinished idempotent request may hold its key before another takes it over. */
+export const IDEMPOTENCY_STALE_MS = 2 * 60 * 1000;
+
+/** The event id of a subject's n-th change: stable, so every attempt carries the same id. */
+export function messageId(subjectId: string, version: number): string {
+  return `msg_${subjectId}_${version}`;
+}
+
+function newMandateId(): string {
+  return `mdt_${randomBytes(24).toString('base64url')}`;
+}
+
+/** Drops undefined members so that merged details stay compact. */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** An order just created: status `created`, unknown to its provider, version 0. */
+function newOrder(
+  fields: Pick<
+    OrderRecord,
+    'id' | 'sessionId' | 'attempt' | 'provider' | 'method' | 'providerReference' | 'amount'
+  > & { mandateId: string | null },
+  at: string,
+): OrderRecord {
+  return {
+    ...fields,
+    providerOrderId: null,
+    status: 'created',
+    needsReview: false,
+    lateSuccess: false,
+    version: 0,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/** Every rule of the checkout server's data, each as one unit of work. */
+export interface Ledger {
+  /** Inserts a session; throws `DuplicateReferenceError` when the reference exists. */
+  createSession(session: SessionRecord): Promise<void>;
+  getSession(id: string): Promise<SessionRecord | null>;
+  /**
+   * Inserts an order in status `created` with the next attempt number of its session and the
+   * provider reference `<attempt>-<session reference>`.
+   */
+  createOrder(input: CreateOrderInput): Promise<OrderRecord>;
+  getOrder(id: string): Promise<OrderRecord | null>;
+  findOrderByProviderReference(
+    provider: ProviderId,
+    providerReference: string,
+  ): Promise<OrderRecord | null>;
+  /** Every order of a session, oldest first. */
+  listOrders(sessionId: string): Promise<OrderRecord[]>;
+  /**
+   * Records the event (if any, deduplicated), moves the order through the protocol's
+   * `transition()`, appends the session event, updates the session and writes the
+   * `order.updated` outbox message, together. A disputed charge revokes its mandate.
+   */
+  applyStatus(input: ApplyStatusInput): Promise<ApplyStatusResult>;
+  /** Records a provider event that moves no order; false when it was seen before. */
+  recordProviderEvent(event: ProviderEventInput & { now: Date }): Promise<boolean>;
+  /** Whether this provider event was taken in before (a cheap look before costly work). */
+  hasProviderEvent(provider: ProviderId, dedupeKey: string): Promise<boolean>;
+  countProviderEvents(): Promise<number>;
+  /** Session events with `seq > afterSeq`, in order. */
+  listSessionEvents(sessionId: string, afterSeq: number): Promise<SessionEvent[]>;
+  latestSessionEvent(sessionId: string): Promise<SessionEvent | null>;
+  /**
+   * Records the event (if any, deduplicated), creates the mandate on its first notification
+   * (for the session that asked for it), moves it forward and writes the `mandate.updated`
+   * outbox message, together.
+   */
+  applyMandateUpdate(input: MandateUpdateInput): Promise<MandateUpdateResult>;
+  getMandate(id: string): Promise<MandateRecord | null>;
+  findMandateByReference(reference: string): Promise<MandateRecord | null>;
+  /**
+   * Checks that the mandate exists and is active, then creates the charge's session and its
+   * order (status `created`, provider reference `1-<reference>`). The same reference and key
+   * again resume the existing order.
+   */
+  createChargeOrder(input: CreateChargeOrderInput): Promise<CreateChargeOrderResult>;
+  /**
+   * Claims up to `limit` due, undelivered messages for `owner` until the lease ends. A message
+   * waits while an older one of the same subject is undelivered, so that each subject's
+   * notifications arrive in the order of its changes.
+   */
+  claimOutbox(input: ClaimOutboxInput): Promise<OutboxMessage[]>;
+  /** Records an attempt; ignored when `owner` no longer holds the claim. */
+  finishOutboxAttempt(id: string, result: OutboxAttemptResult): Promise<void>;
+  /** Every outbox message, oldest first (operations and tests). */
+  listOutbox(): Promise<OutboxMessage[]>;
+  beginIdempotency(input: BeginIdempotencyInput): Promise<IdempotencyBegin>;
+  completeIdempotency(scope: string, key: string, status: number, body: string): Promise<void>;
+  /** Forgets an unfinished key so that the client may try again. */
+  releaseIdempotency(scope: string, key: string): Promise<void>;
+}
+
+async function enqueue(
+  tx: Repositories,
+  type: OutboxType,
+  subjectId: string,
+  version: number,
+  data: unknown,
+  now: Date,
+): Promise<void> {
+  await tx.outbox.append({
+    id: messageId(subjectId, version),
+    type,
+    subjectId,
+    data: JSON.stringify(data),
+    createdAt: now.toISOString(),
+    nextAttemptAt: now.getTime(),
+  });
+}
+
+/** Moves a locked mandate and enqueues its message. */
+async function moveMandate(
+  tx: Repositories,
+  current: MandateRecord,
+  status: MandateStatus,
+  input: { providerMandateId?: string; details?: MandateDetails; at?: string; now: Date },
+): Promise<MandateRecord> {
+  const at = input.now.toISOString();
+  const next: MandateRecord = {
+    ...current,
+    ...compact(input.details ?? {}),
+    status,
+    version: current.version + 1,
+    updatedAt: at,
+  };
+  if (input.providerMandateId) next.providerMandateId = input.providerMandateId;
+  if (status === 'active') {
+    next.activatedAt = input.at ?? at;
+    delete next.failure;
+  }
+  if (status === 'revoked') next.revokedAt = input.at ?? at;
+  if (!(await tx.mandates.update(next, current.version))) {
+    throw new Error(`Mandate ${current.id} changed underneath a transaction`);
+  }
+  await enqueue(tx, 'mandate.updated', next.id, next.version, { mandate: next }, input.now);
+  return next;
+}
+
+async function applyStatusIn(
+  tx: Repositories,
+  input: ApplyStatusInput,
+): Promise<ApplyStatusResult> {
+  const order = await tx.orders.get(input.orderId, { lock: true });
+  if (!order) {
+    return {
+      outcome: 'not_found',
+      order: null,
+      previousStatus: null,
+      anomaly: null,
+      sessionEvent: null,
+    };
+  }
+  const unchanged = (anomaly: ApplyStatusResult['anomaly'] = null): ApplyStatusResult => ({
+    outcome: 'unchanged',
+    order,
+    previousStatus: order.status,
+    anomaly,
+    sessionEvent: null,
+  });
+  const at = input.now.toISOString();
+  let eventId: number | null = null;
+  if (input.event) {
+    eventId = await tx.events.insertIfNew({
+      provider: input.event.provider,
+      dedupeKey: input.event.dedupeKey,
+      rawBody: input.event.rawBody,
+      orderId: order.id,
+      status: input.status,
+      source: input.source,
+      receivedAt: at,
+    });
+    // A copy of a notification taken in before changes nothing.
+    if (eventId === null) return { ...unchanged(), outcome: 'duplicate' };
+  }
+  if (input.providerOrderId && !order.providerOrderId) {
+    await tx.orders.setProviderOrderId(order.id, input.providerOrderId);
+    order.providerOrderId = input.providerOrderId;
+  }
+
+  if (
+    isPaidFamily(input.status) &&
+    input.amount !== undefined &&
+    !sameMoney(input.amount, order.amount)
+  ) {
+    await tx.orders.flagReview(order.id, at);
+    if (eventId !== null) await tx.events.mark(eventId, false, 'amount_mismatch');
+    return {
+      outcome: 'needs_review',
+      order: { ...order, needsReview: true, updatedAt: at },
+      previousStatus: order.status,
+      anomaly: null,
+      sessionEvent: null,
+    };
+  }
+
+  const result = transition(order.status, input.status, { confirmed: input.confirmed === true });
+  if (eventId !== null) await tx.events.mark(eventId, result.applied, result.anomaly);
+  if (!result.applied) return unchanged(result.anomaly);
+
+  const lateSuccess = result.anomaly === 'late_success';
+  const version = (order.version ?? 0) + 1;
+  const moved = await tx.orders.move(order.id, {
+    from: order.status,
+    to: result.status,
+    version,
+    lateSuccess,
+    updatedAt: at,
+  });
+  if (!moved) throw new Error(`Order ${order.id} changed underneath a transaction`);
+  const updated: OrderRecord = {
+    ...order,
+    status: result.status,
+    version,
+    updatedAt: at,
+    lateSuccess: order.lateSuccess || lateSuccess,
+  };
+
+  // The session follows its latest moving order, except that a paid session stays paid when
+  // another attempt of it fails.
+  const session = await tx.sessions.get(order.sessionId, { lock: true });
+  if (!session) throw new Error(`Order ${order.id} has no session`);
+  const nextSessionStatus =
+    isPaidFamily(session.status) && !isPaidFamily(result.status) ? session.status : result.status;
+  const last = await tx.sessionEvents.latest(order.sessionId);
+  let sessionEvent: SessionEvent | null = null;
+  if (nextSessionStatus !== session.status || (last?.orderId ?? null) !== order.id) {
+    if (nextSessionStatus !== session.status) {
+      await tx.sessions.setStatus(session.id, nextSessionStatus);
+    }
+    sessionEvent = {
+      sessionId: session.id,
+      seq: (last?.seq ?? 0) + 1,
+      orderId: order.id,
+      status: nextSessionStatus,
+      at,
+    };
+    await tx.sessionEvents.append(sessionEvent);
+  }
+  await enqueue(
+    tx,
+    'order.updated',
+    updated.id,
+    version,
+    { order: updated, reference: session.reference },
+    input.now,
+  );
+  // A disputed charge makes its mandate unusable at once, before the provider says so.
+  if (updated.mandateId && result.status === 'disputed') {
+    const mandate = await tx.mandates.get(updated.mandateId, { lock: true });
+    if (mandate && canMoveMandate(mandate.status, 'revoked')) {
+      await moveMandate(tx, mandate, 'revoked', {
+        details: { revocationReason: 'dispute' },
+        now: input.now,
+      });
+    }
+  }
+  return {
+    outcome: 'applied',
+    order: updated,
+    previousStatus: order.status,
+    anomaly: result.anomaly,
+    sessionEvent,
+  };
+}
+
+async function applyMandateIn(
+  tx: Repositories,
+  input: MandateUpdateInput,
+): Promise<MandateUpdateResult> {
+  // The session that asked for the mandate is locked first, so that two first notifications
+  // of one mandate create it once.
+  const known = await tx.mandates.getByReference(input.provider, input.reference);
+  const session = known
+    ? await tx.sessions.get(known.sessionId, { lock: true })
+    : await tx.sessions.findByMandateReference(input.reference);
+  if (!session) return { outcome: 'not_found', mandate: null, previousStatus: null };
+  if (!known) await tx.sessions.get(session.id, { lock: true });
+  const current = await tx.mandates.getByReference(input.provider, input.reference, { lock: true });
+
+  if (input.event) {
+    const eventId = await tx.events.insertIfNew({
+      provider: input.event.provider,
+      dedupeKey: input.event.dedupeKey,
+      rawBody: input.event.rawBody,
+      orderId: null,
+      status: input.status,
+      source: 'webhook',
+      receivedAt: input.now.toISOString(),
+    });
+    if (eventId === null) {
+      return { outcome: 'duplicate', mandate: current, previousStatus: current?.status ?? null };
+    }
+  }
+  if (!current) {
+    // The first notification creates the mandate; it belongs to the session that asked for it.
+    const cadence = session.mandate?.cadence;
+    const at = input.now.toISOString();
+    const created: MandateRecord = {
+      ...compact({ ...(cadence ? { cadence } : {}), ...(input.details ?? {}) }),
+      id: newMandateId(),
+      provider: input.provider,
+      reference: input.reference,
+      providerMandateId: input.providerMandateId ?? null,
+      sessionId: session.id,
+      status: input.status,
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+      activatedAt: input.status === 'active' ? (input.at ?? at) : null,
+      revokedAt: input.status === 'revoked' ? (input.at ?? at) : null,
+    };
+    await tx.mandates.insert(created);
+    await enqueue(
+      tx,
+      'mandate.updated',
+      created.id,
+      created.version,
+      { mandate: created },
+      input.now,
+    );
+    return { outcome: 'applied', mandate: created, previousStatus: null };
+  }
+  if (!canMoveMandate(current.status, input.status)) {
+    return { outcome: 'unchanged', mandate: current, previousStatus: current.status };
+  }
+  const moved = await moveMandate(tx, current, input.status, {
+    ...(input.providerMandateId ? { providerMandateId: input.providerMandateId } : {}),
+    ...(input.details ? { details: input.details } : {}),
+    ...(input.at ? { at: input.at } : {}),
+    now: input.now,
+  });
+  return { outcome: 'applied', mandate: moved, previousStatus: current.status };
+}
+
+async function createChargeOrderIn(
+  tx: Repositories,
+  input: CreateChargeOrderInput,
+): Promise<CreateChargeOrderResult> {
+  const mandate = await tx.mandates.get(input.mandateId, { lock: true });
+  if (!mandate) return { kind: 'mandate_not_found' };
+  const existing = await tx.sessions.getByReference(input.reference);
+  if (existing) {
+    const chargeOf = existing.chargeOf;
+    const sameRequest =
+      chargeOf?.mandateId === input.mandateId &&
+      chargeOf.idempotencyKey === input.idempotencyKey &&
+      sameMoney(input.amount, existing.amount);
+    const order = sameRequest ? (await tx.orders.listBySession(existing.id))[0] : undefined;
+    return order ? { kind: 'resumed', order } : { kind: 'duplicate_reference' };
+  }
+  if (mandate.status !== 'active') return { kind: 'mandate_inactive', status: mandate.status };
+  const origin = await tx.sessions.get(mandate.sessionId);
+  if (!origin) throw new Error(`Mandate ${mandate.id} has no session`);
+  const at = input.now.toISOString();
+  await tx.sessions.insert({
+    id: input.sessionId,
+    reference: input.reference,
+    amount: input.amount,
+    country: origin.country,
+    returnUrl: origin.returnUrl,
+    providers: [],
+    chargeOf: { mandateId: mandate.id, idempotencyKey: input.idempotencyKey },
+    status: 'created',
+    createdAt: at,
+    expiresAt: input.expiresAt.toISOString(),
+  });
+  const order = newOrder(
+    {
+      id: input.orderId,
+      sessionId: input.sessionId,
+      attempt: 1,
+      provider: mandate.provider,
+      method: input.method,
+      providerReference: `1-${input.reference}`,
+      amount: input.amount,
+      mandateId: mandate.id,
+    },
+    at,
+  );
+  await tx.orders.insert(order);
+  return { kind: 'created', order };
+}
+
+async function beginIdempotencyIn(
+  tx: Repositories,
+  input: BeginIdempotencyInput,
+): Promise<IdempotencyBegin> {
+  const { scope, key, requestHash } = input;
+  const nowMs = input.now.getTime();
+  const createdAt = input.now.toISOString();
+  let row = await tx.idempotency.get(scope, key, { lock: true });
+  if (row && Date.parse(row.createdAt) + (input.ttlMs ?? IDEMPOTENCY_TTL_MS) <= nowMs) {
+    // An expired key is forgotten: reusing it is a new request.
+    await tx.idempotency.delete(scope, key);
+    row = null;
+  }
+  if (!row) {
+    if (await tx.idempotency.insertIfAbsent(scope, key, requestHash, createdAt)) {
+      return { kind: 'started' };
+    }
+    // Another instance inserted it first and has committed since: judge its row.
+    row = await tx.idempotency.get(scope, key, { lock: true });
+    if (!row) return { kind: 'in_progress' };
+  }
+  if (row.requestHash !== requestHash) return { kind: 'mismatch' };
+  if (row.state === 'done') {
+    return { kind: 'replay', status: row.responseStatus ?? 200, body: row.responseBody ?? '' };
+  }
+  if (Date.parse(row.createdAt) + (input.staleAfterMs ?? IDEMPOTENCY_STALE_MS) > nowMs) {
+    return { kind: 'in_progress' };
+  }
+  // An unfinished key this old belongs to a request that crashed: take it over.
+  await tx.idempotency.delete(scope, key);
+  await tx.idempotency.insertIfAbsent(scope, key, requestHash, createdAt);
+  return { kind: 'started' };
+}
+
+/** The ledger over `store`. */
+export function createLedger(store: Store): Ledger {
+  const unit = <T>(work: (tx: Repositories) => Promise<T>): Promise<T> => store.transaction(work);
+  return {
+    createSession: (session) => store.sessions.insert(session),
+    getSession: (id) => store.sessions.get(id),
+    createOrder: (input) =>
+      unit(async (tx) => {
+        const session = await tx.sessions.get(input.sessionId, { lock: true });
+        if (!session) throw new Error(`Unknown session ${input.sessionId}`);
+        const attempt = (await tx.orders.lastAttempt(session.id)) + 1;
+        const order = newOrder(
+          {
+            id: input.id,
+            sessionId: session.id,
+            attempt,
+            provider: input.provider,
+            method: input.method,
+            providerReference: `${attempt}-${session.reference}`,
+            amount: session.amount,
+            mandateId: null,
+          },
+          input.now.toISOString(),
+        );
+        await tx.orders.insert(order);
+        return order;
+      }),
+    getOrder: (id) => store.orders.get(id),
+    findOrderByProviderReference: (provider, reference) =>
+      store.orders.findByProviderReference(provider, reference),
+    listOrders: (sessionId) => store.orders.listBySession(sessionId),
+    applyStatus: (input) => unit((tx) => applyStatusIn(tx, input)),
+    recordProviderEvent: async (event) =>
+      (await store.events.insertIfNew({
+        provider: event.provider,
+        dedupeKey: event.dedupeKey,
+        rawBody: event.rawBody,
+        orderId: null,
+        status: null,
+        source: 'webhook',
+        receivedAt: event.now.toISOString(),
+      })) !== null,
+    hasProviderEvent: (provider, dedupeKey) => store.events.exists(provider, dedupeKey),
+    countProviderEvents: () => store.events.count(),
+    listSessionEvents: (sessionId, afterSeq) => store.sessionEvents.listAfter(sessionId, afterSeq),
+    latestSessionEvent: (sessionId) => store.sessionEvents.latest(sessionId),
+    applyMandateUpdate: (input) => unit((tx) => applyMandateIn(tx, input)),
+    getMandate: (id) => store.mandates.get(id),
+    findMandateByReference: (reference) => store.mandates.findByReference(reference),
+    createChargeOrder: (input) => unit((tx) => createChargeOrderIn(tx, input)),
+    claimOutbox: (input) =>
+      unit(async (tx) => {
+        const nowMs = input.now.getTime();
+        const claimed: OutboxMessage[] = [];
+        for (const message of await tx.outbox.due(nowMs, input.limit)) {
+          // Another instance may have claimed it since it was read; only a won claim counts.
+          if (await tx.outbox.claim(message.id, input.owner, nowMs + input.leaseMs, nowMs)) {
+            claimed.push(message);
+          }
+        }
+        return claimed;
+      }),
+    finishOutboxAttempt: (id, result) => store.outbox.finish(id, result),
+    listOutbox: () => store.outbox.list(),
+    beginIdempotency: (input) => unit((tx) => beginIdempotencyIn(tx, input)),
+    completeIdempotency: (scope, key, status, body) =>
+      store.idempotency.complete(scope, key, status, body),
+    releaseIdempotency: (scope, key) => store.idempotency.release(scope, key),
+  };
+}

@@ -1,0 +1,676 @@
+/**
+ * @module
+ * The repositories of store.ts as Kysely queries, shared by SQLite and PostgreSQL: every SQL
+ * statement of the stores and every row ↔ record mapping lives here. The engines differ in
+ * four places only: `{ lock: true }` adds `FOR UPDATE` on PostgreSQL (a SQLite unit of work
+ * holds the write lock already); the due outbox messages are read `FOR UPDATE SKIP LOCKED` on
+ * PostgreSQL; a session event is announced with `pg_notify` on PostgreSQL; and each engine
+ * reports a unique violation its own way.
+ */
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { OrderStatus } from '@pay-checkout/protocol/status';
+import type { ProviderId } from '@pay-checkout/protocol';
+import { SESSION_NOTICE_CHANNEL, encodeSessionNotice } from '../../bus/session-notice.js';
+import {
+  DuplicateReferenceError,
+  type MandateDetails,
+  type MandateRecord,
+  type OrderRecord,
+  type OutboxMessage,
+  type OutboxType,
+  type SessionEvent,
+  type SessionRecord,
+} from '../../domain/records.js';
+import type {
+  IdempotencyRepository,
+  MandateRepository,
+  OrderRepository,
+  OutboxRepository,
+  ProviderEventRepository,
+  ReadOptions,
+  Repositories,
+  SessionEventRepository,
+  SessionRepository,
+} from '../store.js';
+import type {
+  Database,
+  IdempotencyKeysTable,
+  MandatesTable,
+  OrdersTable,
+  OutboxTable,
+  SessionEventsTable,
+  SessionsTable,
+} from './schema.js';
+
+export type Engine = 'sqlite' | 'postgres';
+
+/** A database handle or a unit of work on it; both run the same queries. */
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+type SessionRow = Selectable<SessionsTable>;
+type OrderRow = Selectable<OrdersTable>;
+type MandateRow = Selectable<MandatesTable>;
+type OutboxRow = Selectable<OutboxTable>;
+type SessionEventRow = Selectable<SessionEventsTable>;
+type IdempotencyRow = Selectable<IdempotencyKeysTable>;
+
+/** What a session keeps in its `details` JSON. */
+type SessionDetails = Pick<
+  SessionRecord,
+  'description' | 'locale' | 'customer' | 'providers' | 'mandate' | 'metadata' | 'chargeOf'
+>;
+
+/** Drops undefined members, so that stored JSON holds only what is set. */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function toSession(row: SessionRow): SessionRecord {
+  const details = JSON.parse(row.details) as SessionDetails;
+  return {
+    id: row.id,
+    reference: row.reference,
+    amount: { value: row.amount_value, currency: row.currency },
+    country: row.country,
+    returnUrl: row.return_url,
+    ...details,
+    status: row.status as OrderStatus,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+function toSessionRow(session: SessionRecord): SessionRow {
+  const details: SessionDetails = compact({
+    description: session.description,
+    locale: session.locale,
+    customer: session.customer,
+    providers: session.providers,
+    mandate: session.mandate,
+    metadata: session.metadata,
+    chargeOf: session.chargeOf,
+  });
+  return {
+    id: session.id,
+    reference: session.reference,
+    amount_value: session.amount.value,
+    currency: session.amount.currency,
+    country: session.country,
+    return_url: session.returnUrl,
+    details: JSON.stringify(details),
+    mandate_reference: session.mandate?.referenceId ?? null,
+    status: session.status,
+    created_at: session.createdAt,
+    expires_at: session.expiresAt,
+  };
+}
+
+function toOrder(row: OrderRow): OrderRecord {
+  return {
+    id: row.id,
+    sessionId: row.session_id,
+    attempt: row.attempt,
+    provider: row.provider as ProviderId,
+    method: row.method,
+    providerReference: row.provider_reference,
+    providerOrderId: row.provider_order_id,
+    status: row.status as OrderStatus,
+    amount: { value: row.amount_value, currency: row.currency },
+    needsReview: Boolean(row.needs_review),
+    lateSuccess: Boolean(row.late_success),
+    mandateId: row.mandate_id,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toMandate(row: MandateRow): MandateRecord {
+  const details = JSON.parse(row.details) as MandateDetails;
+  return {
+    ...details,
+    id: row.id,
+    provider: row.provider as ProviderId,
+    reference: row.reference,
+    providerMandateId: row.provider_mandate_id,
+    sessionId: row.session_id,
+    status: row.status,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    activatedAt: row.activated_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+function toMandateRow(mandate: MandateRecord): MandateRow {
+  const { debtor, creditor, bankReference, signedAt, cadence, failure, revocationReason } = mandate;
+  const details: MandateDetails = compact({
+    debtor,
+    creditor,
+    bankReference,
+    signedAt,
+    cadence,
+    failure,
+    revocationReason,
+  });
+  return {
+    id: mandate.id,
+    provider: mandate.provider,
+    reference: mandate.reference,
+    provider_mandate_id: mandate.providerMandateId,
+    session_id: mandate.sessionId,
+    status: mandate.status,
+    details: JSON.stringify(details),
+    version: mandate.version,
+    created_at: mandate.createdAt,
+    updated_at: mandate.updatedAt,
+    activated_at: mandate.activatedAt,
+    revoked_at: mandate.revokedAt,
+  };
+}
+
+function toOutbox(row: OutboxRow): OutboxMessage {
+  return {
+    seq: row.seq,
+    id: row.id,
+    type: row.type as OutboxType,
+    subjectId: row.subject_id,
+    data: row.data,
+    createdAt: row.created_at,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    deliveredAt: row.delivered_at,
+    lastStatus: row.last_status,
+    lastError: row.last_error,
+  };
+}
+
+function toSessionEvent(row: SessionEventRow): SessionEvent {
+  return {
+    sessionId: row.session_id,
+    seq: row.seq,
+    orderId: row.order_id,
+    status: row.status as OrderStatus,
+    at: row.at,
+  };
+}
+
+/** Whether `error` is the engine's unique violation of `sessions.reference`. */
+function isDuplicateReference(error: unknown, engine: Engine): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, constraint, message } = error as {
+    code?: unknown;
+    constraint?: unknown;
+    message?: unknown;
+  };
+  if (engine === 'postgres') return code === '23505' && constraint === 'sessions_reference_key';
+  return (
+    code === 'SQLITE_CONSTRAINT_UNIQUE' &&
+    typeof message === 'string' &&
+    message.includes('sessions.reference')
+  );
+}
+
+/** True when a write changed exactly one row. */
+function changedOne(result: { numUpdatedRows?: bigint; numDeletedRows?: bigint }): boolean {
+  return (result.numUpdatedRows ?? result.numDeletedRows) === 1n;
+}
+
+/**
+ * The repositories over `db` — the database itself (each call its own statement) or a unit of
+ * work (`db.transaction()`), for `engine`.
+ */
+export function createRepositories(db: Executor, engine: Engine): Repositories {
+  /** Adds `FOR UPDATE` where a read asks for a lock and the engine takes row locks. */
+  const locking = (options: ReadOptions | undefined): boolean =>
+    options?.lock === true && engine === 'postgres';
+
+  const sessions: SessionRepository = {
+    async insert(session) {
+      try {
+        await db.insertInto('sessions').values(toSessionRow(session)).execute();
+      } catch (error) {
+        if (isDuplicateReference(error, engine)) {
+          throw new DuplicateReferenceError(`Reference "${session.reference}" is already used`);
+        }
+        throw error;
+      }
+    },
+    async get(id, options) {
+      const row = await db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('id', '=', id)
+        .$if(locking(options), (q) => q.forUpdate())
+        .executeTakeFirst();
+      return row ? toSession(row) : null;
+    },
+    async getByReference(reference) {
+      const row = await db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('reference', '=', reference)
+        .executeTakeFirst();
+      return row ? toSession(row) : null;
+    },
+    async findByMandateReference(reference) {
+      const row = await db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('mandate_reference', '=', reference)
+        .orderBy('created_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row ? toSession(row) : null;
+    },
+    async setStatus(id, status) {
+      await db.updateTable('sessions').set({ status }).where('id', '=', id).execute();
+    },
+  };
+
+  const orders: OrderRepository = {
+    async insert(order) {
+      await db
+        .insertInto('orders')
+        .values({
+          id: order.id,
+          session_id: order.sessionId,
+          attempt: order.attempt,
+          provider: order.provider,
+          method: order.method,
+          provider_reference: order.providerReference,
+          provider_order_id: order.providerOrderId,
+          status: order.status,
+          amount_value: order.amount.value,
+          currency: order.amount.currency,
+          needs_review: order.needsReview,
+          late_success: order.lateSuccess,
+          version: order.version ?? 0,
+          mandate_id: order.mandateId ?? null,
+          created_at: order.createdAt,
+          updated_at: order.updatedAt,
+        })
+        .execute();
+    },
+    async get(id, options) {
+      const row = await db
+        .selectFrom('orders')
+        .selectAll()
+        .where('id', '=', id)
+        .$if(locking(options), (q) => q.forUpdate())
+        .executeTakeFirst();
+      return row ? toOrder(row) : null;
+    },
+    async findByProviderReference(provider, providerReference) {
+      const row = await db
+        .selectFrom('orders')
+        .selectAll()
+        .where('provider', '=', provider)
+        .where('provider_reference', '=', providerReference)
+        .executeTakeFirst();
+      return row ? toOrder(row) : null;
+    },
+    async listBySession(sessionId) {
+      const rows = await db
+        .selectFrom('orders')
+        .selectAll()
+        .where('session_id', '=', sessionId)
+        .orderBy('attempt')
+        .execute();
+      return rows.map(toOrder);
+    },
+    async lastAttempt(sessionId) {
+      const row = await db
+        .selectFrom('orders')
+        .select((eb) => eb.fn.coalesce(eb.fn.max('attempt'), eb.lit(0)).as('last'))
+        .where('session_id', '=', sessionId)
+        .executeTakeFirstOrThrow();
+      return Number(row.last);
+    },
+    async setProviderOrderId(id, providerOrderId) {
+      await db
+        .updateTable('orders')
+        .set({ provider_order_id: providerOrderId })
+        .where('id', '=', id)
+        .where('provider_order_id', 'is', null)
+        .execute();
+    },
+    async flagReview(id, at) {
+      await db
+        .updateTable('orders')
+        .set({ needs_review: true, updated_at: at })
+        .where('id', '=', id)
+        .execute();
+    },
+    async move(id, move) {
+      const result = await db
+        .updateTable('orders')
+        .set({
+          status: move.to,
+          version: move.version,
+          updated_at: move.updatedAt,
+          // A late success is never forgotten by a later move.
+          ...(move.lateSuccess ? { late_success: true } : {}),
+        })
+        .where('id', '=', id)
+        .where('status', '=', move.from)
+        .executeTakeFirst();
+      return changedOne(result);
+    },
+  };
+
+  const events: ProviderEventRepository = {
+    async insertIfNew(event) {
+      const row = await db
+        .insertInto('provider_events')
+        .values({
+          provider: event.provider,
+          dedupe_key: event.dedupeKey,
+          order_id: event.orderId,
+          raw_body: event.rawBody,
+          status: event.status,
+          source: event.source,
+          anomaly: null,
+          applied: false,
+          received_at: event.receivedAt,
+        })
+        .onConflict((conflict) => conflict.columns(['provider', 'dedupe_key']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      return row ? row.id : null;
+    },
+    async mark(id, applied, anomaly) {
+      await db
+        .updateTable('provider_events')
+        .set({ applied, anomaly })
+        .where('id', '=', id)
+        .execute();
+    },
+    async exists(provider, dedupeKey) {
+      const row = await db
+        .selectFrom('provider_events')
+        .select((eb) => eb.lit(1).as('found'))
+        .where('provider', '=', provider)
+        .where('dedupe_key', '=', dedupeKey)
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+    async count() {
+      const row = await db
+        .selectFrom('provider_events')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
+
+  const sessionEvents: SessionEventRepository = {
+    async append(event) {
+      const write = async (q: Executor): Promise<void> => {
+        await q
+          .insertInto('session_events')
+          .values({
+            session_id: event.sessionId,
+            seq: event.seq,
+            order_id: event.orderId,
+            status: event.status,
+            at: event.at,
+          })
+          .execute();
+        if (engine === 'postgres') {
+          // Delivered to every listening instance when (and only if) the unit of work commits.
+          const payload = encodeSessionNotice({ sessionId: event.sessionId, seq: event.seq });
+          await sql`SELECT pg_notify(${SESSION_NOTICE_CHANNEL}, ${payload})`.execute(q);
+        }
+      };
+      // Outside a unit of work the row and its notice still go together.
+      if (engine === 'postgres' && !db.isTransaction) await db.transaction().execute(write);
+      else await write(db);
+    },
+    async latest(sessionId) {
+      const row = await db
+        .selectFrom('session_events')
+        .selectAll()
+        .where('session_id', '=', sessionId)
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row ? toSessionEvent(row) : null;
+    },
+    async listAfter(sessionId, afterSeq) {
+      const rows = await db
+        .selectFrom('session_events')
+        .selectAll()
+        .where('session_id', '=', sessionId)
+        .where('seq', '>', afterSeq)
+        .orderBy('seq')
+        .execute();
+      return rows.map(toSessionEvent);
+    },
+  };
+
+  const mandates: MandateRepository = {
+    async insert(mandate) {
+      await db.insertInto('mandates').values(toMandateRow(mandate)).execute();
+    },
+    async get(id, options) {
+      const row = await db
+        .selectFrom('mandates')
+        .selectAll()
+        .where('id', '=', id)
+        .$if(locking(options), (q) => q.forUpdate())
+        .executeTakeFirst();
+      return row ? toMandate(row) : null;
+    },
+    async getByReference(provider, reference, options) {
+      const row = await db
+        .selectFrom('mandates')
+        .selectAll()
+        .where('provider', '=', provider)
+        .where('reference', '=', reference)
+        .$if(locking(options), (q) => q.forUpdate())
+        .executeTakeFirst();
+      return row ? toMandate(row) : null;
+    },
+    async findByReference(reference) {
+      const row = await db
+        .selectFrom('mandates')
+        .selectAll()
+        .where('reference', '=', reference)
+        .orderBy('created_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row ? toMandate(row) : null;
+    },
+    async update(mandate, expectedVersion) {
+      const row = toMandateRow(mandate);
+      const result = await db
+        .updateTable('mandates')
+        .set({
+          status: row.status,
+          provider_mandate_id: row.provider_mandate_id,
+          details: row.details,
+          version: row.version,
+          updated_at: row.updated_at,
+          activated_at: row.activated_at,
+          revoked_at: row.revoked_at,
+        })
+        .where('id', '=', mandate.id)
+        .where('version', '=', expectedVersion)
+        .executeTakeFirst();
+      return changedOne(result);
+    },
+  };
+
+  const outbox: OutboxRepository = {
+    async append(message) {
+      await db
+        .insertInto('outbox')
+        .values({
+          id: message.id,
+          type: message.type,
+          subject_id: message.subjectId,
+          data: message.data,
+          created_at: message.createdAt,
+          next_attempt_at: message.nextAttemptAt,
+        })
+        .execute();
+    },
+    async due(nowMs, limit) {
+      const rows = await db
+        .selectFrom('outbox as o')
+        .selectAll('o')
+        .where('o.delivered_at', 'is', null)
+        .where('o.next_attempt_at', '<=', nowMs)
+        .where((eb) =>
+          eb.or([eb('o.claimed_until', 'is', null), eb('o.claimed_until', '<=', nowMs)]),
+        )
+        // A subject's messages go out in order: one waits while an older one is undelivered.
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('outbox as p')
+                .select(eb.lit(1).as('older'))
+                .whereRef('p.subject_id', '=', 'o.subject_id')
+                .whereRef('p.seq', '<', 'o.seq')
+                .where('p.delivered_at', 'is', null),
+            ),
+          ),
+        )
+        .orderBy('o.seq')
+        .limit(limit)
+        // Concurrent claimers on PostgreSQL each lock and take different messages instead of
+        // all reading the same oldest ones; SQLite runs one unit of work at a time anyway.
+        .$if(engine === 'postgres', (q) => q.forUpdate().skipLocked())
+        .execute();
+      return rows.map(toOutbox);
+    },
+    async claim(id, owner, untilMs, nowMs) {
+      const result = await db
+        .updateTable('outbox')
+        .set({ claimed_by: owner, claimed_until: untilMs })
+        .where('id', '=', id)
+        .where('delivered_at', 'is', null)
+        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', nowMs)]))
+        .executeTakeFirst();
+      return changedOne(result);
+    },
+    async finish(id, result) {
+      const counted = result.counted === false ? 0 : 1;
+      await db
+        .updateTable('outbox')
+        .set((eb) => ({
+          attempts: eb('attempts', '+', counted),
+          delivered_at: result.delivered ? result.now.toISOString() : null,
+          next_attempt_at: result.delivered ? result.now.getTime() : (result.retryAt ?? 0),
+          last_status: result.status ?? null,
+          last_error: result.error ?? null,
+          claimed_by: null,
+          claimed_until: null,
+        }))
+        .where('id', '=', id)
+        .where('claimed_by', '=', result.owner)
+        .where('delivered_at', 'is', null)
+        .execute();
+    },
+    async list() {
+      const rows = await db.selectFrom('outbox').selectAll().orderBy('seq').execute();
+      return rows.map(toOutbox);
+    },
+  };
+
+  const idempotency: IdempotencyRepository = {
+    async get(scope, key, options) {
+      const row: IdempotencyRow | undefined = await db
+        .selectFrom('idempotency_keys')
+        .selectAll()
+        .where('scope', '=', scope)
+        .where('key', '=', key)
+        .$if(locking(options), (q) => q.forUpdate())
+        .executeTakeFirst();
+      if (!row) return null;
+      return {
+        scope: row.scope,
+        key: row.key,
+        requestHash: row.request_hash,
+        state: row.state,
+        responseStatus: row.response_status,
+        responseBody: row.response_body,
+        createdAt: row.created_at,
+      };
+    },
+    async insertIfAbsent(scope, key, requestHash, createdAt) {
+      const result = await db
+        .insertInto('idempotency_keys')
+        .values({
+          scope,
+          key,
+          request_hash: requestHash,
+          state: 'in_progress',
+          response_status: null,
+          response_body: null,
+          created_at: createdAt,
+        })
+        .onConflict((conflict) => conflict.columns(['scope', 'key']).doNothing())
+        .executeTakeFirst();
+      return result.numInsertedOrUpdatedRows === 1n;
+    },
+    async delete(scope, key) {
+      await db
+        .deleteFrom('idempotency_keys')
+        .where('scope', '=', scope)
+        .where('key', '=', key)
+        .execute();
+    },
+    async complete(scope, key, status, body) {
+      await db
+        .updateTable('idempotency_keys')
+        .set({ state: 'done', response_status: status, response_body: body })
+        .where('scope', '=', scope)
+        .where('key', '=', key)
+        .execute();
+    },
+    async release(scope, key) {
+      await db
+        .deleteFrom('idempotency_keys')
+        .where('scope', '=', scope)
+        .where('key', '=', key)
+        .where('state', '=', 'in_progress')
+        .execute();
+    },
+  };
+
+  return { sessions, orders, events, sessionEvents, mandates, outbox, idempotency };
+}
+
+/**
+ * `repositories` with every call first asking `assertOpen`, so that a closed store rejects
+ * each call with the same error whichever engine is behind it.
+ */
+export function guardRepositories(
+  repositories: Repositories,
+  assertOpen: () => void,
+): Repositories {
+  const guard = <R extends object>(repository: R): R =>
+    Object.fromEntries(
+      Object.entries(repository).map(([name, method]) => [
+        name,
+        async (...args: unknown[]) => {
+          assertOpen();
+          return (method as (...a: unknown[]) => Promise<unknown>).apply(repository, args);
+        },
+      ]),
+    ) as R;
+  return {
+    sessions: guard(repositories.sessions),
+    orders: guard(repositories.orders),
+    events: guard(repositories.events),
+    sessionEvents: guard(repositories.sessionEvents),
+    mandates: guard(repositories.mandates),
+    outbox: guard(repositories.outbox),
+    idempotency: guard(repositories.idempotency),
+  };
+}

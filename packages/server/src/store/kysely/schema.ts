@@ -1,0 +1,134 @@
+/**
+ * @module
+ * The tables as Kysely sees them, the same for SQLite and PostgreSQL. Both engines hand every
+ * column to JavaScript as the same kind of value: text for ids, JSON documents and timestamps
+ * (ISO 8601 in UTC), numbers for integers and epoch milliseconds (PostgreSQL's BIGINT is read as
+ * a number, see postgres/postgres-store.ts). Only flags differ: PostgreSQL answers booleans,
+ * SQLite 0 or 1, so a flag is read as either and written as a boolean (the SQLite driver binds it
+ * as 1 or 0).
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+/** A boolean column: `true`/`false` from PostgreSQL, 1/0 from SQLite. */
+export type Flag = ColumnType<boolean | number, boolean | undefined, boolean>;
+
+/** A column with a default that every write names anyway. */
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+
+export interface SessionsTable {
+  id: string;
+  reference: string;
+  amount_value: number;
+  currency: string;
+  country: string;
+  return_url: string;
+  /** JSON: description, locale, customer, providers, mandate, metadata, chargeOf. */
+  details: string;
+  /** The session's `mandate.referenceId`, for the lookup of a mandate's first notification. */
+  mandate_reference: string | null;
+  status: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface OrdersTable {
+  id: string;
+  session_id: string;
+  attempt: number;
+  provider: string;
+  method: string;
+  provider_reference: string;
+  provider_order_id: string | null;
+  status: string;
+  amount_value: number;
+  currency: string;
+  needs_review: Flag;
+  late_success: Flag;
+  version: Defaulted<number>;
+  mandate_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  state: 'in_progress' | 'done';
+  response_status: number | null;
+  response_body: string | null;
+  created_at: string;
+}
+
+export interface ProviderEventsTable {
+  id: Generated<number>;
+  provider: string;
+  dedupe_key: string;
+  order_id: string | null;
+  raw_body: string;
+  status: string | null;
+  source: string;
+  anomaly: string | null;
+  applied: Flag;
+  received_at: string;
+}
+
+export interface SessionEventsTable {
+  session_id: string;
+  seq: number;
+  order_id: string | null;
+  status: string;
+  at: string;
+}
+
+export interface MandatesTable {
+  id: string;
+  provider: string;
+  reference: string;
+  provider_mandate_id: string | null;
+  session_id: string;
+  status: 'pending' | 'active' | 'failed' | 'revoked';
+  /** JSON: every member of `MandateDetails` that is set. */
+  details: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  activated_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface OutboxTable {
+  seq: Generated<number>;
+  id: string;
+  type: string;
+  subject_id: string;
+  /** The JSON snapshot as sent to the merchant, kept byte for byte. */
+  data: string;
+  created_at: string;
+  attempts: Defaulted<number>;
+  /** Epoch milliseconds. */
+  next_attempt_at: number;
+  claimed_by: string | null;
+  /** Epoch milliseconds. */
+  claimed_until: number | null;
+  delivered_at: string | null;
+  last_status: number | null;
+  last_error: string | null;
+}
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  applied_at: string;
+}
+
+export interface Database {
+  sessions: SessionsTable;
+  orders: OrdersTable;
+  idempotency_keys: IdempotencyKeysTable;
+  provider_events: ProviderEventsTable;
+  session_events: SessionEventsTable;
+  mandates: MandatesTable;
+  outbox: OutboxTable;
+  schema_migrations: SchemaMigrationsTable;
+}

@@ -1,0 +1,139 @@
+/**
+ * @module
+ * The PostgreSQL schema as numbered migrations, recorded in `schema_migrations`; never edit a
+ * released migration, add the next one. The first holds the tables, unique keys and checks of
+ * SQLite's migrations 1–3 (../sqlite/migrations.ts) in PostgreSQL's own types: TEXT ids, BIGINT
+ * amounts and epoch milliseconds, TIMESTAMPTZ timestamps, BOOLEAN flags, identity columns.
+ *
+ * `details` columns are JSON rather than JSONB: JSON keeps the document as written (key order
+ * included, e.g. of a merchant's metadata), and nothing queries inside it.
+ */
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Runs before any migration; records which ones are applied. */
+export const SCHEMA_MIGRATIONS_TABLE = `
+  CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at TIMESTAMPTZ NOT NULL
+  )`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE sessions (
+        id                TEXT PRIMARY KEY,
+        reference         TEXT NOT NULL CONSTRAINT sessions_reference_key UNIQUE,
+        amount_value      BIGINT NOT NULL,
+        currency          TEXT NOT NULL,
+        country           TEXT NOT NULL,
+        return_url        TEXT NOT NULL,
+        details           JSON NOT NULL,
+        mandate_reference TEXT,
+        status            TEXT NOT NULL,
+        created_at        TIMESTAMPTZ NOT NULL,
+        expires_at        TIMESTAMPTZ NOT NULL
+      );
+      CREATE INDEX sessions_by_mandate_reference ON sessions (mandate_reference, created_at);
+
+      CREATE TABLE orders (
+        id                 TEXT PRIMARY KEY,
+        session_id         TEXT NOT NULL REFERENCES sessions (id),
+        attempt            INTEGER NOT NULL,
+        provider           TEXT NOT NULL,
+        method             TEXT NOT NULL,
+        provider_reference TEXT NOT NULL UNIQUE,
+        provider_order_id  TEXT,
+        status             TEXT NOT NULL,
+        amount_value       BIGINT NOT NULL,
+        currency           TEXT NOT NULL,
+        needs_review       BOOLEAN NOT NULL DEFAULT FALSE,
+        late_success       BOOLEAN NOT NULL DEFAULT FALSE,
+        version            INTEGER NOT NULL DEFAULT 0,
+        mandate_id         TEXT,
+        created_at         TIMESTAMPTZ NOT NULL,
+        updated_at         TIMESTAMPTZ NOT NULL,
+        UNIQUE (session_id, attempt)
+      );
+
+      CREATE TABLE idempotency_keys (
+        scope           TEXT NOT NULL,
+        key             TEXT NOT NULL,
+        request_hash    TEXT NOT NULL,
+        state           TEXT NOT NULL CHECK (state IN ('in_progress', 'done')),
+        response_status INTEGER,
+        response_body   TEXT,
+        created_at      TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (scope, key)
+      );
+
+      CREATE TABLE provider_events (
+        id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        provider    TEXT NOT NULL,
+        dedupe_key  TEXT NOT NULL,
+        order_id    TEXT REFERENCES orders (id),
+        raw_body    TEXT NOT NULL,
+        status      TEXT,
+        source      TEXT NOT NULL,
+        anomaly     TEXT,
+        applied     BOOLEAN NOT NULL DEFAULT FALSE,
+        received_at TIMESTAMPTZ NOT NULL,
+        UNIQUE (provider, dedupe_key)
+      );
+
+      CREATE TABLE session_events (
+        session_id TEXT NOT NULL REFERENCES sessions (id),
+        seq        INTEGER NOT NULL,
+        order_id   TEXT REFERENCES orders (id),
+        status     TEXT NOT NULL,
+        at         TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (session_id, seq)
+      );
+
+      CREATE TABLE mandates (
+        id                  TEXT PRIMARY KEY,
+        provider            TEXT NOT NULL,
+        reference           TEXT NOT NULL,
+        provider_mandate_id TEXT,
+        session_id          TEXT NOT NULL REFERENCES sessions (id),
+        status              TEXT NOT NULL
+                            CHECK (status IN ('pending', 'active', 'failed', 'revoked')),
+        details             JSON NOT NULL,
+        version             INTEGER NOT NULL,
+        created_at          TIMESTAMPTZ NOT NULL,
+        updated_at          TIMESTAMPTZ NOT NULL,
+        activated_at        TIMESTAMPTZ,
+        revoked_at          TIMESTAMPTZ,
+        UNIQUE (provider, reference)
+      );
+      CREATE INDEX mandates_by_provider_id ON mandates (provider, provider_mandate_id);
+      CREATE INDEX mandates_by_reference ON mandates (reference, created_at);
+
+      CREATE TABLE outbox (
+        seq             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id              TEXT NOT NULL UNIQUE,
+        type            TEXT NOT NULL,
+        subject_id      TEXT NOT NULL,
+        data            TEXT NOT NULL,
+        created_at      TIMESTAMPTZ NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at BIGINT NOT NULL,
+        claimed_by      TEXT,
+        claimed_until   BIGINT,
+        delivered_at    TIMESTAMPTZ,
+        last_status     INTEGER,
+        last_error      TEXT
+      );
+      -- Only undelivered messages are ever looked for, so only they are indexed.
+      CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL;
+      CREATE INDEX outbox_by_subject ON outbox (subject_id, seq) WHERE delivered_at IS NULL;
+    `,
+  },
+];
