@@ -165,14 +165,14 @@ describe('session details, expire and order details', () => {
     expect(event.payload).toMatchObject({ referenceId: session.referenceId, status: 'expired' });
   });
 
-  it('finds orders by id and by referenceId, 404 when none', async () => {
+  it("finds orders by `id`, given as Ivy's order id or the referenceId, 404 when none", async () => {
     const session = await h.createSession();
-    expect((await h.ivy('order/details', { referenceId: session.referenceId })).status).toBe(404);
+    expect((await h.ivy('order/details', { id: session.referenceId })).status).toBe(404);
     const outcome = await h.control('POST', `orders/ivy/${session.id}/outcome`, {
       status: 'paid',
     });
     const { orderId } = (await outcome.json()) as { orderId: string };
-    const byRef = await h.ivy('order/details', { referenceId: session.referenceId });
+    const byRef = await h.ivy('order/details', { id: session.referenceId });
     expect(byRef.status).toBe(200);
     const order = (await byRef.json()) as Record<string, unknown>;
     expect(order).toMatchObject({
@@ -190,6 +190,10 @@ describe('session details, expire and order details', () => {
     expect(await byId.json()).toEqual(order);
     expect((await h.ivy('order/details', { id: 'nope' })).status).toBe(404);
     expect((await h.ivy('order/details', {})).status).toBe(400);
+    // Ivy reads only `id`: a body naming the order by `referenceId` alone is refused.
+    const byOldField = await h.ivy('order/details', { referenceId: session.referenceId });
+    expect(byOldField.status).toBe(400);
+    expect(await byOldField.json()).toMatchObject({ code: 'VALIDATION', param: 'id' });
   });
 });
 

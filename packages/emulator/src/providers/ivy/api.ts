@@ -114,11 +114,9 @@ export function createIvyApi(options: IvyApiOptions): Hono {
   app.post('/order/details', async (c) => {
     const parsed = await parseBody(c, OrderLookupBodySchema);
     if (parsed instanceof Response) return parsed;
-    const order =
-      parsed.id !== undefined
-        ? state.order(parsed.id)
-        : state.orderByReference(parsed.referenceId ?? '');
-    if (!order) return notFound('Order not found.', parsed.id !== undefined ? 'id' : 'referenceId');
+    // `id` is either kind of id Ivy knows an order by: its own, or the checkout's referenceId.
+    const order = state.order(parsed.id) ?? state.orderByReference(parsed.id);
+    if (!order) return notFound('Order not found.', 'id');
     return c.json(order);
   });
 

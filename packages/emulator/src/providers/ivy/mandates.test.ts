@@ -217,7 +217,7 @@ describe('charge/create', () => {
       'order_updated:paid',
       'order_updated:disputed',
     ]);
-    const details = await h.ivy('order/details', { referenceId: disputed });
+    const details = await h.ivy('order/details', { id: disputed });
     expect(await details.json()).toMatchObject({ status: 'disputed', mandateId: mandate.id });
     const after = await h.ivy('charge/create', chargeBody(mandate.id, reference('-c'), 'late'));
     expect(after.status).toBe(409);

@@ -84,16 +84,11 @@ export type CreateSessionBody = z.infer<typeof CreateSessionBodySchema>;
 /** Body of the calls that address a session by id. */
 export const SessionIdBodySchema = z.looseObject({ id: z.string().min(1).max(200) });
 
-/** Body of `order/details`: exactly one of `id` and `referenceId`. */
-export const OrderLookupBodySchema = z
-  .looseObject({
-    id: z.string().min(1).max(200).optional(),
-    referenceId: z.string().min(1).max(200).optional(),
-  })
-  .refine((body) => (body.id === undefined) !== (body.referenceId === undefined), {
-    message: 'exactly one of id and referenceId is required',
-    path: ['id'],
-  });
+/** Body of `order/details`: `id`, Ivy's order id or the checkout's `referenceId` (Ivy's OrderRetrieveParams). */
+export const OrderLookupBodySchema = z.looseObject({
+  /** Ivy's order id, or the `referenceId` given when the checkout session was created. */
+  id: z.string().min(1).max(200),
+});
 
 /** Body of `charge/create`: `idempotencyKey` is mandatory, in the body. */
 export const CreateChargeBodySchema = z.looseObject({

@@ -132,9 +132,12 @@ export class IvyClient {
     return body === null ? null : ivy.parse(IvySessionSchema, body);
   }
 
-  /** Reads an order by Ivy's id or by our `referenceId`; null when there is none (yet). */
-  async orderDetails(query: { id: string } | { referenceId: string }): Promise<IvyOrder | null> {
-    const body = await this.#read('/api/service/order/details', query);
+  /**
+   * Reads an order; null when there is none (yet). Ivy takes one `id`, which is either its own
+   * order id or the `referenceId` we gave the checkout session.
+   */
+  async orderDetails(id: string): Promise<IvyOrder | null> {
+    const body = await this.#read('/api/service/order/details', { id });
     return body === null ? null : ivy.parse(IvyOrderSchema, body);
   }
 

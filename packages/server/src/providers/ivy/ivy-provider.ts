@@ -202,7 +202,7 @@ export function createIvyProvider(
     },
 
     async fetchStatus(order: OrderRecord): Promise<ProviderStatus | null> {
-      const ivyOrder = await client.orderDetails({ referenceId: order.providerReference });
+      const ivyOrder = await client.orderDetails(order.providerReference);
       if (ivyOrder) {
         const status = mapIvyOrderStatus(ivyOrder.status);
         if (!status) return null;
