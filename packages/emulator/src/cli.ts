@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { PROVIDER_IDS } from '@pay-checkout/protocol';
+import { readArguments } from './arguments.js';
 import { EmulatorConfigError, emulatorOptionsFromEnv } from './env.js';
 import { DEFAULT_CHECKOUT_SERVER_URL } from './options.js';
 import { startEmulator } from './start.js';
@@ -31,6 +32,11 @@ function webhookTarget(
 }
 
 async function main(): Promise<void> {
+  const command = readArguments(process.argv.slice(2));
+  if (command.kind !== 'run') {
+    (command.kind === 'help' ? process.stdout : process.stderr).write(command.text);
+    process.exit(command.exitCode);
+  }
   loadDotEnv(resolve(process.cwd(), '.env'));
   let options;
   try {

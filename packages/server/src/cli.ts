@@ -5,6 +5,7 @@
 import { runCli } from './run-cli.js';
 
 runCli({
+  argv: process.argv.slice(2),
   env: process.env,
   cwd: process.cwd(),
   stdout: (line) => process.stdout.write(line),

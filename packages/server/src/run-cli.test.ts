@@ -157,3 +157,32 @@ describePostgres('pay-checkout-server command on PostgreSQL', () => {
     }
   });
 });
+
+describe('arguments', () => {
+  it('prints the usage for --help and -h and exits 0 without starting', async () => {
+    for (const flag of ['--help', '-h']) {
+      const run = io(BASE);
+      let started = false;
+      run.value.argv = [flag];
+      run.value.start = async () => {
+        started = true;
+        throw new Error('must not start');
+      };
+      expect(await runCli(run.value)).toBeNull();
+      expect(run.exits).toEqual([0]);
+      expect(started).toBe(false);
+      expect(run.out.join('')).toContain('Usage: pay-checkout-server');
+      expect(run.out.join('')).toContain('DATABASE_URL');
+      expect(run.err).toEqual([]);
+    }
+  });
+
+  it('refuses an unknown argument with the usage on stderr and exit 2', async () => {
+    const run = io(BASE);
+    run.value.argv = ['--port=1'];
+    expect(await runCli(run.value)).toBeNull();
+    expect(run.exits).toEqual([2]);
+    expect(run.err.join('')).toMatch(/^Unknown argument: --port=1\n\nUsage:/);
+    expect(run.out).toEqual([]);
+  });
+});
