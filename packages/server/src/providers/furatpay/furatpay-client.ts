@@ -13,7 +13,6 @@ import { z } from 'zod';
 import {
   classifyRefusal,
   type CallOutcome,
-  isUnavailable,
   oneLine,
   ProviderHttp,
   providerError,
@@ -49,7 +48,7 @@ const ServiceListSchema = z.looseObject({ data: z.array(z.unknown()) });
 
 const ErrorSchema = z.looseObject({ message: z.string().optional() });
 
-export interface FuratPayClientOptions extends Omit<ProviderHttpOptions, 'redirect' | 'fetch'> {
+export interface FuratPayClientOptions extends Omit<ProviderHttpOptions, 'redirect'> {
   apiKey: string;
 }
 
@@ -82,10 +81,7 @@ export class FuratPayClient {
 
   /** Creates an invoice; the answer carries its `id`. */
   async createInvoice(body: Record<string, unknown>): Promise<FuratPayInvoice> {
-    const { outcome, attempt } = await this.#http.repeat(
-      () => this.#call('POST', '/invoice', body),
-      isUnavailable,
-    );
+    const { outcome, attempt } = await this.#call('POST', '/invoice', body);
     if (outcome.kind === 'ok') return furatPay.parse(FuratPayInvoiceSchema, outcome.body);
     if (outcome.kind === 'conflict') {
       // After a lost first answer, 409 means the invoice exists, but FuratPay offers no lookup
@@ -117,23 +113,27 @@ export class FuratPayClient {
   }
 
   async #retrying(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-    const { outcome } = await this.#http.repeat(
-      () => this.#call(method, path, body),
-      isUnavailable,
-    );
+    const { outcome } = await this.#call(method, path, body);
     if (outcome.kind === 'ok') return outcome.body;
     if (outcome.kind === 'not_found') return null;
     throw furatPay.of(outcome);
   }
 
-  async #call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<CallOutcome> {
-    const outcome = await this.#http.send(method, path, {
+  /** Every FuratPay call is safe to repeat (see the module comment). */
+  async #call(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+  ): Promise<{ outcome: CallOutcome; attempt: number }> {
+    const { outcome, attempt } = await this.#http.call(method, path, {
       headers: { 'x-api-key': this.#apiKey },
       json: body,
+      repeat: 'safe',
     });
-    return classifyRefusal(outcome, (body, status) => {
+    const classified = classifyRefusal(outcome, (body, status) => {
       const parsed = ErrorSchema.safeParse(body);
       return oneLine((parsed.success ? parsed.data.message : undefined) ?? `HTTP ${status}`);
     });
+    return { outcome: classified, attempt };
   }
 }

@@ -1,21 +1,32 @@
 /**
  * @module
- * What every provider client does the same way: one HTTP call with a timeout and a JSON answer,
- * the same reading of that answer (2xx with a body, "try again later", or a refusal), retries
- * with exponential back-off and full jitter, and the 502 API errors a failure becomes.
+ * What every provider client does the same way, on top of ky: one call with a timeout and a JSON
+ * answer, retries with exponential back-off and full jitter (a `Retry-After` is honoured, up to a
+ * bound), the same reading of the last answer (2xx with a body, "try again later", or a refusal),
+ * and the 502 API errors a failure becomes.
  *
- * What differs per provider stays in its client: the headers (API key, bearer token, signature),
- * how an error body turns into a message, and which calls may be repeated.
+ * Each call says whether it may be repeated: `safe` (a read, or a create the provider
+ * deduplicates by idempotency key or unique reference) or `unprocessed` (only when the provider
+ * surely did not process it: connection refused, 429). What differs per provider stays in its
+ * client: the headers (API key, bearer token, signature hooks), how an error body turns into a
+ * message, and which calls may be repeated.
  *
  * @example
  * ```ts
  * const http = new ProviderHttp({ apiUrl, retryBaseMs: 1 });
- * const { outcome } = await http.repeat(
- *   () => http.send('GET', '/orders/1', { headers: { 'x-api-key': key } }),
- *   (o) => o.kind === 'unavailable',
- * );
+ * const { outcome } = await http.call('GET', '/orders/1', {
+ *   headers: { 'x-api-key': key },
+ *   repeat: 'safe',
+ * });
  * ```
  */
+import ky, {
+  HTTPError,
+  TimeoutError,
+  type Hooks,
+  type KyInstance,
+  type ShouldRetryState,
+} from 'ky';
 import type { z } from 'zod';
 import { ApiError } from '../../core/api-error.js';
 
@@ -23,17 +34,26 @@ import { ApiError } from '../../core/api-error.js';
 export interface ProviderHttpOptions {
   /** Base URL of the provider's API; trailing slashes are dropped. */
   apiUrl: string;
-  /** Per-call timeout (default 10 000 ms). */
+  /** Per-attempt timeout (default 10 000 ms). */
   timeoutMs?: number;
   /** Base of the back-off between attempts (default 200 ms). */
   retryBaseMs?: number;
   /** Total attempts of a repeated call (default 3). */
   attempts?: number;
+  /** Longest wait a `Retry-After` may ask for (default 25 × `retryBaseMs`: 5 s). */
+  maxRetryAfterMs?: number;
   /** What fetch does with a redirect (default `follow`, as fetch itself). */
   redirect?: 'follow' | 'manual';
-  /** The fetch to call the provider with (tests). */
+  /** The fetch to call the provider with (tests); called with the URL and a plain init. */
   fetch?: typeof fetch;
 }
+
+/**
+ * When a call may be sent again after a failure. `safe`: after any failure worth repeating (not
+ * reached, timeout, 5xx, 408, 429, an unreadable 2xx). `unprocessed`: only when the provider
+ * surely did not process it (connection refused, 429).
+ */
+export type Repeat = 'safe' | 'unprocessed';
 
 /** One request: headers of the provider's choosing, and a JSON (`json`) or raw (`body`) body. */
 export interface ProviderRequest {
@@ -42,6 +62,10 @@ export interface ProviderRequest {
   json?: unknown;
   /** Sent as it is (the caller sets the content type). */
   body?: string;
+  /** Whether a failed attempt may be sent again. */
+  repeat: Repeat;
+  /** ky hooks of this call only (they run after the client's own). */
+  hooks?: Hooks;
 }
 
 /** How one call ended. */
@@ -50,102 +74,173 @@ export type HttpOutcome =
   | { kind: 'ok'; status: number; body: unknown }
   /**
    * Not reached, timed out, 5xx, 408, 429 or an unreadable 2xx: try again later. `certain` is
-   * true when the provider surely did not process the request (connection refused, 429), so
-   * that even a call that is not idempotent may be repeated.
+   * true when the provider surely did not process the request (connection refused, 429).
    */
   | { kind: 'unavailable'; reason: string; certain: boolean }
   /** Any other answer; `body` is its JSON, or null when it had none. */
   | { kind: 'refused'; status: number; body: unknown };
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** A call's last outcome and the attempt (from 1) that gave it. */
+export interface Sent {
+  outcome: HttpOutcome;
+  attempt: number;
+}
+
+/** Statuses that mean "try again later". */
+const TRANSIENT_STATUSES = [408, 429, ...Array.from({ length: 100 }, (_, i) => 500 + i)];
+
+/** True for a status that means "try again later" (5xx, 408, 429). */
+export function isTransientStatus(status: number): boolean {
+  return status >= 500 || status === 429 || status === 408;
+}
+
+/** The fetch failed: the provider was not reached, or the connection broke. */
+class Unreachable extends Error {
+  override name = 'Unreachable';
+  /** True when the connection was refused: the provider surely saw nothing. */
+  readonly certain: boolean;
+  readonly reason: string;
+  constructor(cause: unknown) {
+    super('provider not reachable', { cause });
+    const code = (cause as { cause?: { code?: unknown } } | null)?.cause?.code;
+    this.certain = code === 'ECONNREFUSED';
+    this.reason =
+      cause instanceof Error && cause.name === 'TimeoutError' ? 'timeout' : 'network error';
+  }
+}
+
+/** A 2xx answer without a JSON body. */
+class Unreadable extends Error {
+  override name = 'Unreadable';
+}
 
 /** HTTP to one provider's API. */
 export class ProviderHttp {
   readonly apiUrl: string;
-  readonly #timeoutMs: number;
-  readonly #retryBaseMs: number;
-  readonly #attempts: number;
-  readonly #redirect: 'follow' | 'manual' | undefined;
-  readonly #fetch: typeof fetch;
+  readonly #ky: KyInstance;
 
-  constructor(options: ProviderHttpOptions) {
+  /** `hooks` run on every call of this client (e.g. request signing). */
+  constructor(options: ProviderHttpOptions, hooks: Hooks = {}) {
     this.apiUrl = options.apiUrl.replace(/\/+$/, '');
-    this.#timeoutMs = options.timeoutMs ?? 10_000;
-    this.#retryBaseMs = options.retryBaseMs ?? 200;
-    this.#attempts = options.attempts ?? 3;
-    this.#redirect = options.redirect;
-    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  }
-
-  /** One call of `apiUrl + path`, read into an {@link HttpOutcome}; never throws. */
-  async send(
-    method: 'GET' | 'POST',
-    path: string,
-    request: ProviderRequest = {},
-  ): Promise<HttpOutcome> {
-    const json = request.json !== undefined;
-    let response: Response;
-    try {
-      response = await this.#fetch(`${this.apiUrl}${path}`, {
-        method,
-        headers: {
-          Accept: 'application/json',
-          ...(json ? { 'Content-Type': 'application/json' } : {}),
-          ...request.headers,
-        },
-        ...(json ? { body: JSON.stringify(request.json) } : {}),
-        ...(request.body !== undefined ? { body: request.body } : {}),
-        ...(this.#redirect ? { redirect: this.#redirect } : {}),
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
-    } catch (error) {
-      const timeout = error instanceof Error && error.name === 'TimeoutError';
-      const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
-      return {
-        kind: 'unavailable',
-        reason: timeout ? 'timeout' : 'network error',
-        certain: code === 'ECONNREFUSED',
-      };
-    }
-    let body: unknown = null;
-    try {
-      const text = await response.text();
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      body = null;
-    }
-    const status = response.status;
-    if (status >= 200 && status < 300) {
-      if (body === null)
-        return { kind: 'unavailable', reason: 'unreadable answer', certain: false };
-      return { kind: 'ok', status, body };
-    }
-    if (status >= 500 || status === 429 || status === 408) {
-      return { kind: 'unavailable', reason: `HTTP ${status}`, certain: status === 429 };
-    }
-    return { kind: 'refused', status, body };
+    const base = options.retryBaseMs ?? 200;
+    this.#ky = ky.create({
+      headers: { Accept: 'application/json' },
+      timeout: options.timeoutMs ?? 10_000,
+      ...(options.redirect ? { redirect: options.redirect } : {}),
+      fetch: transport(options.fetch ?? globalThis.fetch.bind(globalThis)),
+      retry: {
+        limit: (options.attempts ?? 3) - 1,
+        // Which calls may be repeated is each call's `repeat`, read by `shouldRetry`.
+        methods: ['get', 'post'],
+        statusCodes: TRANSIENT_STATUSES,
+        afterStatusCodes: [429, 503],
+        maxRetryAfter: options.maxRetryAfterMs ?? 25 * base,
+        delay: (attempt) => base * 2 ** (attempt - 1),
+        jitter: true,
+      },
+      hooks: { ...hooks, afterResponse: [rejectUnreadable, ...(hooks.afterResponse ?? [])] },
+    });
   }
 
   /**
-   * Calls `call` (with the attempt number, from 1) again while `again` says its outcome may be
-   * repeated and attempts are left, waiting with full jitter in between. Resolves with the last
-   * outcome and the attempt that gave it.
+   * Calls `apiUrl + path`, repeating it as `request.repeat` allows; resolves with the last
+   * {@link HttpOutcome} and its attempt. Throws only what a hook threw.
    */
-  async repeat<O>(
-    call: (attempt: number) => Promise<O>,
-    again: (outcome: O) => boolean,
-  ): Promise<{ outcome: O; attempt: number }> {
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await call(attempt);
-      if (attempt >= this.#attempts || !again(outcome)) return { outcome, attempt };
-      await this.#backoff(attempt);
+  async call(method: 'GET' | 'POST', path: string, request: ProviderRequest): Promise<Sent> {
+    let attempt = 0;
+    const count = () => {
+      attempt++;
+    };
+    try {
+      const response = await this.#ky(`${this.apiUrl}${path}`, {
+        method,
+        ...(request.headers ? { headers: request.headers } : {}),
+        ...(request.json !== undefined ? { json: request.json } : {}),
+        ...(request.body !== undefined ? { body: request.body } : {}),
+        retry: { shouldRetry: mayRepeat(request.repeat) },
+        hooks: {
+          ...request.hooks,
+          beforeRequest: [count, ...(request.hooks?.beforeRequest ?? [])],
+        },
+      });
+      return {
+        outcome: { kind: 'ok', status: response.status, body: await readJson(response) },
+        attempt,
+      };
+    } catch (error) {
+      return { outcome: await failureOf(error), attempt };
     }
   }
+}
 
-  /** Full jitter: a random wait between 0 and base × 2^(attempt-1). */
-  #backoff(attempt: number): Promise<void> {
-    return sleep(Math.random() * this.#retryBaseMs * 2 ** (attempt - 1));
+/** ky hands fetch a Request; the provider's fetch gets its URL and a plain init. */
+function transport(fetcher: typeof fetch) {
+  return async (input: Request | URL | string, init?: RequestInit): Promise<Response> => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    try {
+      return await fetcher(request.url, {
+        method: request.method,
+        headers: request.headers,
+        ...(request.body ? { body: await request.text() } : {}),
+        redirect: request.redirect,
+        signal: request.signal,
+      });
+    } catch (error) {
+      throw new Unreachable(error);
+    }
+  };
+}
+
+/** Whether ky may send a call again after `error`; undefined leaves it to ky (Retry-After). */
+function mayRepeat(repeat: Repeat) {
+  return ({ error }: ShouldRetryState): boolean | undefined => {
+    if (error instanceof HTTPError) {
+      const { status } = error.response;
+      // A 429 was surely not processed; ky waits as its Retry-After says, or backs off.
+      if (status === 429) return undefined;
+      return repeat === 'safe' && isTransientStatus(status) ? undefined : false;
+    }
+    if (error instanceof Unreachable && error.certain) return true;
+    if (error instanceof Unreachable || error instanceof Unreadable) return repeat === 'safe';
+    if (error instanceof TimeoutError) return repeat === 'safe';
+    // What a hook threw (a refused sign-in, say) is not the provider's to repeat.
+    return false;
+  };
+}
+
+/** A 2xx without a JSON body counts as a failure, so that a safe call is repeated. */
+async function rejectUnreadable(_request: Request, _options: unknown, response: Response) {
+  if (response.ok && (await readJson(response)) === null) throw new Unreadable();
+}
+
+/** The JSON of an answer, or null when it has none. */
+async function readJson(response: Response): Promise<unknown> {
+  try {
+    const text = await response.text();
+    return text ? (JSON.parse(text) as unknown) : null;
+  } catch {
+    return null;
   }
+}
+
+/** The outcome of a call that ky gave up on; rethrows what is not a failure of the call. */
+async function failureOf(error: unknown): Promise<Exclude<HttpOutcome, { kind: 'ok' }>> {
+  if (error instanceof HTTPError) {
+    const { status } = error.response;
+    if (isTransientStatus(status)) {
+      return { kind: 'unavailable', reason: `HTTP ${status}`, certain: status === 429 };
+    }
+    return { kind: 'refused', status, body: await readJson(error.response) };
+  }
+  if (error instanceof Unreachable) {
+    return { kind: 'unavailable', reason: error.reason, certain: error.certain };
+  }
+  if (error instanceof TimeoutError)
+    return { kind: 'unavailable', reason: 'timeout', certain: false };
+  if (error instanceof Unreadable) {
+    return { kind: 'unavailable', reason: 'unreadable answer', certain: false };
+  }
+  throw error;
 }
 
 /** A call's outcome with the refusals most APIs share sorted out: 404 and 409 get their own kinds. */
@@ -169,11 +264,6 @@ export function classifyRefusal(
   if (status === 404) return { kind: 'not_found' };
   const message = describe(outcome.body, status);
   return status === 409 ? { kind: 'conflict', message } : { kind: 'refused', status, message };
-}
-
-/** True for an outcome worth repeating (the usual `again` of {@link ProviderHttp.repeat}). */
-export function isUnavailable(outcome: { kind: string }): boolean {
-  return outcome.kind === 'unavailable';
 }
 
 /** Provider text as one line of at most `max` characters (it goes into our errors). */

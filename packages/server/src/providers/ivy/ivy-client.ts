@@ -13,7 +13,6 @@ import { z } from 'zod';
 import {
   classifyRefusal,
   type CallOutcome,
-  isUnavailable,
   oneLine,
   ProviderHttp,
   type ProviderHttpOptions,
@@ -57,7 +56,7 @@ const IvyErrorSchema = z.looseObject({
   param: z.string().optional(),
 });
 
-export interface IvyClientOptions extends Omit<ProviderHttpOptions, 'redirect' | 'fetch'> {
+export interface IvyClientOptions extends Omit<ProviderHttpOptions, 'redirect'> {
   apiKey: string;
 }
 
@@ -98,10 +97,7 @@ export class IvyClient {
 
   /** Creates a checkout session; the answer carries the `redirectUrl` for the customer. */
   async createCheckoutSession(body: IvyCreateSessionBody): Promise<IvySession> {
-    const { outcome, attempt } = await this.#http.repeat(
-      () => this.#call(SESSION_CREATE, body),
-      isUnavailable,
-    );
+    const { outcome, attempt } = await this.#call(SESSION_CREATE, body);
     if (outcome.kind === 'ok') return ivy.parse(IvySessionSchema, outcome.body);
     if (outcome.kind === 'conflict') {
       // After a lost first answer, 409 means the session exists but Ivy offers no lookup of a
@@ -118,10 +114,7 @@ export class IvyClient {
    * the first charge instead of a second one.
    */
   async createCharge(body: IvyCreateChargeBody): Promise<IvyCharge> {
-    const { outcome } = await this.#http.repeat(
-      () => this.#call('/api/service/charge/create', body),
-      isUnavailable,
-    );
+    const { outcome } = await this.#call('/api/service/charge/create', body);
     if (outcome.kind === 'ok') return ivy.parse(IvyChargeSchema, outcome.body);
     throw ivy.of(outcome);
   }
@@ -142,21 +135,24 @@ export class IvyClient {
   }
 
   async #read(path: string, body: unknown): Promise<unknown> {
-    const { outcome } = await this.#http.repeat(() => this.#call(path, body), isUnavailable);
+    const { outcome } = await this.#call(path, body);
     if (outcome.kind === 'ok') return outcome.body;
     if (outcome.kind === 'not_found') return null;
     throw ivy.of(outcome);
   }
 
-  async #call(path: string, body: unknown): Promise<CallOutcome> {
-    const outcome = await this.#http.send('POST', path, {
+  /** Every Ivy call is safe to repeat (see the module comment). */
+  async #call(path: string, body: unknown): Promise<{ outcome: CallOutcome; attempt: number }> {
+    const { outcome, attempt } = await this.#http.call('POST', path, {
       headers: { 'X-Ivy-Api-Key': this.#apiKey },
       json: body,
+      repeat: 'safe',
     });
-    return classifyRefusal(outcome, (body, status) => {
+    const classified = classifyRefusal(outcome, (body, status) => {
       const parsed = IvyErrorSchema.safeParse(body);
       return describe(parsed.success ? parsed.data : {}, status);
     });
+    return { outcome: classified, attempt };
   }
 }
 

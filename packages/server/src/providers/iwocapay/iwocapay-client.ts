@@ -14,11 +14,11 @@
 import { z } from 'zod';
 import type { ApiError } from '../../core/api-error.js';
 import {
-  isUnavailable,
   oneLine,
   ProviderHttp,
   providerErrors,
   type ProviderHttpOptions,
+  type Repeat,
 } from '../http/provider-http.js';
 import type { IwocaPayTerm } from './iwocapay-markets.js';
 
@@ -54,7 +54,7 @@ export interface IwocaPayCreateOrderBody {
   meta_data?: Record<string, string>;
 }
 
-export interface IwocaPayClientOptions extends Omit<ProviderHttpOptions, 'redirect' | 'fetch'> {
+export interface IwocaPayClientOptions extends Omit<ProviderHttpOptions, 'redirect'> {
   supplierUuid: string;
   accessToken: string;
 }
@@ -83,10 +83,7 @@ export class IwocaPayClient {
   /** Creates an order; the answer carries the `order_url` for the buyer. */
   async createOrder(body: IwocaPayCreateOrderBody): Promise<IwocaPayOrder> {
     const path = `/api/lending/edge/ecommerce/seller/${encodeURIComponent(this.#supplierUuid)}/order/`;
-    const { outcome } = await this.#http.repeat(
-      () => this.#call('POST', path, { data: body }),
-      (o) => o.kind === 'unavailable' && o.certain,
-    );
+    const outcome = await this.#call('POST', path, 'unprocessed', { data: body });
     if (outcome.kind === 'ok') return parseOrder(outcome.body);
     throw toError(outcome);
   }
@@ -95,16 +92,22 @@ export class IwocaPayClient {
   async getOrder(id: string): Promise<IwocaPayOrder | null> {
     if (!UUID.test(id)) return null;
     const path = `/api/lending/edge/ecommerce/order/${id}/`;
-    const { outcome } = await this.#http.repeat(() => this.#call('GET', path), isUnavailable);
+    const outcome = await this.#call('GET', path, 'safe');
     if (outcome.kind === 'ok') return parseOrder(outcome.body);
     if (outcome.kind === 'not_found') return null;
     throw toError(outcome);
   }
 
-  async #call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Outcome> {
-    const outcome = await this.#http.send(method, path, {
+  async #call(
+    method: 'GET' | 'POST',
+    path: string,
+    repeat: Repeat,
+    body?: unknown,
+  ): Promise<Outcome> {
+    const { outcome } = await this.#http.call(method, path, {
       headers: { Authorization: `Bearer ${this.#accessToken}` },
       json: body,
+      repeat,
     });
     if (outcome.kind !== 'refused') return outcome;
     if (outcome.status === 404) return { kind: 'not_found' };

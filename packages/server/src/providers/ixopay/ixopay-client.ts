@@ -1,17 +1,21 @@
 /**
  * @module
  * A small client of IXOPAY's Transaction and Status APIs: HTTP Basic with the API user, the
- * connector's API key in the path, every request signed (`X-Signature` + `Date`), a 10 s timeout
- * per call, and retries with exponential back-off and full jitter where repeating is safe.
+ * connector's API key in the path, every attempt signed (`X-Signature` + `Date`) by a ky
+ * `beforeRequest` hook, a 10 s timeout per attempt, and retries with exponential back-off and full
+ * jitter, also when IXOPAY answers with an error code it calls temporary.
  *
  * A debit is retried too: its `merchantTransactionId` is unique per connector, so a repeat after a
  * lost answer is refused with 3004 instead of creating a second transaction. Failures to reach
  * IXOPAY become a retryable 502 `provider_unavailable`; credentials and the shared secret appear
  * in no error or log line.
  */
+import ky, { type AfterResponseHook } from 'ky';
 import { z } from 'zod';
 import type { ApiError } from '../../core/api-error.js';
 import {
+  type HttpOutcome,
+  isTransientStatus,
   oneLine,
   ProviderHttp,
   providerError,
@@ -74,7 +78,7 @@ export interface DebitRequest {
   extraData?: Record<string, string>;
 }
 
-export interface IxopayClientOptions extends Omit<ProviderHttpOptions, 'redirect' | 'fetch'> {
+export interface IxopayClientOptions extends Omit<ProviderHttpOptions, 'redirect'> {
   apiKey: string;
   username: string;
   password: string;
@@ -138,7 +142,10 @@ export class IxopayClient {
   readonly #now: () => Date;
 
   constructor(options: IxopayClientOptions) {
-    this.#http = new ProviderHttp({ ...options, redirect: 'manual' });
+    this.#http = new ProviderHttp(
+      { ...options, redirect: 'manual' },
+      { beforeRequest: [(request) => this.#sign(request)] },
+    );
     this.#apiKey = encodeURIComponent(options.apiKey);
     this.#authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`, 'utf8').toString('base64')}`;
     this.#secret = options.sharedSecret;
@@ -150,13 +157,12 @@ export class IxopayClient {
    * that got it, so that a 3004 on a repeat can be told from a 3004 on the first try.
    */
   async debit(body: DebitRequest): Promise<{ answer: TransactionResponse; attempt: number }> {
-    const text = JSON.stringify(body);
-    const { outcome, attempt } = await this.#http.repeat(
-      () =>
-        this.#read(TransactionResponseSchema, 'POST', `/transaction/${this.#apiKey}/debit`, text),
-      (o) =>
-        o.kind === 'unavailable' ||
-        (o.kind === 'answer' && !o.answer.success && isTransient(errorsOf(o.answer))),
+    const { outcome, attempt } = await this.#call(
+      TransactionResponseSchema,
+      'POST',
+      `/transaction/${this.#apiKey}/debit`,
+      JSON.stringify(body),
+      (answer) => !answer.success && isTransient(errorsOf(answer)),
     );
     if (outcome.kind === 'answer') return { answer: outcome.answer, attempt };
     throw toError(outcome);
@@ -165,9 +171,12 @@ export class IxopayClient {
   /** The transaction with our `merchantTransactionId`; null when IXOPAY knows none (8001). */
   async statusByMerchantTransactionId(id: string): Promise<StatusResponse | null> {
     const path = `/status/${this.#apiKey}/getByMerchantTransactionId/${encodeURIComponent(id)}`;
-    const { outcome } = await this.#http.repeat(
-      () => this.#read(StatusResponseSchema, 'GET', path, ''),
-      (o) => o.kind === 'unavailable' || (o.kind === 'answer' && isTransientFailure(o.answer)),
+    const { outcome } = await this.#call(
+      StatusResponseSchema,
+      'GET',
+      path,
+      undefined,
+      isTransientFailure,
     );
     if (outcome.kind !== 'answer') throw toError(outcome);
     const answer = outcome.answer;
@@ -179,61 +188,96 @@ export class IxopayClient {
       : refused(describeErrors(errors));
   }
 
-  /** One call whose answer, when there is one, is read with `schema`. */
-  async #read<T>(
+  /**
+   * One call, safe to repeat, whose answer is read with `schema`; repeated as well while `again`
+   * says IXOPAY's answer is a temporary failure.
+   */
+  async #call<T>(
     schema: z.ZodType<T>,
     method: 'GET' | 'POST',
     path: string,
-    body: string,
-  ): Promise<{ kind: 'answer'; answer: T } | Exclude<Outcome, { kind: 'answer' }>> {
-    const outcome = await this.#call(method, path, body);
-    return outcome.kind === 'answer'
-      ? { kind: 'answer', answer: ixopay.parse(schema, outcome.body) }
-      : outcome;
+    body: string | undefined,
+    again: (answer: T) => boolean,
+  ): Promise<{
+    outcome: { kind: 'answer'; answer: T } | Exclude<Outcome, { kind: 'answer' }>;
+    attempt: number;
+  }> {
+    const { outcome, attempt } = await this.#http.call(method, path, {
+      headers: { Authorization: this.#authorization, 'Content-Type': IXOPAY_CONTENT_TYPE },
+      ...(body !== undefined ? { body } : {}),
+      repeat: 'safe',
+      hooks: { afterResponse: [repeatWhile(schema, again)] },
+    });
+    const read = readAnswer(outcome);
+    return {
+      outcome:
+        read.kind === 'answer' ? { kind: 'answer', answer: ixopay.parse(schema, read.body) } : read,
+      attempt,
+    };
   }
 
-  async #call(method: 'GET' | 'POST', path: string, body: string): Promise<Outcome> {
-    const url = new URL(`${this.#http.apiUrl}${path}`);
+  /** Signs one attempt: `Date` and `X-Signature` over its method, body, content type and path. */
+  async #sign(request: Request): Promise<void> {
+    const url = new URL(request.url);
     const date = this.#now().toUTCString();
+    const body = request.body ? await request.clone().text() : '';
     const signature = signIxopay(this.#secret, {
-      method,
+      method: request.method,
       body,
       contentType: IXOPAY_CONTENT_TYPE,
       date,
       requestUri: `${url.pathname}${url.search}`,
     });
-    const outcome = await this.#http.send(method, path, {
-      headers: {
-        Authorization: this.#authorization,
-        'Content-Type': IXOPAY_CONTENT_TYPE,
-        Date: date,
-        'X-Signature': signature,
-      },
-      ...(method === 'POST' ? { body } : {}),
-    });
-    if (outcome.kind === 'unavailable') return outcome;
-    const payload = outcome.body;
-    const answer = z.looseObject({ success: z.boolean() }).safeParse(payload);
-    if (outcome.status === 401 || outcome.status === 403) {
-      const errors = answer.success ? errorsOf(payload as TransactionResponse) : [];
-      const signatureProblem = errors.some((e) => e.errorCode === 1004);
-      return {
-        kind: 'refused',
-        message: signatureProblem
-          ? 'IXOPAY refused the request signature (check IXOPAY_SHARED_SECRET)'
-          : 'IXOPAY refused our credentials (check IXOPAY_USERNAME, IXOPAY_PASSWORD and IXOPAY_API_KEY)',
-      };
+    request.headers.set('Date', date);
+    request.headers.set('X-Signature', signature);
+  }
+}
+
+/** Any answer of IXOPAY's APIs, before it is read with its own schema. */
+const AnswerSchema = z.looseObject({ success: z.boolean() });
+
+/**
+ * A ky hook that repeats the call, while attempts are left, when a 2xx is not an IXOPAY answer or
+ * when IXOPAY answers (2xx or 4xx) what `again` calls a temporary failure; the last such answer is
+ * read as it is.
+ */
+function repeatWhile<T>(schema: z.ZodType<T>, again: (answer: T) => boolean): AfterResponseHook {
+  return async (_request, options, response, { retryCount }) => {
+    if (retryCount >= (options.retry.limit ?? 0)) return;
+    if (isTransientStatus(response.status) || response.status === 401 || response.status === 403) {
+      return;
     }
-    if (answer.success) return { kind: 'answer', body: payload };
-    if (outcome.kind === 'ok') return { kind: 'unavailable', reason: 'unreadable answer' };
+    const body: unknown = await response.json().catch(() => null);
+    if (!AnswerSchema.safeParse(body).success) return response.ok ? ky.retry() : undefined;
+    const answer = schema.safeParse(body);
+    return answer.success && again(answer.data) ? ky.retry() : undefined;
+  };
+}
+
+/** IXOPAY's answer: a body with `success` (whatever the status), a refusal, or unavailable. */
+function readAnswer(outcome: HttpOutcome): Outcome {
+  if (outcome.kind === 'unavailable') return outcome;
+  const payload = outcome.body;
+  const answer = AnswerSchema.safeParse(payload);
+  if (outcome.kind === 'refused' && (outcome.status === 401 || outcome.status === 403)) {
+    const errors = answer.success ? errorsOf(payload as TransactionResponse) : [];
+    const signatureProblem = errors.some((e) => e.errorCode === 1004);
     return {
       kind: 'refused',
-      message:
-        outcome.status === 404
-          ? 'IXOPAY does not know this endpoint (check IXOPAY_API_URL)'
-          : `IXOPAY answered HTTP ${outcome.status}`,
+      message: signatureProblem
+        ? 'IXOPAY refused the request signature (check IXOPAY_SHARED_SECRET)'
+        : 'IXOPAY refused our credentials (check IXOPAY_USERNAME, IXOPAY_PASSWORD and IXOPAY_API_KEY)',
     };
   }
+  if (answer.success) return { kind: 'answer', body: payload };
+  if (outcome.kind === 'ok') return { kind: 'unavailable', reason: 'unreadable answer' };
+  return {
+    kind: 'refused',
+    message:
+      outcome.status === 404
+        ? 'IXOPAY does not know this endpoint (check IXOPAY_API_URL)'
+        : `IXOPAY answered HTTP ${outcome.status}`,
+  };
 }
 
 /** A status answer that failed for a reason IXOPAY calls temporary (not a missing transaction). */

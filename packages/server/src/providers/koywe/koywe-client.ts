@@ -4,9 +4,11 @@
  * sign-in token, payment methods, contacts and PAYIN orders.
  *
  * - The sign-in token is requested once and reused until shortly before it expires (its JWT
- *   `exp`, else one hour); concurrent callers share one sign-in. A 401 on a call drops the token
- *   and signs in again once. The token and the secret appear in no error and no log line.
- * - Every call has a timeout (10 s). Reads, contact creation and order creation are retried
+ *   `exp`, else one hour); concurrent callers share one sign-in. A ky `beforeRequest` hook puts
+ *   it on each attempt; an `afterResponse` hook answers a 401 by dropping the token, signing in
+ *   again once and repeating the request (the repeat counts as one of the call's attempts). The
+ *   token and the secret appear in no error and no log line.
+ * - Every attempt has a timeout (10 s). Reads, contact creation and order creation are retried
  *   with exponential back-off and full jitter on 5xx, 408, 429, timeouts and network errors:
  *   order creation is safe to repeat because Koywe refuses a second order with the same
  *   `externalId` (409), which the caller resolves by looking the order up.
@@ -14,8 +16,9 @@
  *   `{ok:false, error:{code, message}}`); failures become {@link KoyweError}s that the adapter
  *   turns into API errors.
  */
+import ky, { type AfterResponseHook, type BeforeRequestHook } from 'ky';
 import { z } from 'zod';
-import { ProviderHttp, type ProviderHttpOptions } from '../http/provider-http.js';
+import { type HttpOutcome, ProviderHttp, type ProviderHttpOptions } from '../http/provider-http.js';
 
 /** A payment method as `GET /payment-method` lists it. */
 export const KoywePaymentMethodSchema = z.looseObject({
@@ -227,30 +230,36 @@ export class KoyweClient {
   }
 
   async #retrying(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-    const { outcome } = await this.#http.repeat(
-      () => this.#authorized(method, path, body),
-      isUnavailableFailure,
-    );
-    if (outcome.ok) return outcome.body;
-    throw new KoyweError(outcome.failure);
+    const { outcome } = await this.#http.call(method, path, {
+      json: body,
+      repeat: 'safe',
+      hooks: { beforeRequest: [this.#authorize], afterResponse: [this.#renewOn401()] },
+    });
+    const read = readOutcome(outcome, true);
+    if (read.ok) return read.body;
+    throw new KoyweError(read.failure);
   }
 
-  /** One call with the cached token; on 401, one more with a fresh token. */
-  async #authorized(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Outcome> {
-    for (let round = 0; round < 2; round++) {
-      let token: string;
-      try {
-        token = await this.#currentToken();
-      } catch (error) {
-        if (error instanceof KoyweError) return { ok: false, failure: error.failure };
-        throw error;
-      }
-      const outcome = await this.#call(method, path, body, token);
-      if (outcome.ok || outcome.failure.kind !== 'unauthorized') return outcome;
-      // The token may have been revoked or expired early: sign in again, once.
-      if (this.#token?.value === token) this.#token = null;
-    }
-    return { ok: false, failure: { kind: 'unauthorized' } };
+  /** Puts the current token (signing in when there is none) on each attempt. */
+  readonly #authorize: BeforeRequestHook = async (request) => {
+    request.headers.set('Authorization', `Bearer ${await this.#currentToken()}`);
+  };
+
+  /**
+   * Answers the first 401 of one call: the token may have been revoked or expired early, so it is
+   * dropped (unless another call already renewed it), a new one is signed in for and the request
+   * is repeated at once. A second 401 stands.
+   */
+  #renewOn401(): AfterResponseHook {
+    let renewed = false;
+    return async (request, options, response, { retryCount }) => {
+      if (response.status !== 401 || renewed || retryCount >= (options.retry.limit ?? 0)) return;
+      renewed = true;
+      const used = request.headers.get('Authorization');
+      if (this.#token && used === `Bearer ${this.#token.value}`) this.#token = null;
+      await this.#currentToken();
+      return ky.retry({ delay: 0 });
+    };
   }
 
   #currentToken(): Promise<string> {
@@ -262,16 +271,24 @@ export class KoyweClient {
   }
 
   async #signIn(): Promise<string> {
-    const { outcome } = await this.#http.repeat(() => {
-      this.signIns++;
-      return this.#call('POST', '/auth/sign-in', { apiKey: this.#apiKey, secret: this.#secret });
-    }, isUnavailableFailure);
-    if (!outcome.ok) {
+    const { outcome } = await this.#http.call('POST', '/auth/sign-in', {
+      json: { apiKey: this.#apiKey, secret: this.#secret },
+      repeat: 'safe',
+      hooks: {
+        beforeRequest: [
+          () => {
+            this.signIns++;
+          },
+        ],
+      },
+    });
+    const read = readOutcome(outcome, false);
+    if (!read.ok) {
       // A refused sign-in (400/403 as well as 401) means the credentials are wrong.
-      if (outcome.failure.kind === 'refused') throw new KoyweError({ kind: 'unauthorized' });
-      throw new KoyweError(outcome.failure);
+      if (read.failure.kind === 'refused') throw new KoyweError({ kind: 'unauthorized' });
+      throw new KoyweError(read.failure);
     }
-    const parsed = TokenSchema.safeParse(outcome.body);
+    const parsed = TokenSchema.safeParse(read.body);
     // Some answers name the field `accessToken`; take whichever is there.
     const value = parsed.success ? (parsed.data.token ?? parsed.data.accessToken) : undefined;
     if (!value) throw new KoyweError({ kind: 'malformed' });
@@ -280,43 +297,30 @@ export class KoyweClient {
     this.#token = { value, renewAt: Math.max(now, expiresAt - this.#tokenMarginMs) };
     return value;
   }
-
-  async #call(
-    method: 'GET' | 'POST',
-    path: string,
-    body: unknown,
-    token?: string,
-  ): Promise<Outcome> {
-    const outcome = await this.#http.send(method, path, {
-      headers: token ? { Authorization: `Bearer ${token}` } : {},
-      json: body,
-    });
-    if (outcome.kind === 'ok') return { ok: true, status: outcome.status, body: outcome.body };
-    if (outcome.kind === 'unavailable') {
-      return { ok: false, failure: { kind: 'unavailable', reason: outcome.reason } };
-    }
-    const { status } = outcome;
-    if (status === 401 && token) return { ok: false, failure: { kind: 'unauthorized' } };
-    const error = ErrorShapeSchema.safeParse(outcome.body);
-    const data = error.success ? error.data : {};
-    const rawMessage = Array.isArray(data.message)
-      ? data.message.join('; ')
-      : (data.message ?? data.error?.message ?? `HTTP ${status}`);
-    return {
-      ok: false,
-      failure: {
-        kind: 'refused',
-        status,
-        code: sanitize(data.errorCode ?? data.error?.code ?? data.code, 40),
-        message: sanitize(rawMessage, 200) ?? `HTTP ${status}`,
-      },
-    };
-  }
 }
 
-/** True for a failure worth repeating: Koywe could not answer right now. */
-function isUnavailableFailure(outcome: Outcome): boolean {
-  return !outcome.ok && outcome.failure.kind === 'unavailable';
+/** A call's outcome in Koywe's terms; `authorized` says the call carried a token. */
+function readOutcome(outcome: HttpOutcome, authorized: boolean): Outcome {
+  if (outcome.kind === 'ok') return { ok: true, status: outcome.status, body: outcome.body };
+  if (outcome.kind === 'unavailable') {
+    return { ok: false, failure: { kind: 'unavailable', reason: outcome.reason } };
+  }
+  const { status } = outcome;
+  if (status === 401 && authorized) return { ok: false, failure: { kind: 'unauthorized' } };
+  const error = ErrorShapeSchema.safeParse(outcome.body);
+  const data = error.success ? error.data : {};
+  const rawMessage = Array.isArray(data.message)
+    ? data.message.join('; ')
+    : (data.message ?? data.error?.message ?? `HTTP ${status}`);
+  return {
+    ok: false,
+    failure: {
+      kind: 'refused',
+      status,
+      code: sanitize(data.errorCode ?? data.error?.code ?? data.code, 40),
+      message: sanitize(rawMessage, 200) ?? `HTTP ${status}`,
+    },
+  };
 }
 
 /** True for Koywe's answer to a repeated `externalId`. */
