@@ -36,7 +36,6 @@ export function eventRoutes(ctx: AppContext): Hono<AppEnv> {
     const resumeFrom = parseCursor(c.req.header('last-event-id') ?? c.req.query('lastEventId'));
     const heartbeatMs = ctx.config.sseHeartbeatMs ?? DEFAULT_HEARTBEAT_MS;
     const log = c.get('logger');
-    const signal = c.req.raw.signal;
     const encoder = new TextEncoder();
     let close: () => void = () => {};
 
@@ -86,15 +85,15 @@ export function eventRoutes(ctx: AppContext): Hono<AppEnv> {
           unsubscribe();
           clearInterval(heartbeat);
           ctx.streams.delete(close);
-          signal.removeEventListener('abort', close);
           try {
             controller.close();
           } catch {
             // Already closed by the client going away.
           }
         };
+        // A client that goes away cancels the body (`cancel` below). The request's own AbortSignal
+        // is not read: on Node that would build a second, full Request for every open stream.
         ctx.streams.add(close);
-        signal.addEventListener('abort', close);
 
         write('retry: 3000\n\n');
         enqueue(async () => {
