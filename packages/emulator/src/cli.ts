@@ -7,8 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
-import { PROVIDER_IDS } from '@pay-checkout/protocol';
 import { readArguments } from './arguments.js';
+import { PROVIDER_IDS } from './core/provider-ids.js';
 import { EmulatorConfigError, emulatorOptionsFromEnv } from './env.js';
 import { DEFAULT_CHECKOUT_SERVER_URL } from './options.js';
 import { startEmulator } from './start.js';

@@ -12,7 +12,7 @@
  * ```
  */
 import { Hono } from 'hono';
-import { PROVIDER_IDS, type ProviderId } from '@pay-checkout/protocol';
+import { PROVIDER_IDS, type ProviderId } from './core/provider-ids.js';
 import { createControlApi } from './core/control-api.js';
 import { FaultStore } from './core/faults.js';
 import type { ProviderContext, ProviderEmulator } from './core/provider.js';

@@ -6,7 +6,7 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { PROVIDER_IDS, fieldIssues, type ProviderId } from '@pay-checkout/protocol';
+import { PROVIDER_IDS, type ProviderId } from './provider-ids.js';
 import { FaultRequestSchema, type FaultStore } from './faults.js';
 import type { ProviderEmulator } from './provider.js';
 import type { WebhookDispatcher } from './webhooks.js';
@@ -16,6 +16,14 @@ export interface ControlApiOptions {
   providers: ReadonlyMap<ProviderId, ProviderEmulator>;
   faults: FaultStore;
   webhooks: WebhookDispatcher;
+}
+
+/** A schema failure as a list of `{ path, message }`, the body itself named `(body)`. */
+function fieldIssues(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(body)',
+    message: issue.message,
+  }));
 }
 
 const OutcomeBodySchema = z.strictObject({ status: z.string().min(1) });

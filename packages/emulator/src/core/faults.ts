@@ -9,7 +9,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import { PROVIDER_IDS, type ProviderId } from '@pay-checkout/protocol';
+import { PROVIDER_IDS, type ProviderId } from './provider-ids.js';
 import type { Scheduler } from './scheduler.js';
 
 /** The fault switches; an absent switch is off. */

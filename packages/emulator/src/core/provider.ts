@@ -3,7 +3,7 @@
  * What every provider module gives the emulator, and what the emulator gives it.
  */
 import type { Hono } from 'hono';
-import type { Money, ProviderId } from '@pay-checkout/protocol';
+import type { ProviderId } from './provider-ids.js';
 import type { FaultStore } from './faults.js';
 import type { Scheduler } from './scheduler.js';
 import type { WebhookDispatcher } from './webhooks.js';
@@ -25,6 +25,13 @@ export interface ProviderContext {
   random: () => number;
 }
 
+/** An amount as the control API shows it: an integer of the currency's minor units. */
+export interface ControlAmount {
+  value: number;
+  /** ISO 4217 code. */
+  currency: string;
+}
+
 /** One entry of `GET /_emulator/orders`. */
 export interface ControlOrder {
   provider: ProviderId;
@@ -32,7 +39,7 @@ export interface ControlOrder {
   id: string;
   /** The merchant's reference as sent to the provider. */
   reference: string;
-  amount: Money;
+  amount: ControlAmount;
   /** The provider's own status word. */
   status: string;
   /** Where this provider's webhooks go. */

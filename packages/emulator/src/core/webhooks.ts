@@ -9,7 +9,7 @@
  * attempts go out one after another in the order the events happened (unless `reorder` is on),
  * which is what a well-behaved provider looks like; retries run independently.
  */
-import type { ProviderId } from '@pay-checkout/protocol';
+import type { ProviderId } from './provider-ids.js';
 import type { FaultStore } from './faults.js';
 import type { Scheduler } from './scheduler.js';
 
