@@ -91,7 +91,9 @@ describe('FuratPay methods', () => {
     let calls = 0;
     const original = globalThis.fetch;
     globalThis.fetch = ((...args: Parameters<typeof fetch>) => {
-      if (String(args[0]).includes('/payment_service/linked/list')) calls += 1;
+      const [input] = args;
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.includes('/payment_service/linked/list')) calls += 1;
       return original(...args);
     }) as typeof fetch;
     try {

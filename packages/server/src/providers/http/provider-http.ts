@@ -127,7 +127,7 @@ export class ProviderHttp {
       headers: { Accept: 'application/json' },
       timeout: options.timeoutMs ?? 10_000,
       ...(options.redirect ? { redirect: options.redirect } : {}),
-      fetch: transport(options.fetch ?? globalThis.fetch.bind(globalThis)),
+      fetch: transport(options.fetch),
       retry: {
         limit: (options.attempts ?? 3) - 1,
         // Which calls may be repeated is each call's `repeat`, read by `shouldRetry`.
@@ -173,12 +173,16 @@ export class ProviderHttp {
   }
 }
 
-/** ky hands fetch a Request; the provider's fetch gets its URL and a plain init. */
-function transport(fetcher: typeof fetch) {
+/**
+ * The fetch ky calls: a failure to reach the provider becomes {@link Unreachable}. An injected
+ * fetch (tests) gets the URL and a plain init instead of ky's Request.
+ */
+function transport(injected: typeof fetch | undefined) {
   return async (input: Request | URL | string, init?: RequestInit): Promise<Response> => {
-    const request = input instanceof Request ? input : new Request(input, init);
     try {
-      return await fetcher(request.url, {
+      if (!injected) return await fetch(input, init);
+      const request = input instanceof Request ? input : new Request(input, init);
+      return await injected(request.url, {
         method: request.method,
         headers: request.headers,
         ...(request.body ? { body: await request.text() } : {}),
