@@ -36,6 +36,29 @@ export default tseslint.config(
     },
   },
   {
+    // The emulator stands for the providers on its own: nothing of ours may check itself.
+    files: ['packages/emulator/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '@pay-checkout/*',
+                '**/protocol/src/**',
+                '**/server/src/**',
+                '**/element/src/**',
+              ],
+              message:
+                'The emulator is an independent witness: write it from the providers’ documentation.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['packages/element/src/**/*.ts'],
     ...lit.configs['flat/recommended'],
   },

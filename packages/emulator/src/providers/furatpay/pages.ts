@@ -10,7 +10,7 @@
  */
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { formatMoney } from '@pay-checkout/protocol/money';
+import { formatAmount } from '../../core/money.js';
 import {
   html,
   isOutcomeAction,
@@ -107,7 +107,7 @@ function details(ctx: ProviderContext, record: InvoiceRecord): SafeHtml {
     <dt>Merchant</dt>
     <dd>${ctx.merchantName}</dd>
     <dt>Amount</dt>
-    <dd class="amount">${formatMoney(record.money)}</dd>
+    <dd class="amount">${formatAmount(record.money)}</dd>
     <dt>Invoice</dt>
     <dd>${record.invoice.order_number}</dd>
   </dl>`;

@@ -5,7 +5,7 @@
  * money exactly in the invoice currency's ISO 4217 decimals.
  */
 import { z } from 'zod';
-import { MoneyError, fromMajorNumber } from '@pay-checkout/protocol/money';
+import { AmountError, amountFromNumber } from '../../core/money.js';
 import { httpUrlSchema } from '../../core/requests.js';
 import { FURATPAY_CURRENCIES } from './types.js';
 
@@ -49,12 +49,12 @@ export const CreateInvoiceBodySchema = z
       return;
     }
     try {
-      fromMajorNumber(body.total, currency);
+      amountFromNumber(body.total, currency);
     } catch (error) {
       ctx.addIssue({
         code: 'custom',
         path: ['total'],
-        message: error instanceof MoneyError ? error.message : 'is not an exact amount',
+        message: error instanceof AmountError ? error.message : 'is not an exact amount',
       });
     }
   });

@@ -11,7 +11,7 @@
  * is made afresh for each delivery attempt, so late retries stay inside the ±300 s window.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { fromMajorNumber, type Money } from '@pay-checkout/protocol/money';
+import { amountFromNumber, type Money } from '../../core/money.js';
 import { randomId } from '../../core/ids.js';
 import type { ControlOrder, OutcomeResult, ProviderContext } from '../../core/provider.js';
 import type { Cancel } from '../../core/scheduler.js';
@@ -107,7 +107,7 @@ export class FuratPayState {
     };
     const record: InvoiceRecord = {
       invoice,
-      money: fromMajorNumber(body.total, currency),
+      money: amountFromNumber(body.total, currency),
       createdAt: at,
       payments: [],
     };

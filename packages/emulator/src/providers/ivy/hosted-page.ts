@@ -7,7 +7,7 @@
  */
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { formatMoney, fromMajorNumber } from '@pay-checkout/protocol/money';
+import { formatAmount, amountFromNumber } from '../../core/money.js';
 import {
   html,
   isOutcomeAction,
@@ -77,7 +77,7 @@ function openBody(ctx: ProviderContext, record: SessionRecord): SafeHtml {
       <dt>Merchant</dt>
       <dd>${ctx.merchantName}</dd>
       <dt>Amount</dt>
-      <dd class="amount">${formatMoney(record.money, session.locale)}</dd>
+      <dd class="amount">${formatAmount(record.money, session.locale)}</dd>
       <dt>Reference</dt>
       <dd>${session.displayId}</dd>
       ${mandateTerms(ctx, record)}
@@ -118,8 +118,8 @@ function mandateTerms(ctx: ProviderContext, record: SessionRecord): SafeHtml | s
   let amount = '';
   if (display?.price) {
     try {
-      amount = formatMoney(
-        fromMajorNumber(display.price.amount, display.price.currency),
+      amount = formatAmount(
+        amountFromNumber(display.price.amount, display.price.currency),
         record.session.locale,
       );
     } catch {
@@ -154,7 +154,7 @@ function finishedPage(
     title,
     html`<dl>
         <dt>Amount</dt>
-        <dd class="amount">${formatMoney(record.money, session.locale)}</dd>
+        <dd class="amount">${formatAmount(record.money, session.locale)}</dd>
         <dt>Reference</dt>
         <dd>${session.displayId}</dd>
         ${

@@ -6,7 +6,7 @@
  * it does use are checked strictly, money exactly.
  */
 import { z } from 'zod';
-import { MoneyError, fromMajorNumber } from '@pay-checkout/protocol/money';
+import { AmountError, amountFromNumber } from '../../core/money.js';
 import { httpUrlSchema } from '../../core/requests.js';
 import { IVY_CURRENCIES } from './types.js';
 
@@ -23,9 +23,9 @@ const PriceSchema = z
       return;
     }
     try {
-      fromMajorNumber(price.total, price.currency);
+      amountFromNumber(price.total, price.currency);
     } catch (error) {
-      const detail = error instanceof MoneyError ? error.message : 'is not an exact amount';
+      const detail = error instanceof AmountError ? error.message : 'is not an exact amount';
       ctx.addIssue({
         code: 'custom',
         path: ['total'],

@@ -18,7 +18,7 @@
  * the mandate (`mandate_revoked`). SEPA takes days; the emulator compresses that to multiples of
  * the bank step, and the time scale applies on top.
  */
-import { fromMajorNumber, type Money } from '@pay-checkout/protocol/money';
+import { amountFromNumber, type Money } from '../../core/money.js';
 import { randomId } from '../../core/ids.js';
 import type { ControlOrder, OutcomeResult, ProviderContext } from '../../core/provider.js';
 import type { Cancel } from '../../core/scheduler.js';
@@ -121,7 +121,7 @@ export class IvyState {
     };
     const record: SessionRecord = {
       session,
-      money: fromMajorNumber(body.price.total, currency),
+      money: amountFromNumber(body.price.total, currency),
       createdAt: new Date(nowMs).toISOString(),
     };
     // The timer stands for provider time passing; lazy checks on access cover injected clocks.
@@ -409,7 +409,7 @@ export class IvyState {
       provider: 'ivy',
       id: order.id,
       reference: order.referenceId,
-      amount: fromMajorNumber(order.price.total, order.price.currency),
+      amount: amountFromNumber(order.price.total, order.price.currency),
       status: order.status,
       webhookUrl: this.#ctx.webhookUrl(),
       createdAt: order.createdAt,

@@ -7,7 +7,7 @@
  */
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { fromMajorNumber, formatMoney } from '@pay-checkout/protocol/money';
+import { amountFromNumber, formatAmount } from '../../core/money.js';
 import { html, isOutcomeAction, pageResponder, type SafeHtml } from '../../core/html.js';
 import type { IwocaPayState } from './state.js';
 import type { IwocaPayOrder, IwocaPayPaymentTerm } from './types.js';
@@ -60,7 +60,7 @@ export function createIwocaPayCheckoutPage(options: IwocaPayCheckoutPageOptions)
 }
 
 function money(order: IwocaPayOrder): string {
-  return formatMoney(fromMajorNumber(order.amount, 'GBP'), 'en-GB');
+  return formatAmount(amountFromNumber(order.amount, 'GBP'), 'en-GB');
 }
 
 function openBody(order: IwocaPayOrder, problem?: string): SafeHtml {

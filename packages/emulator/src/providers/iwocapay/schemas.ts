@@ -4,7 +4,7 @@
  * `data`, amount a positive number of pounds with at most two decimals.
  */
 import { z } from 'zod';
-import { MoneyError, fromMajorNumber } from '@pay-checkout/protocol/money';
+import { AmountError, amountFromNumber } from '../../core/money.js';
 import { httpUrlSchema } from '../../core/requests.js';
 import { IWOCAPAY_PAYMENT_TERMS } from './types.js';
 
@@ -16,9 +16,9 @@ const AmountSchema = z.number('A valid number is required.').superRefine((amount
     return;
   }
   try {
-    fromMajorNumber(amount, 'GBP');
+    amountFromNumber(amount, 'GBP');
   } catch (error) {
-    const detail = error instanceof MoneyError ? ` (${error.message})` : '';
+    const detail = error instanceof AmountError ? ` (${error.message})` : '';
     ctx.addIssue({
       code: 'custom',
       message: `Ensure that there are no more than 2 decimal places${detail}.`,

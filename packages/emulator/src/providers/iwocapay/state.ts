@@ -11,7 +11,7 @@
  * it has one.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { fromMajorNumber } from '@pay-checkout/protocol/money';
+import { amountFromNumber } from '../../core/money.js';
 import type { ControlOrder, OutcomeResult, ProviderContext } from '../../core/provider.js';
 import { IWOCAPAY_RETRY_DELAYS_MS } from './retry-schedule.js';
 import type { CreateOrderData } from './schemas.js';
@@ -217,7 +217,7 @@ export class IwocaPayState {
       provider: 'iwocapay',
       id: order.id,
       reference: order.reference,
-      amount: fromMajorNumber(order.amount, 'GBP'),
+      amount: amountFromNumber(order.amount, 'GBP'),
       status: order.status,
       webhookUrl: order.webhook_url ?? '',
       createdAt: order.created_at,

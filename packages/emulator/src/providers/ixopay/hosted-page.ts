@@ -7,7 +7,7 @@
  */
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { formatMoney } from '@pay-checkout/protocol/money';
+import { formatAmount } from '../../core/money.js';
 import {
   html,
   isOutcomeAction,
@@ -57,7 +57,7 @@ function openBody(ctx: ProviderContext, tx: IxopayTransaction, token: string): S
       <dt>Merchant</dt>
       <dd>${ctx.merchantName}</dd>
       <dt>Amount</dt>
-      <dd class="amount">${formatMoney(tx.money)}</dd>
+      <dd class="amount">${formatAmount(tx.money)}</dd>
       ${
         tx.description
           ? html`<dt>Description</dt>
@@ -84,7 +84,7 @@ function finishedPage(c: Context, tx: IxopayTransaction, status: 200 | 409): Res
     'This payment is complete',
     html`<dl>
         <dt>Amount</dt>
-        <dd class="amount">${formatMoney(tx.money)}</dd>
+        <dd class="amount">${formatAmount(tx.money)}</dd>
         <dt>Reference</dt>
         <dd>${tx.merchantTransactionId}</dd>
         <dt>Payment</dt>

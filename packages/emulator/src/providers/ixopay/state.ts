@@ -14,7 +14,7 @@
  *   `ERROR` 2003 (Fail) or `ERROR` 2002 user cancelled (Cancel).
  * A `merchantTransactionId` that already has a transaction is refused with error 3004.
  */
-import { MoneyError, parseDecimal } from '@pay-checkout/protocol/money';
+import { AmountError, amountFromDecimal } from '../../core/money.js';
 import { randomId } from '../../core/ids.js';
 import type { ControlOrder, OutcomeResult, ProviderContext } from '../../core/provider.js';
 import { IXOPAY_ERROR_CODES, ixopayErrorEntry } from './errors.js';
@@ -79,9 +79,9 @@ export class IxopayState {
     }
     let money;
     try {
-      money = parseDecimal(body.amount, body.currency);
+      money = amountFromDecimal(body.amount, body.currency);
     } catch (error) {
-      const reason = error instanceof MoneyError ? error.message : 'invalid amount';
+      const reason = error instanceof AmountError ? error.message : 'invalid amount';
       return failure(IXOPAY_ERROR_CODES.invalidRequestData, `Invalid request data: ${reason}`);
     }
     if (money.value <= 0) {

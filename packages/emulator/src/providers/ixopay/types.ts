@@ -2,7 +2,7 @@
  * @module
  * IXOPAY's vocabulary and the transaction the IXOPAY emulator keeps.
  */
-import type { Money } from '@pay-checkout/protocol/money';
+import type { Money } from '../../core/money.js';
 
 /** Status words of the Status API (`transactionStatus`). */
 export const IXOPAY_TRANSACTION_STATUSES = [

@@ -9,12 +9,12 @@
 import { Hono } from 'hono';
 import type { Context, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import { checkDocument } from '@pay-checkout/protocol/documents';
-import { fromMajorNumber, isCurrency } from '@pay-checkout/protocol/money';
+import { amountFromNumber, isKnownCurrency } from '../../core/money.js';
 import { apiFaults } from '../../core/faults.js';
 import type { ProviderContext } from '../../core/provider.js';
 import { issuePath, limitBody, readJson } from '../../core/requests.js';
 import type { KoyweAuth } from './auth.js';
+import { verifyDocument } from './documents.js';
 import { internalError, koyweError } from './errors.js';
 import type { KoyweState } from './state.js';
 import { KOYWE_PAYMENT_METHODS, KOYWE_PSE_BANKS } from './types.js';
@@ -111,7 +111,7 @@ export function createKoyweApi(options: KoyweApiOptions): Hono {
     if (!ours(c)) return notOurs(c);
     const body = await json(c, ContactSchema);
     if (body instanceof Response) return body;
-    const checked = checkDocument(body.countrySymbol, body.documentType, body.documentNumber);
+    const checked = verifyDocument(body.countrySymbol, body.documentType, body.documentNumber);
     if (!checked.ok) {
       return koyweError(400, c.req.path, 'DC00010', `Invalid document: ${checked.message}.`, {
         field: checked.field,
@@ -120,7 +120,7 @@ export function createKoyweApi(options: KoyweApiOptions): Hono {
     const contact = state.contact({
       fullName: body.fullName,
       countrySymbol: body.countrySymbol,
-      documentType: checked.type.code,
+      documentType: checked.type,
       documentNumber: checked.number,
       businessType: body.businessType,
       ...(body.email ? { email: body.email } : {}),
@@ -145,11 +145,11 @@ export function createKoyweApi(options: KoyweApiOptions): Hono {
       return koyweError(400, path, 'OR00002', 'The emulator supports amountIn only.');
     }
     const currency = body.originCurrencySymbol;
-    if (!isCurrency(currency) || body.destinationCurrencySymbol !== currency) {
+    if (!isKnownCurrency(currency) || body.destinationCurrencySymbol !== currency) {
       return koyweError(400, path, 'OR00003', 'A PAYIN pays in and settles in one currency.');
     }
     try {
-      fromMajorNumber(body.amountIn, currency);
+      amountFromNumber(body.amountIn, currency);
     } catch {
       return koyweError(400, path, 'OR00002', `amountIn has more decimals than ${currency} has.`);
     }

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { formatMoney } from '@pay-checkout/protocol/money';
+import { formatAmount } from '../../core/money.js';
 import {
   html,
   isOutcomeAction,
@@ -83,7 +83,7 @@ function openBody(ctx: ProviderContext, record: OrderRecord): SafeHtml {
       <dt>Merchant</dt>
       <dd>${ctx.merchantName}</dd>
       <dt>Amount</dt>
-      <dd class="amount">${formatMoney(record.money)}</dd>
+      <dd class="amount">${formatAmount(record.money)}</dd>
       <dt>Method</dt>
       <dd>${methodLabel(record)}</dd>
       <dt>Reference</dt>
@@ -147,7 +147,7 @@ function finishedPage(c: Context, record: OrderRecord, status: 200 | 409): Respo
     'This payment is closed',
     html`<dl>
         <dt>Amount</dt>
-        <dd class="amount">${formatMoney(record.money)}</dd>
+        <dd class="amount">${formatAmount(record.money)}</dd>
         <dt>Reference</dt>
         <dd>${order.externalId}</dd>
         <dt>Status</dt>

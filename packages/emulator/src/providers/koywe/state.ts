@@ -9,7 +9,7 @@
  * `amountIn` 666 goes `PROCESSING` → `FAILED` instead. Fail makes it `FAILED`, Cancel
  * `CANCELLED` (event `order.cancelled`, or `order.canceled` when configured).
  */
-import { fromMajorNumber, type Money } from '@pay-checkout/protocol/money';
+import { amountFromNumber, type Money } from '../../core/money.js';
 import { randomId } from '../../core/ids.js';
 import type { ControlOrder, OutcomeResult, ProviderContext } from '../../core/provider.js';
 import type { Cancel } from '../../core/scheduler.js';
@@ -130,7 +130,7 @@ export class KoyweState {
     };
     const record: OrderRecord = {
       order,
-      money: fromMajorNumber(input.amountIn, input.currency),
+      money: amountFromNumber(input.amountIn, input.currency),
       timers: [],
     };
     this.#orders.set(id, record);
