@@ -32,12 +32,23 @@ async function sampleRss(pid, samples = 5) {
   return values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
 }
 
-/** Heap-looking series of `/metrics`, when the server exposes any. */
+/** The process's memory series of `/metrics` (prom-client's process metrics), in MB. */
+const MEMORY_SERIES = [
+  'process_resident_memory_bytes',
+  'nodejs_heap_size_total_bytes',
+  'nodejs_heap_size_used_bytes',
+  'nodejs_external_memory_bytes',
+];
+
+/** The memory figures `/metrics` exposes, when it exposes any. */
 async function heapFigures(url) {
   try {
     const series = await scrapeMetrics(url);
     return Object.fromEntries(
-      Object.entries(series).filter(([key]) => /heap|resident|rss/i.test(key)),
+      MEMORY_SERIES.filter((name) => name in series).map((name) => [
+        name,
+        Math.round(series[name] / 1024 / 102.4) / 10,
+      ]),
     );
   } catch {
     return {};
@@ -185,7 +196,7 @@ export async function benchSseMemory(context) {
   for (const r of runs.slice(1)) {
     if (Object.keys(r.heapAfter).length) {
       console.log(
-        `  ${r.label} heap (/metrics): before ${JSON.stringify(r.heapBefore)} after ${JSON.stringify(r.heapAfter)}`,
+        `  ${r.label} memory in MB (/metrics): before ${JSON.stringify(r.heapBefore)} after ${JSON.stringify(r.heapAfter)}`,
       );
     }
   }

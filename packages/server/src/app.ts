@@ -18,13 +18,10 @@ import { ApiError } from './core/api-error.js';
 import type { AppContext, AppEnv } from './core/context.js';
 import { createLogger } from './core/logger.js';
 import { Metrics } from './core/metrics.js';
+import { StatusChecker } from './core/status-check.js';
 import { requestLog } from './middleware/request-log.js';
 import type { Provider } from './providers/provider.js';
-import { createIvyProvider } from './providers/ivy/ivy-provider.js';
-import { createIxopayProvider } from './providers/ixopay/ixopay-provider.js';
-import { createIwocaPayProvider } from './providers/iwocapay/iwocapay-provider.js';
-import { createKoyweProvider } from './providers/koywe/koywe-provider.js';
-import { createFuratPayProvider } from './providers/furatpay/furatpay-provider.js';
+import { createProviders } from './providers/registry.js';
 import { browserRoutes } from './routes/browser.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
@@ -33,6 +30,7 @@ import { sessionRoutes } from './routes/sessions.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { chargeRoutes } from './routes/charges.js';
 import { mandateRoutes } from './routes/mandates.js';
+import { mountOpenApi } from './routes/openapi.js';
 import { OutboxDeliverer } from './notify/outbox-deliverer.js';
 import { createLedger, type Ledger } from './core/ledger.js';
 import { openStore } from './store/open-store.js';
@@ -59,72 +57,14 @@ export interface CheckoutServer {
 }
 
 function buildProviders(config: CheckoutServerConfig, now: () => Date): Map<ProviderId, Provider> {
-  const providers = new Map<ProviderId, Provider>();
-  if (config.adapters) {
-    for (const adapter of config.adapters) providers.set(adapter.id, adapter);
-    return providers;
-  }
-  if (config.providers.ivy) {
-    providers.set(
-      'ivy',
-      createIvyProvider({
-        ...config.providers.ivy,
-        now,
-        ...(config.providerRetryBaseMs !== undefined
-          ? { retryBaseMs: config.providerRetryBaseMs }
-          : {}),
-      }),
-    );
-  }
-  if (config.providers.koywe) {
-    providers.set(
-      'koywe',
-      createKoyweProvider({
-        ...config.providers.koywe,
-        now,
-        ...(config.providerRetryBaseMs !== undefined
-          ? { retryBaseMs: config.providerRetryBaseMs }
-          : {}),
-      }),
-    );
-  }
-  if (config.providers.iwocapay) {
-    providers.set(
-      'iwocapay',
-      createIwocaPayProvider({
-        ...config.providers.iwocapay,
-        ...(config.providerRetryBaseMs !== undefined
-          ? { retryBaseMs: config.providerRetryBaseMs }
-          : {}),
-      }),
-    );
-  }
-  if (config.providers.ixopay) {
-    providers.set(
-      'ixopay',
-      createIxopayProvider({
-        ...config.providers.ixopay,
-        callbackUrl: `${config.publicUrl}/webhooks/ixopay`,
-        now,
-        ...(config.providerRetryBaseMs !== undefined
-          ? { retryBaseMs: config.providerRetryBaseMs }
-          : {}),
-      }),
-    );
-  }
-  if (config.providers.furatpay) {
-    providers.set(
-      'furatpay',
-      createFuratPayProvider({
-        ...config.providers.furatpay,
-        now,
-        ...(config.providerRetryBaseMs !== undefined
-          ? { retryBaseMs: config.providerRetryBaseMs }
-          : {}),
-      }),
-    );
-  }
-  return providers;
+  if (config.adapters) return new Map(config.adapters.map((adapter) => [adapter.id, adapter]));
+  return createProviders(config.providers, {
+    publicUrl: config.publicUrl,
+    now,
+    ...(config.providerRetryBaseMs !== undefined
+      ? { retryBaseMs: config.providerRetryBaseMs }
+      : {}),
+  });
 }
 
 /**
@@ -158,6 +98,7 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
     logger,
     now,
     metrics,
+    statusChecks: new StatusChecker(),
     streams: new Set(),
   };
   metrics.gauge('pay_checkout_sse_connections', 'Open SSE streams.', () => ctx.streams.size);
@@ -212,7 +153,8 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
     origin: (origin) => (config.allowedOrigins.includes(origin) ? origin : null),
     allowMethods: ['GET', 'POST', 'OPTIONS'],
     allowHeaders: ['Content-Type', 'Idempotency-Key', 'Last-Event-ID'],
-    exposeHeaders: ['X-Request-Id'],
+    // Date lets the element count a QR code down on the server's clock, not the device's.
+    exposeHeaders: ['X-Request-Id', 'Date'],
     maxAge: 600,
   });
   for (const path of [
@@ -220,6 +162,7 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
     '/v1/sessions/:id/orders',
     '/v1/sessions/:id/events',
     '/v1/orders/:id',
+    '/v1/orders/:id/refresh',
   ]) {
     app.use(path, browserCors);
   }
@@ -232,6 +175,7 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
   app.route('/', webhookRoutes(ctx));
   app.route('/', chargeRoutes(ctx));
   app.route('/', mandateRoutes(ctx));
+  mountOpenApi(app);
 
   app.notFound((c) => c.json(new ApiError(404, 'not_found', 'No such route').toBody(), 404));
   app.onError((error, c) => {

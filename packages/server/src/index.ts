@@ -10,13 +10,26 @@
  */
 export { createCheckoutServer, MAX_BODY_BYTES, type CheckoutServer } from './app.js';
 export {
+  CONFIG_SECTIONS,
   ConfigError,
+  configSchema,
   loadConfig,
   parseOrigin,
   type CheckoutServerConfig,
   type IvyConfig,
 } from './config.js';
 export { ApiError } from './core/api-error.js';
+export {
+  createProviders,
+  emulatorEnvironment,
+  PROVIDERS,
+  type Markets,
+  type ProviderConfigs,
+  type ProviderDeps,
+  type ProviderEntry,
+} from './providers/registry.js';
+export type { EnvSection, EnvVariable } from './config/env-schema.js';
+export { IVY_SANDBOX_URL } from './providers/ivy/ivy-config.js';
 export { Metrics } from './core/metrics.js';
 export type { EventBus, SessionListener } from './bus/bus.js';
 export { createMemoryBus } from './bus/memory-bus.js';

@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { ConfigError, describeDatabase, loadConfig, type CheckoutServerConfig } from './config.js';
+import { usageLines } from './config/variables.js';
 import { startCheckoutServer, type StartedCheckoutServer } from './node.js';
 
 export interface CliIo {
@@ -89,25 +90,10 @@ export function scrubSecrets(text: string, config: CheckoutServerConfig): string
 export const USAGE = `Usage: pay-checkout-server [--help]
 
 Starts the pay-checkout server. It is configured by environment variables; a .env file in the
-working directory is read too (variables already set win).
+working directory is read too (variables already set win). A provider is on when its
+credentials are set; its *_API_URL defaults to its sandbox.
 
-  PORT, HOST                        where to listen (8787, 127.0.0.1)
-  PAY_CHECKOUT_PUBLIC_URL           public base URL for webhook and return URLs (http://HOST:PORT)
-  PAY_CHECKOUT_SECRET_KEY           bearer key of the server-to-server API (required)
-  PAY_CHECKOUT_ALLOWED_ORIGINS      comma-separated origins of the merchant's pages (required)
-  DATABASE_URL                      sqlite:<path>, sqlite::memory: or postgres://… (sqlite:./pay-checkout.db)
-  DATABASE_POOL_SIZE                PostgreSQL connections per instance (10)
-  DATABASE_STATEMENT_TIMEOUT_MS     PostgreSQL statement timeout (30000)
-  MERCHANT_WEBHOOK_URL, MERCHANT_WEBHOOK_SECRET   merchant notifications (off)
-  LOG_LEVEL                         fatal, error, warn, info, debug, trace or silent (info)
-  IVY_API_URL, IVY_API_KEY, IVY_WEBHOOK_SECRET                       Ivy
-  IWOCAPAY_API_URL, IWOCAPAY_SUPPLIER_UUID, IWOCAPAY_ACCESS_TOKEN    iwocaPay
-  IXOPAY_API_URL, IXOPAY_API_KEY, IXOPAY_USERNAME, IXOPAY_PASSWORD, IXOPAY_SHARED_SECRET   IXOPAY
-  KOYWE_API_URL, KOYWE_API_KEY, KOYWE_SECRET, KOYWE_ORG_ID, KOYWE_MERCHANT_ID,
-    KOYWE_WEBHOOK_SECRET                                             Koywe
-  FURATPAY_API_URL, FURATPAY_API_KEY, FURATPAY_WEBHOOK_SECRET        FuratPay
-
-A provider is on when its credentials are set; its *_API_URL defaults to its sandbox.
+${usageLines()}
 `;
 
 /**

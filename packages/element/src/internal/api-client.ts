@@ -1,14 +1,13 @@
 /**
  * @module
- * The browser's calls to the companion backend (`/v1/sessions/:id/…`, `/v1/orders/:id`), over
- * `fetch`.
+ * The browser's calls to the companion backend (`/v1/sessions/:id/…`, `/v1/orders/:id`), on ky.
  *
- * A small client of our own rather than a library: the element needs a timeout, a few retries
- * and error mapping, and every kilobyte of the script-tag build is paid by the merchant's page.
- * GETs are retried with back-off on network errors, 408, 429 and 5xx (honouring `Retry-After`);
- * POSTs never are here, because repeating a POST is the caller's decision (it carries the
- * Idempotency-Key that makes the repeat safe).
+ * Each request has a timeout. GETs are retried with back-off on network errors, timeouts, 408,
+ * 429 and 5xx, honouring `Retry-After`; POSTs never are here, because repeating a POST is the
+ * caller's decision (it carries the Idempotency-Key that makes the repeat safe). Every failure
+ * leaves as a {@link CheckoutError}, mapped in one place.
  */
+import ky, { HTTPError, TimeoutError, type KyInstance } from 'ky';
 import type {
   CreateOrderRequest,
   CreateOrderResponse,
@@ -40,6 +39,11 @@ export interface ApiClient {
   getMethods(sessionId: string, signal?: AbortSignal): Promise<MethodsResponse>;
   /** `GET /v1/orders/:id`: one order's status (the polling fallback). */
   getOrder(orderId: string, signal?: AbortSignal): Promise<OrderStatusView>;
+  /**
+   * `POST /v1/orders/:id/refresh`: the server asks the provider for the order's real status and
+   * answers it.
+   */
+  refreshOrder(orderId: string, signal?: AbortSignal): Promise<OrderStatusView>;
   /** `POST /v1/sessions/:id/orders` with the given Idempotency-Key. */
   createOrder(
     sessionId: string,
@@ -49,128 +53,114 @@ export interface ApiClient {
   ): Promise<CreateOrderResponse>;
   /** Absolute URL of the session's Server-Sent Events stream. */
   eventsUrl(sessionId: string): string;
+  /**
+   * Milliseconds to add to this device's clock to read the server's, from the `Date` of the
+   * latest answer (0 before the first): times the server sets, such as a QR code's
+   * `expiresAt`, count down against it, whatever the device's clock says.
+   */
+  clockOffset(): number;
 }
 
-const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
+
+/** Longest `Retry-After` waited for; a longer one ends the retries. */
+const MAX_RETRY_AFTER_MS = 10_000;
 
 /** Creates a client for one backend; `server` must be an absolute http(s) URL. */
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const base = options.server.replace(/\/+$/, '');
-  const timeout = options.timeout ?? 10_000;
-  const retries = options.retries ?? 2;
   const backoff = options.backoff ?? 300;
+  const http: KyInstance = ky.create({
+    timeout: options.timeout ?? 10_000,
+    credentials: 'omit',
+    headers: { Accept: 'application/json' },
+    retry: {
+      limit: options.retries ?? 2,
+      methods: ['get'],
+      statusCodes: RETRY_STATUSES,
+      afterStatusCodes: RETRY_STATUSES,
+      maxRetryAfter: MAX_RETRY_AFTER_MS,
+      retryOnTimeout: true,
+      delay: (attempt) => backoff * 2 ** (attempt - 1),
+      backoffLimit: 3_000,
+      // Half to full delay: clients that failed together do not come back together.
+      jitter: (delay) => delay * (0.5 + Math.random() / 2),
+    },
+  });
+  let offset = 0;
   const sessionUrl = (id: string, tail: string) =>
     `${base}/v1/sessions/${encodeURIComponent(id)}/${tail}`;
 
   async function request(
     url: string,
-    init: RequestInit,
+    init: { method?: 'post'; json?: unknown; headers?: Record<string, string> },
     signal: AbortSignal | undefined,
-    attempts: number,
   ): Promise<unknown> {
-    for (let attempt = 0; ; attempt++) {
-      let response: Response | undefined;
-      let failure: CheckoutError;
-      try {
-        response = await fetch(url, {
-          ...init,
-          credentials: 'omit',
-          headers: { Accept: 'application/json', ...init.headers },
-          signal: withTimeout(signal, timeout),
-        });
-      } catch (error) {
-        if (signal?.aborted) throw signal.reason ?? error;
-        failure =
-          error instanceof DOMException && error.name === 'TimeoutError'
-            ? new CheckoutError('timeout', 'The payment service took too long to answer', {
-                retryable: true,
-                cause: error,
-              })
-            : // fetch rejects with a TypeError when the server cannot be reached (DNS, refused, CORS).
-              new CheckoutError('network', 'The payment service could not be reached', {
-                retryable: true,
-                cause: error,
-              });
-      }
-      if (response) {
-        const body = await readJson(response);
-        if (response.ok) {
-          if (body === undefined) throw invalidResponse();
-          return body;
-        }
-        failure = toError(response.status, body);
-      }
-      const retryable = !response || RETRY_STATUSES.has(response.status);
-      if (attempt >= attempts || !retryable) throw failure!;
-      await sleep(retryDelay(response, backoff * 2 ** attempt), signal);
+    let body: unknown;
+    try {
+      const response = await http(url, { ...init, ...(signal ? { signal } : {}) });
+      const date = Date.parse(response.headers.get('Date') ?? '');
+      if (Number.isFinite(date)) offset = date - Date.now();
+      body = await response.json();
+    } catch (error) {
+      throw await toCheckoutError(error, signal);
     }
+    if (body === undefined || body === '') throw invalidResponse();
+    return body;
   }
 
   return {
     async getMethods(sessionId, signal) {
-      const body = await request(sessionUrl(sessionId, 'methods'), {}, signal, retries);
+      const body = await request(sessionUrl(sessionId, 'methods'), {}, signal);
       if (!isMethodsResponse(body)) throw invalidResponse();
       return body;
     },
     async getOrder(orderId, signal) {
-      const body = await request(
-        `${base}/v1/orders/${encodeURIComponent(orderId)}`,
-        {},
-        signal,
-        retries,
-      );
-      if (!isRecord(body) || typeof body.id !== 'string' || typeof body.status !== 'string') {
-        throw invalidResponse();
-      }
-      return body as unknown as OrderStatusView;
+      const body = await request(`${base}/v1/orders/${encodeURIComponent(orderId)}`, {}, signal);
+      return orderStatusView(body);
+    },
+    async refreshOrder(orderId, signal) {
+      const url = `${base}/v1/orders/${encodeURIComponent(orderId)}/refresh`;
+      return orderStatusView(await request(url, { method: 'post' }, signal));
     },
     async createOrder(sessionId, body, idempotencyKey, signal) {
       const answer = await request(
         sessionUrl(sessionId, 'orders'),
-        {
-          method: 'POST',
-          body: JSON.stringify(body),
-          headers: { 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey },
-        },
+        { method: 'post', json: body, headers: { 'Idempotency-Key': idempotencyKey } },
         signal,
-        0,
       );
       if (!isCreateOrderResponse(answer)) throw invalidResponse();
       return answer;
     },
     eventsUrl: (sessionId) => sessionUrl(sessionId, 'events'),
+    clockOffset: () => offset,
   };
 }
 
-/**
- * The caller's signal combined with a timeout. Browsers without `AbortSignal.any` (before 2024)
- * keep the caller's signal and rely on their own network timeout.
- */
-function withTimeout(signal: AbortSignal | undefined, ms: number): AbortSignal {
-  const timeout = AbortSignal.timeout(ms);
-  if (!signal) return timeout;
-  return AbortSignal.any ? AbortSignal.any([signal, timeout]) : signal;
-}
-
-async function readJson(response: Response): Promise<unknown> {
-  try {
-    return (await response.json()) as unknown;
-  } catch {
-    // A proxy's HTML error page, or an empty body: the status alone has to do.
-    return undefined;
+/** Every failure of a request as the element reports it. */
+async function toCheckoutError(error: unknown, signal: AbortSignal | undefined): Promise<unknown> {
+  if (signal?.aborted) return signal.reason ?? error;
+  if (error instanceof HTTPError) {
+    let body: unknown;
+    try {
+      body = (await error.response.json()) as unknown;
+    } catch {
+      // A proxy's HTML error page, or an empty body: the status alone has to do.
+    }
+    return toError(error.response.status, body);
   }
-}
-
-/** Honours a `Retry-After` in seconds (capped), else the exponential delay with jitter. */
-function retryDelay(response: Response | undefined, exponential: number): number {
-  const header = Number(response?.headers.get('Retry-After'));
-  if (header > 0) return Math.min(header * 1000, 10_000);
-  return Math.min(exponential, 3_000) * (0.5 + Math.random() / 2);
-}
-
-async function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  signal?.throwIfAborted();
+  if (error instanceof TimeoutError) {
+    return new CheckoutError('timeout', 'The payment service took too long to answer', {
+      retryable: true,
+      cause: error,
+    });
+  }
+  if (error instanceof SyntaxError) return invalidResponse();
+  // fetch rejects with a TypeError when the server cannot be reached (DNS, refused, CORS).
+  return new CheckoutError('network', 'The payment service could not be reached', {
+    retryable: true,
+    cause: error,
+  });
 }
 
 function toError(status: number, body: unknown): CheckoutError {
@@ -196,6 +186,13 @@ function invalidResponse(): CheckoutError {
     'The payment service sent an answer that could not be understood',
     { retryable: true },
   );
+}
+
+function orderStatusView(body: unknown): OrderStatusView {
+  if (!isRecord(body) || typeof body.id !== 'string' || typeof body.status !== 'string') {
+    throw invalidResponse();
+  }
+  return body as unknown as OrderStatusView;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

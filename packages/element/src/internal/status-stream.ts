@@ -11,7 +11,14 @@
  * query form of `Last-Event-ID`, because a new EventSource cannot send that header). While the
  * stream is down — or blocked outright — it polls, so the screen still moves.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type {
+  html as litHtml,
+  ReactiveController,
+  ReactiveControllerHost,
+  TemplateResult,
+} from 'lit';
+import { enStatus } from '../translations/en-status.js';
+import type { ElementTranslation } from '../translations/en.js';
 import { isOrderStatus, type OrderStatus } from '@pay-checkout/protocol/status';
 
 /** One status as reported by the server. */
@@ -185,4 +192,42 @@ export function parseStatusMessage(data: unknown): StatusUpdate | undefined {
   if (!isOrderStatus(status)) return undefined;
   if (orderId !== null && typeof orderId !== 'string') return undefined;
   return { status, orderId };
+}
+
+/** What {@link renderUnconfirmed} shows and does. */
+export interface UnconfirmedState {
+  t: ElementTranslation;
+  onKeepWaiting: () => void;
+  onPayAnotherWay: () => void;
+}
+
+/**
+ * The texts of the outcome screens and of "not received yet" in the element's language, English
+ * filling in: they travel with the live status, which every outcome follows.
+ */
+export function lazyTexts(t: ElementTranslation): ElementTranslation & typeof enStatus {
+  return { ...enStatus, ...t };
+}
+
+/**
+ * The server asked the provider and the payment is not there (yet): the customer may wait on or
+ * pay another way. Rendered with the element's own `html`, so this chunk carries no lit.
+ */
+export function renderUnconfirmed(
+  { html }: { html: typeof litHtml },
+  { t: texts, onKeepWaiting, onPayAnotherWay }: UnconfirmedState,
+): TemplateResult {
+  const t = lazyTexts(texts);
+  return html`
+    <div part="status" class="status status--unconfirmed">
+      <h2 part="heading" tabindex="-1" data-focus>${t.notYetPaid}</h2>
+      <p class="muted">${t.notYetPaidHint}</p>
+      <button part="action" class="primary" type="button" @click=${onKeepWaiting}>
+        ${t.keepWaiting}
+      </button>
+      <button part="action" class="secondary" type="button" @click=${onPayAnotherWay}>
+        ${t.payAnotherWay}
+      </button>
+    </div>
+  `;
 }

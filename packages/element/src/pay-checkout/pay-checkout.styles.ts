@@ -202,8 +202,7 @@ export const styles = css`
       animation-duration: 3s;
     }
 
-    .skeleton span,
-    div.skeleton.qr-image {
+    .skeleton span {
       animation: none;
     }
   }
@@ -213,16 +212,11 @@ export const styles = css`
     gap: 0.5rem;
   }
 
-  .skeleton span,
-  div.skeleton.qr-image {
+  .skeleton span {
     height: 3rem;
     border-radius: var(--pay-radius-control, 0.5rem);
     background: var(--pay-color-surface, #f3f4f6);
     animation: pulse 1.5s ease-in-out infinite;
-  }
-
-  div.skeleton.qr-image {
-    height: auto;
   }
 
   @keyframes pulse {

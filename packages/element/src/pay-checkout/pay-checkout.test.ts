@@ -426,6 +426,26 @@ describe('<pay-checkout>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('fires pay-ready before pay-success on the return page', async () => {
+    const session = sessionOf('paid');
+    const el = document.createElement('test-pay-checkout') as TestCheckout;
+    const events: string[] = [];
+    for (const type of ['pay-ready', 'pay-success']) {
+      el.addEventListener(type, () => events.push(type));
+    }
+    el.setAttribute('session', session);
+    el.setAttribute('server', SERVER);
+    el.setAttribute('locale', 'en');
+    const success = oneEvent(el, 'pay-success');
+    document.body.append(el);
+    try {
+      await success;
+      expect(events).to.deep.equal(['pay-ready', 'pay-success']);
+    } finally {
+      el.remove();
+    }
+  });
+
   it('shows a paid session as paid and fires pay-success', async () => {
     const session = sessionOf('paid');
     const el = await mount(session);
@@ -739,5 +759,112 @@ describe('<pay-checkout>', () => {
       expect(textOf(el)).to.contain('This checkout is not set up correctly.');
       await expect(el).to.be.accessible();
     });
+  });
+});
+
+describe('waiting, recovering and focus', () => {
+  /** The element's focused control, inside its shadow root. */
+  const focusedText = (el: HTMLElement) =>
+    (root(el).activeElement as HTMLElement | null)?.innerText.trim();
+
+  async function mountStuck(kind: string) {
+    const session = sessionOf(kind);
+    const el = await fixture<TestCheckout>(
+      html`<test-pay-checkout
+        session=${session}
+        server=${SERVER}
+        locale="en"
+        poll-interval="50"
+        confirm-timeout="200"
+      ></test-pay-checkout>`,
+    );
+    return { session, el };
+  }
+
+  async function refreshCount(order: string): Promise<number> {
+    const response = await fetch(`/mock/_test/refreshes/${order}`);
+    return ((await response.json()) as { count: number }).count;
+  }
+
+  it('asks the server after a while without news, and says the payment is not there yet', async () => {
+    const before = await refreshCount('ord_stuck');
+    const { session, el } = await mountStuck('stuck');
+    await waitUntil(() => el.phase === 'confirming', 'confirming');
+    await waitUntil(() => buttonNamed(el, 'Pay another way'), 'unconfirmed', { timeout: 5000 });
+    expect(await refreshCount('ord_stuck')).to.be.greaterThan(before);
+    expect(heading(el)).to.equal('We have not received your payment yet');
+    expect(buttonNamed(el, 'I have paid — keep waiting')).to.not.equal(undefined);
+    expect(liveRegion(el).textContent?.trim()).to.equal('We have not received your payment yet');
+    expect(focusedText(el)).to.equal('We have not received your payment yet');
+    await expect(el).to.be.accessible();
+
+    // Keeping on waiting goes back to "Confirming…", and the late success still wins.
+    buttonNamed(el, 'I have paid — keep waiting')?.click();
+    await el.updateComplete;
+    expect(heading(el)).to.equal('Confirming your payment…');
+    expect(focusedText(el)).to.equal('Confirming your payment…');
+    await control('advance', session);
+    await waitUntil(() => el.phase === 'paid', 'paid');
+    expect(heading(el)).to.equal('Payment received');
+  });
+
+  it('lets the shopper pay another way, and a late success of the first attempt still wins', async () => {
+    const { session, el } = await mountStuck('stuck');
+    await waitUntil(() => buttonNamed(el, 'Pay another way'), 'unconfirmed', { timeout: 5000 });
+    const another = buttonNamed(el, 'Pay another way');
+    another?.focus();
+    another?.click();
+    await waitUntil(() => el.phase === 'methods', 'methods again');
+    await el.updateComplete;
+    expect(focusedText(el)).to.equal('Choose a payment method');
+    await expect(el).to.be.accessible();
+
+    const success = oneEvent(el, 'pay-success');
+    await control('advance', session);
+    expect((await success).detail).to.deep.equal({ orderId: 'ord_stuck', sessionId: session });
+    expect(el.phase).to.equal('paid');
+  });
+
+  it('shows the payment the server found when asked', async () => {
+    const { el } = await mountStuck('stuckpaid');
+    const success = await oneEvent(el, 'pay-success');
+    expect(success.detail.orderId).to.equal('ord_stuckpaid');
+    expect(el.phase).to.equal('paid');
+    expect(buttonNamed(el, 'Pay another way')).to.equal(undefined);
+  });
+
+  it('counts a QR code down on the server’s clock, not the device’s', async () => {
+    const el = await mount(sessionOf('qrskew'));
+    await oneEvent(el, 'pay-ready');
+    methodButton(el, 'furatpay:fib').click();
+    await waitUntil(() => el.phase === 'qr', 'qr');
+    await waitUntil(() => textOf(el).includes('Expires in'), 'countdown');
+    expect(textOf(el)).to.match(/Expires in [45]:\d\d/);
+    expect(textOf(el)).not.to.contain('This code has expired.');
+  });
+
+  it('moves focus to the QR step when a QR method is chosen by keyboard', async () => {
+    const el = await mount(sessionOf('qr'));
+    await oneEvent(el, 'pay-ready');
+    methodButton(el, 'furatpay:fib').focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => el.phase === 'qr', 'qr');
+    await el.updateComplete;
+    await waitUntil(() => focusedText(el) !== undefined, 'focus inside');
+    expect(focusedText(el)).to.equal('Scan the code with your banking app to pay');
+  });
+
+  it('announces a QR code that runs out on screen, and keeps focus inside', async () => {
+    const el = await mount(sessionOf('qrexp'));
+    await oneEvent(el, 'pay-ready');
+    methodButton(el, 'furatpay:fib').focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => el.phase === 'qr', 'qr');
+    await waitUntil(() => buttonNamed(el, 'Copy'), 'copy button');
+    buttonNamed(el, 'Copy')?.focus();
+    await waitUntil(() => buttonNamed(el, 'Get a new code'), 'expired', { timeout: 5000 });
+    await el.updateComplete;
+    expect(liveRegion(el).textContent?.trim()).to.equal('This code has expired.');
+    expect(focusedText(el)).to.equal('This code has expired.');
   });
 });

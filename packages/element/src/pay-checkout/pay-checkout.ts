@@ -23,6 +23,7 @@ import {
   loadStatusStream,
   type MethodFormModule,
   type QrViewModule,
+  type StatusStreamModule,
 } from '../internal/chunks.js';
 import { loadTranslation, translationFor } from '../internal/localize.js';
 import {
@@ -57,6 +58,10 @@ export type PayCheckoutPhase =
 type FinalPhase = 'paid' | 'failed' | 'cancelled' | 'expired';
 
 const DEFAULT_POLL_INTERVAL = 3_000;
+/** How long "Confirming your payment…" waits for news before asking the server to check. */
+const DEFAULT_CONFIRM_TIMEOUT = 15_000;
+/** Longest wait between two checks after the customer chose to keep waiting. */
+const MAX_CONFIRM_TIMEOUT = 120_000;
 // Screens only move forward on news from the server; the customer's own actions ("Try another
 // method", "Get a new code") are the only way back.
 const RANK: Record<PayCheckoutPhase, number> = {
@@ -151,6 +156,7 @@ export class PayCheckout extends LitElement {
     locale: {},
     lang: { reflect: true },
     pollInterval: { type: Number, attribute: 'poll-interval' },
+    confirmTimeout: { type: Number, attribute: 'confirm-timeout' },
     strings: { attribute: false },
     _phase: { state: true },
     _error: { state: true },
@@ -164,6 +170,7 @@ export class PayCheckout extends LitElement {
     _announcement: { state: true },
     _now: { state: true },
     _copied: { state: true },
+    _unconfirmed: { state: true },
   };
 
   /** The checkout session id, as created by the merchant's backend. */
@@ -174,6 +181,12 @@ export class PayCheckout extends LitElement {
   declare locale: string | undefined;
   /** Milliseconds between status polls while live updates are unavailable. Default 3000. */
   declare pollInterval: number;
+  /**
+   * Milliseconds "Confirming your payment…" waits for news before the element asks the server to
+   * check with the provider; if the payment is still not there, the customer may keep waiting or
+   * pay another way. Default 15 000.
+   */
+  declare confirmTimeout: number;
   /** Replaces any of the texts of the current language, e.g. `{ paid: 'Thank you!' }`. */
   declare strings: Partial<Translation> | undefined;
 
@@ -192,6 +205,8 @@ export class PayCheckout extends LitElement {
   declare protected _announcement: string;
   declare protected _now: number;
   declare protected _copied: boolean;
+  /** The server checked with the provider and the payment is not there (yet). */
+  declare protected _unconfirmed: boolean;
 
   /** Resolves once the session is on screen (the first `pay-ready`). */
   readonly ready: Promise<PayCheckoutEventDetails['pay-ready']>;
@@ -213,13 +228,22 @@ export class PayCheckout extends LitElement {
   #load?: AbortController;
   #submit?: AbortController;
   #tick?: ReturnType<typeof setInterval>;
+  /** Runs out when "Confirming your payment…" has had no news for a while. */
+  #confirmTimer?: ReturnType<typeof setTimeout>;
+  /** The wait of the next confirmation check; doubles each time the customer keeps waiting. */
+  #confirmWait?: number;
+  /** An attempt the customer left to pay another way; only its success is still news. */
+  #abandonedOrderId?: string;
   #focusResult = false;
+  /** The control focused before the current render. */
+  #focused?: Element;
   #qrView?: QrViewModule;
   #form?: MethodFormModule;
   readonly #adopted = new Set<string>();
   /** The latest detail of each event, replayed to listeners that subscribe later. */
   readonly #latest = new Map<string, unknown>();
   #stream?: StatusStream;
+  #streamModule?: StatusStreamModule;
   /** Bumped by every {@link #watch} and {@link #unwatch}: a stream that loads late is not started. */
   #watching = 0;
 
@@ -230,6 +254,8 @@ export class PayCheckout extends LitElement {
     this.locale = undefined;
     this.strings = undefined;
     this.pollInterval = DEFAULT_POLL_INTERVAL;
+    this.confirmTimeout = DEFAULT_CONFIRM_TIMEOUT;
+    this._unconfirmed = false;
     this._phase = 'idle';
     this._fieldErrors = {};
     this._announcement = '';
@@ -298,17 +324,36 @@ export class PayCheckout extends LitElement {
     this.#load?.abort();
     this.#submit?.abort();
     this.#stopTick();
+    this.#stopConfirmTimer();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!this.hasUpdated || changed.has('session') || changed.has('server')) this.#start();
+    this.#focused = (this.renderRoot as ShadowRoot | undefined)?.activeElement ?? undefined;
   }
 
   protected override updated(): void {
     const expiresAt = this.#expiresAt();
     if (this._phase === 'qr' && expiresAt && this._now < expiresAt) {
       this.#tick ??= setInterval(() => (this._now = Date.now()), 1_000);
-    } else this.#stopTick();
+    } else {
+      if (this.#tick && this._phase === 'qr' && this.#qrView) {
+        // The code ran out on screen: say so, where screen readers hear it.
+        this._announcement = this.#qrView.expiredText(this.#t);
+      }
+      this.#stopTick();
+    }
+    if (this._phase === 'confirming' && !this._unconfirmed) {
+      this.#confirmTimer ??= setTimeout(
+        () => void this.#checkConfirmation(),
+        this.#confirmWait ?? this.confirmTimeout,
+      );
+    } else this.#stopConfirmTimer();
+    // A render that removed or disabled the focused control moves focus to the new state,
+    // instead of leaving it on the page's body.
+    const focused = this.#focused;
+    this.#focused = undefined;
+    if (focused && (!focused.isConnected || focused.matches(':disabled'))) this.#focusResult = true;
     if (this.#focusResult) {
       this.#focusResult = false;
       const active = document.activeElement;
@@ -352,6 +397,9 @@ export class PayCheckout extends LitElement {
     this.#api = undefined;
     this.#orderId = null;
     this.#attemptOrderId = undefined;
+    this.#abandonedOrderId = undefined;
+    this.#confirmWait = undefined;
+    this._unconfirmed = false;
     this.#method = undefined;
     this._error = undefined;
     this._submitError = undefined;
@@ -413,9 +461,12 @@ export class PayCheckout extends LitElement {
         this.#orderId = orderId ?? null;
         this.#setPhase('confirming');
         this._announcement = this.#t.confirming;
+        // Ready comes first, as documented: the outcome events follow it. The outcome screens
+        // come with the live status's code.
+        await Promise.all([this.#announceReady(), this.#loadStream()]);
+        if (controller.signal.aborted || this.#data !== data) return;
         this.#applyStatus({ status, orderId: orderId ?? null });
         if (!isSettled(status)) void this.#watch();
-        void this.#announceReady();
       }
     } catch (error) {
       if (controller.signal.aborted) return;
@@ -469,6 +520,15 @@ export class PayCheckout extends LitElement {
     this.#stream?.stop();
   }
 
+  /** Loads the live status's code (and the outcome screens' texts); offline, it stays unloaded. */
+  async #loadStream(): Promise<void> {
+    try {
+      this.#streamModule ??= await loadStatusStream();
+    } catch {
+      // The next #watch tries again.
+    }
+  }
+
   /** Follows the session's status live; the stream's code is loaded on first use. */
   async #watch(): Promise<void> {
     const api = this.#api;
@@ -476,7 +536,8 @@ export class PayCheckout extends LitElement {
     if (!api || !session) return;
     const token = ++this.#watching;
     try {
-      this.#stream ??= new (await loadStatusStream()).StatusStream(this);
+      this.#streamModule ??= await loadStatusStream();
+      this.#stream ??= new this.#streamModule.StatusStream(this);
     } catch {
       // Offline for a moment: try again as often as polling would.
       setTimeout(
@@ -500,6 +561,13 @@ export class PayCheckout extends LitElement {
   }
 
   #applyStatus({ status, orderId }: StatusUpdate): void {
+    if (orderId && orderId === this.#abandonedOrderId) {
+      // The customer moved on from this attempt: only its success still matters, and wins.
+      if (!isPaidFamily(status)) return;
+      this.#abandonedOrderId = undefined;
+      this.#attemptOrderId = orderId;
+      this._status = undefined;
+    }
     if (this.#attemptOrderId && orderId && orderId !== this.#attemptOrderId) return;
     if (!movesForward(this._status ?? 'created', status)) return;
     const session = this.session ?? '';
@@ -517,6 +585,7 @@ export class PayCheckout extends LitElement {
       return;
     }
     this.#unwatch();
+    this._unconfirmed = false;
     const phase: FinalPhase = isPaidFamily(now) ? 'paid' : (now as FinalPhase);
     this._phase = phase;
     this._announcement = this.#statusTexts(phase)[0];
@@ -536,7 +605,8 @@ export class PayCheckout extends LitElement {
 
   /** Another attempt is pointless once the session itself has run out. */
   #canRetry(): boolean {
-    return !(Date.parse(this.#data?.session.expiresAt ?? '') <= Date.now());
+    const serverNow = Date.now() + (this.#api?.clockOffset() ?? 0);
+    return !(Date.parse(this.#data?.session.expiresAt ?? '') <= serverNow);
   }
 
   #methodIds(): string[] {
@@ -626,7 +696,7 @@ export class PayCheckout extends LitElement {
       this._copied = false;
       this._now = Date.now();
       this._phase = 'qr';
-      this._announcement = t.scanToPay;
+      this._announcement = this.#qrView?.qrAnnouncement(t) ?? t.scanToPay;
       if (!action.image?.startsWith('data:image/') && action.text) void this.#encode(action);
       void this.#watch();
       if (resuming) void this.#announceReady();
@@ -678,8 +748,9 @@ export class PayCheckout extends LitElement {
     void this.#pay(method);
   }
 
-  #tryAnother(): void {
-    this.#unwatch();
+  #tryAnother({ keepWatching = false } = {}): void {
+    if (!keepWatching) this.#unwatch();
+    this._unconfirmed = false;
     forgetAttempts(this.session ?? '', this.#methodIds());
     this.#attemptOrderId = undefined;
     this.#orderId = null;
@@ -691,14 +762,64 @@ export class PayCheckout extends LitElement {
     void this.#showMethods();
   }
 
+  /**
+   * No news for a while: the server asks the provider for the real status. Still not paid, the
+   * customer is told so and chooses between waiting on and paying another way; the live status
+   * keeps running either way, so a late success still wins.
+   */
+  async #checkConfirmation(): Promise<void> {
+    this.#confirmTimer = undefined;
+    const api = this.#api;
+    const order = this.#attemptOrderId ?? this.#orderId;
+    if (!api || this._phase !== 'confirming') return;
+    if (order) {
+      try {
+        const answer = await api.refreshOrder(order);
+        if (this._phase !== 'confirming') return;
+        this.#applyStatus({ status: answer.status, orderId: order });
+      } catch {
+        // Unreachable or refused: still no news, which is what the customer is told.
+      }
+    }
+    if (this._phase !== 'confirming' || !this.#streamModule) return;
+    this._unconfirmed = true;
+    this._announcement = this.#streamModule.lazyTexts(this.#t).notYetPaid;
+    this.#focusResult = true;
+  }
+
+  /** "I have paid — keep waiting": back to waiting, with a longer wait before the next check. */
+  #keepWaiting(): void {
+    const wait = this.#confirmWait ?? this.confirmTimeout;
+    this.#confirmWait = Math.min(wait * 2, MAX_CONFIRM_TIMEOUT);
+    this._unconfirmed = false;
+    this._announcement = this.#t.confirming;
+    this.#focusResult = true;
+  }
+
+  /** "Pay another way": the methods again, while a late success of this attempt still counts. */
+  #payAnotherWay(): void {
+    const order = this.#attemptOrderId ?? this.#orderId ?? undefined;
+    this._unconfirmed = false;
+    this.#confirmWait = undefined;
+    this.#tryAnother({ keepWatching: true });
+    this.#abandonedOrderId = order;
+    this.#focusResult = true;
+  }
+
+  #stopConfirmTimer(): void {
+    clearTimeout(this.#confirmTimer);
+    this.#confirmTimer = undefined;
+  }
+
   #stopTick(): void {
     clearInterval(this.#tick);
     this.#tick = undefined;
   }
 
+  /** When the QR code expires, on this device's clock (the server's `expiresAt` is on its own). */
   #expiresAt(): number | undefined {
     const at = Date.parse(this._action?.expiresAt ?? '');
-    return Number.isFinite(at) ? at : undefined;
+    return Number.isFinite(at) ? at - (this.#api?.clockOffset() ?? 0) : undefined;
   }
 
   #emit<K extends keyof PayCheckoutEventDetails>(
@@ -725,9 +846,9 @@ export class PayCheckout extends LitElement {
   }
 
   #statusTexts(phase: PayCheckoutPhase): [title: string, hint: string] {
-    const t = this.#t;
+    const t = this.#streamModule?.lazyTexts(this.#t) ?? this.#t;
     const key = (RANK[phase] > 5 ? phase : 'confirming') as FinalPhase | 'confirming';
-    return [t[key], t[`${key}Hint`]];
+    return [t[key] ?? '', t[`${key}Hint`] ?? ''];
   }
 
   #formatAmount(amount: Money): string {
@@ -845,7 +966,7 @@ export class PayCheckout extends LitElement {
     ].filter((group) => group.methods.length);
     const grouped = groups.length > 1;
     return html`
-      <h2 part="heading" id="methods-heading">${t.chooseMethod}</h2>
+      <h2 part="heading" id="methods-heading" tabindex="-1" data-focus>${t.chooseMethod}</h2>
       ${
         this._submitError
           ? html`<p part="error" class="error">${this.#errorMessage(this._submitError)}</p>`
@@ -947,13 +1068,24 @@ export class PayCheckout extends LitElement {
     const negative = phase === 'failed' || phase === 'cancelled' || phase === 'expired';
     const again = negative && this.#canRetry();
     const qrAgain = again && this.#method?.flow === 'qr' && phase === 'expired';
+    const stream = this.#streamModule;
+    if (phase === 'confirming' && this._unconfirmed && stream) {
+      return stream.renderUnconfirmed(
+        { html },
+        {
+          t,
+          onKeepWaiting: () => this.#keepWaiting(),
+          onPayAnotherWay: () => this.#payAnotherWay(),
+        },
+      );
+    }
     return html`
       <div part="status" class="status status--${phase}" data-status=${this._status ?? 'created'}>
         ${
           phase === 'confirming'
             ? html`<div part="message" class="message">
                 <span class="spinner" aria-hidden="true"></span>
-                <h2 part="heading">${title}</h2>
+                <h2 part="heading" tabindex="-1" data-focus>${title}</h2>
               </div>`
             : html`<h2 part="heading" tabindex="-1" data-focus>${title}</h2>`
         }

@@ -39,6 +39,9 @@ export interface QrViewState {
   message: TemplateResult;
 }
 
+/** A pointer that hovers precisely: a desktop, where the code is on another screen than the phone. */
+const DESKTOP = '(hover:hover) and (pointer:fine)';
+
 /** The QR step's styles, adopted by the element's shadow root when the step first loads. */
 export const styles = `
 .qr{display:grid;gap:.75rem;justify-items:center;text-align:center}
@@ -49,10 +52,24 @@ export const styles = `
 .small{min-height:2rem;padding:.125rem .75rem;font-size:.875em}
 .links{display:flex;flex-wrap:wrap;justify-content:center;gap:.5rem;margin:0;padding:0;list-style:none}
 .links a{display:inline-block;padding:.5rem 1rem;border:1px solid;border-radius:var(--pay-radius-control,.5rem)}
-@media (hover:hover) and (pointer:fine){.links{display:none}}`;
+@media ${DESKTOP}{.links,.phone{display:none}}
+@media not (${DESKTOP}){.desk{display:none}.qr h2{order:-2}.links{order:-1}}
+div.skeleton.qr-image{border-radius:var(--pay-radius-control,.5rem);background:var(--pay-color-surface,#f3f4f6);animation:pulse 1.5s ease-in-out infinite}
+@media (prefers-reduced-motion:reduce){div.skeleton.qr-image{animation:none}}`;
 
 // Schemes a deep link must never carry: they run code or smuggle content into the page.
 const UNSAFE_SCHEMES = /^(javascript|data|vbscript|file|blob):$/;
+
+/** What the live region says as the QR step appears: scan the code, or on a phone, pay in the app. */
+export function qrAnnouncement(t: ElementTranslation): string {
+  const texts = { ...enLazy, ...t };
+  return matchMedia(DESKTOP).matches ? texts.scanToPay : texts.payInApp;
+}
+
+/** What the live region says when the code runs out on screen. */
+export function expiredText(t: ElementTranslation): string {
+  return { ...enLazy, ...t }.qrExpired;
+}
 
 /** Renders the QR step. */
 export function renderQrView(
@@ -86,7 +103,9 @@ export function renderQrView(
   };
   return html`
     <div part="qr" class="qr">
-      <h2 part="heading">${t.scanToPay}</h2>
+      <h2 part="heading" tabindex="-1" data-focus>
+        <span class="desk">${t.scanToPay}</span><span class="phone">${t.payInApp}</span>
+      </h2>
       ${
         image
           ? html`<img part="qr-image" class="qr-image" src=${image} alt=${t.qrImage} />`

@@ -29,6 +29,8 @@ export interface Translation {
   fieldRequired: (label: string) => string;
   fieldInvalid: (label: string) => string;
   scanToPay: string;
+  /** The QR step's heading on a phone, where the code is on the screen the customer holds. */
+  payInApp: string;
   qrImage: string;
   paymentCode: string;
   copy: string;
@@ -44,6 +46,10 @@ export interface Translation {
   cadence: Record<MandateCadence, string>;
   confirming: string;
   confirmingHint: string;
+  notYetPaid: string;
+  notYetPaidHint: string;
+  keepWaiting: string;
+  payAnotherWay: string;
   paid: string;
   paidHint: string;
   failed: string;
@@ -65,6 +71,8 @@ export interface Translation {
   errorGeneric: string;
 }
 
+import { enStatus } from './en-status.js';
+
 /**
  * English texts of the lazily loaded parts only (the QR step, the form of methods with fields):
  * they travel with those parts, so a page that needs neither does not download them.
@@ -79,10 +87,11 @@ export const enLazy = {
   openIn: (label) => `Open ${label}`,
   expiresIn: (time) => `Expires in ${time}`,
   qrExpired: 'This code has expired.',
+  payInApp: 'Pay in your banking app',
 } satisfies Partial<Translation>;
 
-/** The keys of {@link enLazy}. */
-export type LazyTextKey = keyof typeof enLazy;
+/** The keys of {@link enLazy} and of `enStatus` (en-status.ts). */
+export type LazyTextKey = keyof typeof enLazy | keyof typeof enStatus;
 
 /** A translation as the element holds it: the lazily loaded parts fill in {@link enLazy}. */
 export type ElementTranslation = Omit<Translation, LazyTextKey> & Partial<Translation>;
@@ -117,14 +126,6 @@ export const enCore: Omit<Translation, LazyTextKey> = {
   },
   confirming: 'Confirming your payment…',
   confirmingHint: 'This usually takes a few seconds. You can keep this page open.',
-  paid: 'Payment received',
-  paidHint: 'Thank you. Your payment has been confirmed.',
-  failed: 'Payment failed',
-  failedHint: 'Your payment did not go through. No money was taken.',
-  cancelled: 'Payment cancelled',
-  cancelledHint: 'The payment was cancelled before it was completed.',
-  expired: 'Payment expired',
-  expiredHint: 'This payment was not completed in time.',
   tryAnotherMethod: 'Try another method',
   retry: 'Try again',
   noMethods: 'No payment method is available for this payment.',
@@ -139,4 +140,4 @@ export const enCore: Omit<Translation, LazyTextKey> = {
 };
 
 /** The whole English table. */
-export const en: Translation = { ...enCore, ...enLazy };
+export const en: Translation = { ...enCore, ...enLazy, ...enStatus };

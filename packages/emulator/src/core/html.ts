@@ -1,53 +1,22 @@
 /**
  * @module
- * Helpers for the providers' hosted pages: escaping, one self-contained page layout (inline CSS,
+ * Helpers for the providers' hosted pages: one self-contained page layout (inline CSS,
  * no external assets, so pages work offline and under a strict CSP), the response that serves it,
  * and the Pay / Fail / Cancel buttons every emulated payment page offers.
  */
 import type { Context } from 'hono';
+import { html, raw } from 'hono/html';
 
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
+/**
+ * Markup built with Hono's `html` tagged template (`hono/html`), which escapes every interpolated
+ * string unless it is itself such markup or marked with `raw` — never pass outside input to `raw`.
+ */
+export type SafeHtml = ReturnType<typeof html>;
 
-/** Escapes text for use inside HTML element content or a quoted attribute. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
-}
-
-/** A piece of markup that is already safe; produced only by {@link html} and {@link raw}. */
-export class SafeHtml {
-  constructor(readonly value: string) {}
-  toString(): string {
-    return this.value;
-  }
-}
-
-/** Marks trusted markup as safe. Never pass input from outside through this. */
-export function raw(markup: string): SafeHtml {
-  return new SafeHtml(markup);
-}
-
-type Interpolation = string | number | SafeHtml | readonly SafeHtml[] | null | undefined | false;
-
-/** Tagged template that escapes every interpolated value unless it is {@link SafeHtml}. */
-export function html(strings: TemplateStringsArray, ...values: Interpolation[]): SafeHtml {
-  let out = strings[0] ?? '';
-  values.forEach((value, index) => {
-    out += render(value) + (strings[index + 1] ?? '');
-  });
-  return new SafeHtml(out);
-}
-
-function render(value: Interpolation): string {
-  if (value == null || value === false) return '';
-  if (value instanceof SafeHtml) return value.value;
-  if (Array.isArray(value)) return value.map((item: SafeHtml) => item.value).join('');
-  return escapeHtml(String(value));
+/** Hosted pages interpolate no promises, so their markup is always ready. */
+function settled(markup: SafeHtml): string {
+  if (markup instanceof Promise) throw new TypeError('A hosted page cannot wait for markup');
+  return markup.toString();
 }
 
 /** Options of {@link renderPage}. */
@@ -110,7 +79,7 @@ export function renderPage(options: PageOptions): string {
         </main>
       </body>
     </html> `;
-  return page.value;
+  return settled(page);
 }
 
 /** Headers every hosted page is served with: no caching, no framing, nothing loaded from elsewhere. */

@@ -11,6 +11,7 @@ import type { Provider } from '../providers/provider.js';
 import type { Store } from '../store/store.js';
 import type { Ledger } from './ledger.js';
 import type { Metrics } from './metrics.js';
+import type { StatusChecker } from './status-check.js';
 
 export interface AppContext {
   config: CheckoutServerConfig;
@@ -22,6 +23,8 @@ export interface AppContext {
   logger: Logger;
   now: () => Date;
   metrics: Metrics;
+  /** Reads of orders' real status from their providers, one at a time per order. */
+  statusChecks: StatusChecker;
   /** Open SSE streams, closed when the server closes. */
   streams: Set<() => void>;
   /** Delivers committed changes to the merchant; told after each commit to look now. */

@@ -5,6 +5,8 @@
  * secret is `whsec_<base64>` (Standard Webhooks) or a plain string of at least 16 characters,
  * and several separated by spaces sign side by side while the merchant rotates.
  */
+import { z } from 'zod';
+import { ALWAYS, envSection, httpUrl, together } from '../config/env-schema.js';
 import { secretKey } from './standard-webhooks.js';
 
 /** Merchant notification settings. */
@@ -16,52 +18,50 @@ export interface MerchantWebhookConfig {
 
 const MIN_KEY_BYTES = 16;
 
-/** Reads the merchant webhook variables; reports problems through `bad`, never with values. */
-export function readMerchantWebhookConfig(
-  get: (name: string) => string | undefined,
-  bad: (variable: string, reason: string) => void,
-): MerchantWebhookConfig | undefined {
-  const rawUrl = get('MERCHANT_WEBHOOK_URL');
-  const rawSecret = get('MERCHANT_WEBHOOK_SECRET');
-  if (rawUrl === undefined && rawSecret === undefined) return undefined;
-  let url: string | undefined;
-  if (rawUrl === undefined) {
-    bad('MERCHANT_WEBHOOK_URL', 'is required when MERCHANT_WEBHOOK_SECRET is set');
-  } else {
-    let parsed: URL | null = null;
-    try {
-      parsed = new URL(rawUrl);
-    } catch {
-      parsed = null;
-    }
-    if (
-      !parsed ||
-      (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') ||
-      parsed.username ||
-      parsed.password ||
-      parsed.hash
-    ) {
-      bad('MERCHANT_WEBHOOK_URL', 'must be an absolute http(s) URL without credentials');
-    } else {
-      url = parsed.toString();
-    }
-  }
-  let secrets: string[] | undefined;
-  if (rawSecret === undefined) {
-    bad('MERCHANT_WEBHOOK_SECRET', 'is required when MERCHANT_WEBHOOK_URL is set');
-  } else {
-    const entries = rawSecret.split(/\s+/);
-    const valid = entries.every((entry) => {
-      const key = secretKey(entry);
-      return key !== null && key.length >= MIN_KEY_BYTES;
-    });
-    if (valid) secrets = entries;
-    else {
-      bad(
-        'MERCHANT_WEBHOOK_SECRET',
-        'must be whsec_<base64 of at least 16 bytes> or at least 16 characters',
-      );
-    }
-  }
-  return url && secrets ? { url, secrets } : undefined;
-}
+const VARIABLES = ['MERCHANT_WEBHOOK_URL', 'MERCHANT_WEBHOOK_SECRET'] as const;
+
+/** The merchant webhook's variables; the section reads undefined while notifications are off. */
+export const merchantWebhookEnv = envSection<MerchantWebhookConfig | undefined>({
+  title: 'Merchant notifications',
+  variables: [
+    {
+      name: 'MERCHANT_WEBHOOK_URL',
+      meaning: 'where order and mandate changes are POSTed',
+      default: 'off',
+    },
+    {
+      name: 'MERCHANT_WEBHOOK_SECRET',
+      meaning: 'Standard Webhooks secret(s), `whsec_…`, space-separated while rotating',
+      default: 'off',
+    },
+  ],
+  schema: z
+    .object({
+      MERCHANT_WEBHOOK_URL: z
+        .string()
+        .transform((raw, ctx) => {
+          const url = httpUrl(raw);
+          if (!url || url.username || url.password || url.hash) {
+            ctx.addIssue({
+              code: 'custom',
+              message: 'must be an absolute http(s) URL without credentials',
+            });
+            return z.NEVER;
+          }
+          return url.toString();
+        })
+        .optional(),
+      MERCHANT_WEBHOOK_SECRET: z
+        .string()
+        .transform((raw) => raw.split(/\s+/))
+        .refine(
+          (entries) => entries.every((entry) => (secretKey(entry)?.length ?? 0) >= MIN_KEY_BYTES),
+          'must be whsec_<base64 of at least 16 bytes> or at least 16 characters',
+        )
+        .optional(),
+    })
+    .superRefine(together(VARIABLES), ALWAYS)
+    .transform(({ MERCHANT_WEBHOOK_URL: url, MERCHANT_WEBHOOK_SECRET: secrets }) =>
+      url !== undefined && secrets !== undefined ? { url, secrets } : undefined,
+    ),
+});

@@ -1,13 +1,14 @@
 /**
  * @module
  * What merchants see of orders and mandates — in notifications, in `POST /v1/charges` and in
- * `GET /v1/mandates` — and the notification body rendered from an outbox snapshot.
+ * `GET /v1/mandates` — and the notification body rendered from an outbox snapshot. Their shapes
+ * are the protocol's `MerchantOrderSchema`, `MandateSchema` and `MerchantNotificationSchema`.
  */
+import type { Mandate, MerchantNotification, MerchantOrder } from '@pay-checkout/protocol';
 import type { MandateRecord, OrderRecord, OutboxMessage } from '../domain/records.js';
-import type { MerchantWebhookEvent, WebhookMandate, WebhookOrder } from '../webhooks.js';
 
 /** An order with the merchant's reference (and the mandate, for charges). */
-export function merchantOrderView(order: OrderRecord, reference: string): WebhookOrder {
+export function merchantOrderView(order: OrderRecord, reference: string): MerchantOrder {
   return {
     id: order.id,
     sessionId: order.sessionId,
@@ -23,7 +24,7 @@ export function merchantOrderView(order: OrderRecord, reference: string): Webhoo
 }
 
 /** A mandate as the merchant sees it: status, ids, masked debtor account, creditor, times. */
-export function mandateView(mandate: MandateRecord): WebhookMandate {
+export function mandateView(mandate: MandateRecord): Mandate {
   return {
     id: mandate.id,
     provider: mandate.provider,
@@ -48,7 +49,7 @@ export function mandateView(mandate: MandateRecord): WebhookMandate {
 }
 
 /** The notification an outbox message stands for; rendering is deterministic per message. */
-export function notificationOf(message: OutboxMessage): MerchantWebhookEvent {
+export function notificationOf(message: OutboxMessage): MerchantNotification {
   if (message.type === 'mandate.updated') {
     const { mandate } = JSON.parse(message.data) as { mandate: MandateRecord };
     return {

@@ -94,6 +94,20 @@ export interface HeaderReader {
   get(name: string): string | null;
 }
 
+/**
+ * What {@link Provider.verifyWebhook} found: `true` the signature verifies, `false` it is wrong,
+ * malformed or required and missing, `'unsigned'` the webhook carries no signature at all in a
+ * shape the provider documents as unsigned. An unsigned webhook is a hint, never a fact: the
+ * route only reads the order it names back from the provider ({@link Provider.parseHint}).
+ */
+export type WebhookVerification = boolean | 'unsigned';
+
+/** What an unsigned webhook may be trusted for: naming the order to read back. */
+export interface WebhookHint {
+  /** Our provider reference (`<attempt>-<session reference>`). */
+  reference: string;
+}
+
 /** A payment provider adapter. */
 export interface Provider {
   readonly id: ProviderId;
@@ -114,10 +128,21 @@ export interface Provider {
   }): FieldIssue[];
   /** Creates the provider-side order/payment. Throws an ApiError on provider failure. */
   createOrder(input: CreateProviderOrderInput): Promise<CreateProviderOrderResult>;
-  /** Checks a webhook's authenticity on its exact bytes, in constant time. Never throws. */
-  verifyWebhook(rawBody: Uint8Array, headers: HeaderReader): boolean;
-  /** Parses a verified webhook body; throws on a body it cannot understand. */
-  parseWebhook(rawBody: string): ParsedWebhook;
+  /**
+   * Checks a webhook's authenticity on its exact bytes, in constant time. Never throws. Only
+   * providers that implement {@link parseHint} may answer `'unsigned'`.
+   */
+  verifyWebhook(rawBody: Uint8Array, headers: HeaderReader): WebhookVerification;
+  /**
+   * Parses a verified webhook body; throws on a body it cannot understand. `headers` are the
+   * request's headers, for providers whose parsing depends on them (IXOPAY's `Date`).
+   */
+  parseWebhook(rawBody: string, headers?: HeaderReader): ParsedWebhook;
+  /**
+   * The order an unsigned webhook names (see {@link WebhookVerification}); nothing else of its
+   * body is used. Throws on a body that names no order.
+   */
+  parseHint?(rawBody: string): WebhookHint;
   /** Reads the order's real status from the provider; null when the provider knows nothing yet. */
   fetchStatus(order: OrderRecord): Promise<ProviderStatus | null>;
   /**

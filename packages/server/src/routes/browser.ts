@@ -1,12 +1,19 @@
 /**
  * @module
  * The public routes the `<pay-checkout>` element calls (the session id is its capability):
- * `GET /v1/sessions/:id/methods`, `POST /v1/sessions/:id/orders` (idempotent) and
- * `GET /v1/orders/:id`.
+ * `GET /v1/sessions/:id/methods`, `POST /v1/sessions/:id/orders` (idempotent),
+ * `GET /v1/orders/:id`, and `POST /v1/orders/:id/refresh` for an element that has waited a while
+ * without news (back from the provider's page without paying, say): the server asks the provider
+ * — once at a time per order, and not more often than every few seconds however often this is
+ * called — applies what it answers, and returns the order.
  */
-import { Hono } from 'hono';
+import { createRoute, type OpenAPIHono, type RouteConfigToTypedResponse } from '@hono/zod-openapi';
+import { createMiddleware } from 'hono/factory';
 import {
   CreateOrderRequestSchema,
+  CreateOrderResponseSchema,
+  MethodsResponseSchema,
+  OrderViewSchema,
   type CreateOrderResponse,
   type Method,
 } from '@pay-checkout/protocol';
@@ -14,17 +21,98 @@ import { isPaidFamily } from '@pay-checkout/protocol/status';
 import { ApiError } from '../core/api-error.js';
 import { applyProviderStart } from '../core/apply-status.js';
 import type { AppContext, AppEnv } from '../core/context.js';
-import { invalidRequest, readJson, requireJson, validate } from '../core/http.js';
-import {
-  idempotencyKey,
-  idempotent,
-  requestHash,
-  type IdempotentAnswer,
-} from '../core/idempotency.js';
+import { invalidRequest } from '../core/http.js';
+import { idempotent, requestHash, type IdempotentAnswer } from '../core/idempotency.js';
 import { newOrderId } from '../core/ids.js';
 import { effectiveStatus, orderView, publicSessionView } from '../core/views.js';
 import type { Provider } from '../providers/provider.js';
 import type { SessionRecord } from '../domain/records.js';
+import {
+  IdParamSchema,
+  IdempotencyKeyHeaderSchema,
+  REPLAYED_HEADERS,
+  errorResponses,
+  jsonBody,
+  jsonResponse,
+  requireIdempotencyKey,
+  routeApp,
+} from './route-app.js';
+
+/** `GET /v1/sessions/{id}/methods`. */
+export const listMethodsRoute = createRoute({
+  method: 'get',
+  path: '/v1/sessions/{id}/methods',
+  tags: ['browser'],
+  summary: 'The public session and the methods that fit it',
+  description:
+    'Only methods every configured provider really supports for the session’s country, ' +
+    'currency and amount; none once the session is paid or expired.',
+  request: { params: IdParamSchema },
+  responses: {
+    200: jsonResponse('The public session and its methods', MethodsResponseSchema),
+    ...errorResponses(404, 503),
+  },
+});
+
+/** `POST /v1/sessions/{id}/orders`. */
+export const createOrderRoute = createRoute({
+  method: 'post',
+  path: '/v1/sessions/{id}/orders',
+  tags: ['browser'],
+  summary: 'Start a payment attempt',
+  description:
+    'The same key with the same body answers the first answer again (no second provider ' +
+    'call); the same key with another body answers 422; a paid session answers 409.',
+  request: {
+    params: IdParamSchema,
+    headers: IdempotencyKeyHeaderSchema,
+    body: {
+      required: true,
+      content: { 'application/json': { schema: CreateOrderRequestSchema } },
+    },
+  },
+  responses: {
+    201: {
+      ...jsonResponse('The order and what the browser does next', CreateOrderResponseSchema),
+      headers: REPLAYED_HEADERS,
+    },
+    ...errorResponses(400, 403, 404, 409, 410, 413, 415, 422, 502, 503),
+  },
+});
+
+/** `GET /v1/orders/{id}`. */
+export const getOrderRoute = createRoute({
+  method: 'get',
+  path: '/v1/orders/{id}',
+  tags: ['browser'],
+  summary: 'One order’s status (polling fallback for browsers without SSE)',
+  request: { params: IdParamSchema },
+  responses: {
+    200: jsonResponse('The order', OrderViewSchema),
+    ...errorResponses(404, 503),
+  },
+});
+
+/** `POST /v1/orders/{id}/refresh`. */
+export const refreshOrderRoute = createRoute({
+  method: 'post',
+  path: '/v1/orders/{id}/refresh',
+  tags: ['browser'],
+  summary: 'Ask the provider for the order’s real status, apply it, and return the order',
+  request: { params: IdParamSchema },
+  responses: {
+    200: jsonResponse('The order, after the provider was asked', OrderViewSchema),
+    ...errorResponses(403, 404, 503),
+  },
+});
+
+/** The described routes of this file, for the OpenAPI document. */
+export const browserRouteDefinitions = [
+  listMethodsRoute,
+  createOrderRoute,
+  getOrderRoute,
+  refreshOrderRoute,
+];
 
 /**
  * Every method the configured providers offer for `session`, asked in parallel. A provider that
@@ -86,11 +174,20 @@ function checkFields(method: Method, fields: Record<string, string>): void {
 }
 
 /** The browser-facing routes. */
-export function browserRoutes(ctx: AppContext): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function browserRoutes(ctx: AppContext): OpenAPIHono<AppEnv> {
+  const app = routeApp();
 
-  app.get('/v1/sessions/:id/methods', async (c) => {
-    const session = await ctx.ledger.getSession(c.req.param('id'));
+  // A page of another shop may not start payments, whatever it sends.
+  const allowedOrigin = createMiddleware<AppEnv>(async (c, next) => {
+    const origin = c.req.header('origin');
+    if (origin !== undefined && !ctx.config.allowedOrigins.includes(origin)) {
+      throw new ApiError(403, 'forbidden', 'This origin may not start payments');
+    }
+    await next();
+  });
+
+  app.openapi(listMethodsRoute, async (c) => {
+    const session = await ctx.ledger.getSession(c.req.valid('param').id);
     if (!session) throw new ApiError(404, 'not_found', 'No such session');
     const now = ctx.now();
     const status = effectiveStatus(session, now);
@@ -98,28 +195,39 @@ export function browserRoutes(ctx: AppContext): Hono<AppEnv> {
     const open = !isPaidFamily(status) && status !== 'expired';
     const methods = open ? (await offeredMethods(ctx, session)).map((m) => m.method) : [];
     const latest = (await ctx.ledger.listOrders(session.id)).at(-1);
-    return c.json({ session: publicSessionView(session, now, latest?.id ?? null), methods });
+    return c.json({ session: publicSessionView(session, now, latest?.id ?? null), methods }, 200);
   });
 
-  app.post('/v1/sessions/:id/orders', async (c) => {
-    const origin = c.req.header('origin');
-    if (origin !== undefined && !ctx.config.allowedOrigins.includes(origin)) {
-      throw new ApiError(403, 'forbidden', 'This origin may not start payments');
-    }
-    const key = idempotencyKey(c.req.header('idempotency-key'));
-    requireJson(c);
-    const body = validate(CreateOrderRequestSchema, await readJson(c));
-    const session = await ctx.ledger.getSession(c.req.param('id'));
-    if (!session) throw new ApiError(404, 'not_found', 'No such session');
-    return idempotent(ctx, { scope: session.id, key, requestHash: orderRequestHash(body) }, () =>
-      startOrder(ctx, session, body, c.get('logger')),
-    );
-  });
+  app.openapi(
+    {
+      ...createOrderRoute,
+      middleware: [allowedOrigin, requireIdempotencyKey, jsonBody] as const,
+    },
+    async (c) => {
+      const key = c.req.valid('header')['Idempotency-Key'];
+      const body = c.req.valid('json');
+      const session = await ctx.ledger.getSession(c.req.valid('param').id);
+      if (!session) throw new ApiError(404, 'not_found', 'No such session');
+      const answer = await idempotent(
+        ctx,
+        { scope: session.id, key, requestHash: orderRequestHash(body) },
+        () => startOrder(ctx, session, body, c.get('logger')),
+      );
+      // The stored answer is the JSON of CreateOrderResponseSchema, sent again byte for byte.
+      return answer as unknown as RouteConfigToTypedResponse<typeof createOrderRoute>;
+    },
+  );
 
-  app.get('/v1/orders/:id', async (c) => {
-    const order = await ctx.ledger.getOrder(c.req.param('id'));
+  app.openapi(getOrderRoute, async (c) => {
+    const order = await ctx.ledger.getOrder(c.req.valid('param').id);
     if (!order) throw new ApiError(404, 'not_found', 'No such order');
-    return c.json(orderView(order));
+    return c.json(orderView(order), 200);
+  });
+
+  app.openapi({ ...refreshOrderRoute, middleware: [allowedOrigin] as const }, async (c) => {
+    const order = await ctx.ledger.getOrder(c.req.valid('param').id);
+    if (!order) throw new ApiError(404, 'not_found', 'No such order');
+    return c.json(orderView(await ctx.statusChecks.check(ctx, order, c.get('logger'))), 200);
   });
 
   return app;

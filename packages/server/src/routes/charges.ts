@@ -7,30 +7,59 @@
  * inactive one a 409, both before any provider call. Answers 201 with the order, which then
  * follows the provider's webhooks (`processing` → `paid` | `failed`, later maybe `disputed`).
  */
-import { Hono } from 'hono';
-import { z } from 'zod';
-import { PayableMoneySchema, ReferenceSchema } from '@pay-checkout/protocol';
+import { createRoute, type OpenAPIHono, type RouteConfigToTypedResponse } from '@hono/zod-openapi';
+import {
+  ChargeRequestSchema,
+  ChargeResponseSchema,
+  type ChargeRequest,
+} from '@pay-checkout/protocol';
 import { ApiError } from '../core/api-error.js';
 import { applyProviderStart } from '../core/apply-status.js';
-import { requireBearer } from '../core/auth.js';
 import type { AppContext, AppEnv } from '../core/context.js';
-import { invalidRequest, readJson, requireJson, validate } from '../core/http.js';
-import {
-  idempotencyKey,
-  idempotent,
-  requestHash,
-  type IdempotentAnswer,
-} from '../core/idempotency.js';
+import { invalidRequest } from '../core/http.js';
+import { idempotent, requestHash, type IdempotentAnswer } from '../core/idempotency.js';
 import { newOrderId, newSessionId } from '../core/ids.js';
 import { merchantOrderView } from '../notify/views.js';
+import {
+  BEARER_SECURITY,
+  IdempotencyKeyHeaderSchema,
+  REPLAYED_HEADERS,
+  bearerAuth,
+  errorResponses,
+  jsonBody,
+  jsonResponse,
+  requireIdempotencyKey,
+  routeApp,
+} from './route-app.js';
 
-/** Body of `POST /v1/charges`. */
-export const ChargeRequestSchema = z.strictObject({
-  mandateId: z.string().min(1).max(100),
-  amount: PayableMoneySchema,
-  reference: ReferenceSchema,
+/** `POST /v1/charges`. */
+export const postChargeRoute = createRoute({
+  method: 'post',
+  path: '/v1/charges',
+  tags: ['charges'],
+  summary: 'Charge a stored mandate (merchant-initiated, no customer present)',
+  security: BEARER_SECURITY,
+  request: {
+    headers: IdempotencyKeyHeaderSchema,
+    body: {
+      required: true,
+      content: { 'application/json': { schema: ChargeRequestSchema } },
+    },
+  },
+  responses: {
+    201: {
+      ...jsonResponse(
+        'The order; it then follows the provider (`processing` → `paid` | `failed`)',
+        ChargeResponseSchema,
+      ),
+      headers: REPLAYED_HEADERS,
+    },
+    ...errorResponses(400, 401, 404, 409, 413, 415, 422, 502, 503),
+  },
 });
-export type ChargeRequest = z.infer<typeof ChargeRequestSchema>;
+
+/** The described routes of this file, for the OpenAPI document. */
+export const chargeRouteDefinitions = [postChargeRoute];
 
 /** Idempotency keys of charges are scoped to the merchant (there is one per server). */
 const SCOPE = 'charges';
@@ -41,20 +70,28 @@ function chargeRequestHash(body: ChargeRequest): string {
 }
 
 /** The charge routes. */
-export function chargeRoutes(ctx: AppContext): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function chargeRoutes(ctx: AppContext): OpenAPIHono<AppEnv> {
+  const app = routeApp();
 
-  app.post('/v1/charges', async (c) => {
-    requireBearer(c.req.header('authorization'), ctx.config.secretKey);
-    const key = idempotencyKey(c.req.header('idempotency-key'));
-    requireJson(c);
-    const body = validate(ChargeRequestSchema, await readJson(c));
-    // A failure that may succeed later frees the key, and the retry resumes the same order with
-    // the same provider key.
-    return idempotent(ctx, { scope: SCOPE, key, requestHash: chargeRequestHash(body) }, () =>
-      startCharge(ctx, body, key, c.get('logger')),
-    );
-  });
+  app.openapi(
+    {
+      ...postChargeRoute,
+      middleware: [bearerAuth(ctx.config.secretKey), requireIdempotencyKey, jsonBody] as const,
+    },
+    async (c) => {
+      const key = c.req.valid('header')['Idempotency-Key'];
+      const body = c.req.valid('json');
+      // A failure that may succeed later frees the key, and the retry resumes the same order
+      // with the same provider key.
+      const answer = await idempotent(
+        ctx,
+        { scope: SCOPE, key, requestHash: chargeRequestHash(body) },
+        () => startCharge(ctx, body, key, c.get('logger')),
+      );
+      // The stored answer is the JSON of ChargeResponseSchema, sent again byte for byte.
+      return answer as unknown as RouteConfigToTypedResponse<typeof postChargeRoute>;
+    },
+  );
 
   return app;
 }

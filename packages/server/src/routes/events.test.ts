@@ -1,11 +1,13 @@
 /**
  * @module
  * The SSE stream over a real socket: headers, `retry`, snapshot, live events, heartbeats,
- * Last-Event-ID resume without gap or repeat, and clean-up on disconnect.
+ * Last-Event-ID resume without gap or repeat, clean-up on disconnect, and the cut-off of a
+ * reader that stops reading.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StatusEventSchema } from '@pay-checkout/protocol';
 import { startCheckoutServer, type StartedCheckoutServer } from '../node.js';
+import { SSE_MAX_BUFFERED_BYTES } from './events.js';
 import { createFakeProvider } from '../test-support/fake-provider.js';
 import { SECRET_KEY, sessionBody, testConfig } from '../test-support/config.js';
 import { eventually, openSse, type SseConnection } from '../test-support/sse-client.js';
@@ -144,5 +146,72 @@ describe('GET /v1/sessions/:id/events', () => {
     expect(running.server.bus.size()).toBe(1);
     stream.close();
     await eventually(() => running.server.bus.size() === 0);
+  });
+
+  it('cuts off a reader that stops reading once the bound is passed; it resumes by Last-Event-ID', async () => {
+    const { sessionId, orderId } = await setup();
+    // In process nothing sits between the stream and its reader, so whatever the reader does not
+    // read stays in the stream (over a socket, the socket's buffers would fill first).
+    const response = await running.server.fetch(
+      new Request(`${running.url}/v1/sessions/${sessionId}/events`),
+    );
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let received = '';
+    while (!received.includes('id: 0\n')) {
+      const { value } = await reader.read();
+      received += decoder.decode(value, { stream: true });
+    }
+    expect(running.server.bus.size()).toBe(1);
+
+    // Batches of events larger than the bound, each announced, while the reader reads nothing,
+    // until the stream gives up on it.
+    const perBatch = Math.ceil(SSE_MAX_BUFFERED_BYTES / 64); // every message is over 64 bytes
+    const at = new Date().toISOString();
+    let count = 0;
+    const append = async (n: number) => {
+      for (const end = count + n; count < end;) {
+        count += 1;
+        await running.server.store.sessionEvents.append({
+          sessionId,
+          seq: count,
+          orderId,
+          status: count % 2 === 1 ? 'pending' : 'processing',
+          at,
+        });
+      }
+      running.server.bus.publish(sessionId);
+    };
+    for (let batch = 1; running.server.bus.size() > 0; batch++) {
+      expect(batch, 'the stream is still open after 20 batches').toBeLessThanOrEqual(20);
+      await append(perBatch);
+      // Time for the stream to read the batch and for a heartbeat to meet the backlog.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // Events after the cut-off reach the reader only when it comes back.
+    await append(3);
+
+    // The body ends after what was queued (at most the bound and the write that passed it):
+    // complete messages only, then the end.
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      received += decoder.decode(value, { stream: true });
+    }
+    expect(received.length).toBeLessThan(SSE_MAX_BUFFERED_BYTES + perBatch * 200);
+    expect(received.endsWith('\n\n')).toBe(true);
+    const ids = [...received.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+    expect(ids).toEqual(ids.map((_, i) => i));
+    const last = ids.at(-1)!;
+    expect(last).toBeLessThan(count);
+
+    // Reconnecting from the last id it saw, the reader gets the rest: no gap, no repeat.
+    const resumed = await sse(`/v1/sessions/${sessionId}/events`, {
+      'Last-Event-ID': String(last),
+    });
+    await resumed.waitFor((m) => m.id === String(count));
+    expect(resumed.messages.map((m) => Number(m.id))).toEqual(
+      Array.from({ length: count - last }, (_, i) => last + 1 + i),
+    );
   });
 });

@@ -1,13 +1,15 @@
 /**
  * @module
  * `GET /healthz` (the process answers), `GET /readyz` (the database answers, and on PostgreSQL
- * the live-status listener is connected) and `GET /metrics` (Prometheus text format).
+ * the live-status listener is connected) and `GET /metrics` (Prometheus text format, behind
+ * `Authorization: Bearer <metrics key>`; the key is `metricsKey`, else the secret key).
  *
  * `/readyz` says why it is not ready in words an operator can act on — never the database URL,
  * host or driver message, which could carry credentials.
  */
 import { Hono } from 'hono';
 import { ApiError } from '../core/api-error.js';
+import { requireBearer } from '../core/auth.js';
 import type { AppContext, AppEnv } from '../core/context.js';
 
 /** Longest `/readyz` waits for the database before calling it unreachable. */
@@ -68,10 +70,10 @@ export function healthRoutes(ctx: AppContext): Hono<AppEnv> {
       503,
     );
   });
-  app.get('/metrics', (c) =>
-    c.body(ctx.metrics.render(), 200, {
-      'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
-    }),
-  );
+  // Operational data, not for the public: the metrics key, else the server's secret key.
+  app.get('/metrics', async (c) => {
+    requireBearer(c.req.header('authorization'), ctx.config.metricsKey || ctx.config.secretKey);
+    return c.body(await ctx.metrics.render(), 200, { 'Content-Type': ctx.metrics.contentType });
+  });
   return app;
 }

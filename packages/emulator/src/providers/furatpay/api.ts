@@ -13,7 +13,8 @@ import { describeIssue, limitBody, readJson, secretMatcher } from '../../core/re
 import { furatPayError, internalError, unauthenticated } from './errors.js';
 import { CreateInvoiceBodySchema, PayInvoiceBodySchema } from './schemas.js';
 import type { FuratPayState } from './state.js';
-import { FURATPAY_SERVICES } from './types.js';
+import { logoUrl } from './logos.js';
+import { FURATPAY_SERVICES, type FuratPayService } from './types.js';
 
 const MAX_PAGE = 100;
 
@@ -40,8 +41,8 @@ export function createFuratPayApi(options: FuratPayApiOptions): Hono {
     const size = boundedInt(c.req.query('limit'), 10, 1, MAX_PAGE);
     const offset = boundedInt(c.req.query('offset'), 0, 0, Number.MAX_SAFE_INTEGER);
     const modes = (c.req.query('status') ?? 'production,testing').split(',').map((s) => s.trim());
-    const linked = FURATPAY_SERVICES.filter((s) => modes.includes(s.mode)).map(
-      ({ kind: _kind, ...service }) => service,
+    const linked: FuratPayService[] = FURATPAY_SERVICES.filter((s) => modes.includes(s.mode)).map(
+      ({ kind: _kind, ...service }) => ({ ...service, logo: logoUrl(ctx, service.id) }),
     );
     return c.json({
       data: linked.slice(offset, offset + size),

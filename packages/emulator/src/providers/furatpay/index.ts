@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import type { ProviderContext, ProviderEmulator } from '../../core/provider.js';
 import { createFuratPayApi } from './api.js';
+import { createFuratPayLogos } from './logos.js';
 import { createFuratPayPages } from './pages.js';
 import { FuratPayState } from './state.js';
 import { FURATPAY_INVOICE_STATUSES } from './types.js';
@@ -43,6 +44,7 @@ export function createFuratPayEmulator(
   const app = new Hono();
   app.route('/', createFuratPayApi({ ctx, state, apiKey: credentials.apiKey }));
   app.route('/', createFuratPayPages({ ctx, state }));
+  app.route('/', createFuratPayLogos());
   return {
     id: 'furatpay',
     app,

@@ -11,8 +11,8 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { formatAmount } from '../../core/money.js';
+import { html } from 'hono/html';
 import {
-  html,
   isOutcomeAction,
   outcomeButtons,
   pageResponder,

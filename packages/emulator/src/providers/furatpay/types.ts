@@ -28,18 +28,21 @@ export type FuratPayServiceKind = 'fib' | 'fastpay' | 'qicard' | 'paytabs' | 're
 export interface FuratPayService {
   id: number;
   name: string;
-  logo: string | null;
+  /** Absolute URL of the service's logo image. */
+  logo: string;
   status: 'active' | 'inactive';
   mode: 'production' | 'testing';
 }
 
 /** The services the emulated merchant has linked. Ids 2, 3 and 5 are the plugin's. */
-export const FURATPAY_SERVICES: readonly (FuratPayService & { kind: FuratPayServiceKind })[] = [
-  { id: 1, name: 'ZainCash', logo: null, status: 'active', mode: 'testing', kind: 'redirect' },
-  { id: 2, name: 'FastPay', logo: null, status: 'active', mode: 'testing', kind: 'fastpay' },
-  { id: 3, name: 'QiCard', logo: null, status: 'active', mode: 'testing', kind: 'qicard' },
-  { id: 4, name: 'FIB', logo: null, status: 'active', mode: 'testing', kind: 'fib' },
-  { id: 5, name: 'PayTabs', logo: null, status: 'inactive', mode: 'testing', kind: 'paytabs' },
+export const FURATPAY_SERVICES: readonly (Omit<FuratPayService, 'logo'> & {
+  kind: FuratPayServiceKind;
+})[] = [
+  { id: 1, name: 'ZainCash', status: 'active', mode: 'testing', kind: 'redirect' },
+  { id: 2, name: 'FastPay', status: 'active', mode: 'testing', kind: 'fastpay' },
+  { id: 3, name: 'QiCard', status: 'active', mode: 'testing', kind: 'qicard' },
+  { id: 4, name: 'FIB', status: 'active', mode: 'testing', kind: 'fib' },
+  { id: 5, name: 'PayTabs', status: 'inactive', mode: 'testing', kind: 'paytabs' },
 ];
 
 /** An invoice as FuratPay returns it. */

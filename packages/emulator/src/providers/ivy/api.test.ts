@@ -75,6 +75,11 @@ describe('checkout/session/create', () => {
     ['bad callback URL', { successCallbackUrl: 'javascript:alert(1)' }, 'successCallbackUrl'],
     ['expiresAt too soon', { expiresAt: Math.floor(Date.now() / 1000) + 60 }, 'expiresAt'],
     ['expiresAt too late', { expiresAt: Math.floor(Date.now() / 1000) + 3 * 86400 }, 'expiresAt'],
+    [
+      'a mandate set-up without userNotificationEmail',
+      { mandate: { setup: true, referenceId: 'm-2', accountHolderName: 'Ada' } },
+      'mandate.userNotificationEmail',
+    ],
   ])('rejects %s with 400 naming the field', async (_name, change, param) => {
     const body = { ...validBody(), ...change };
     const response = await h.ivy('checkout/session/create', body);
@@ -95,7 +100,12 @@ describe('checkout/session/create', () => {
 
   it('accepts GBP and PLN and a valid expiresAt and mandate', async () => {
     const expiresAt = Math.floor(Date.now() / 1000) + 7200;
-    const mandate = { setup: true, referenceId: 'm-1', accountHolderName: 'Ada' };
+    const mandate = {
+      setup: true,
+      referenceId: 'm-1',
+      userNotificationEmail: 'ada@example.com',
+      accountHolderName: 'Ada',
+    };
     const gbp = await h.createSession({ price: { total: 5, currency: 'GBP' }, expiresAt, mandate });
     expect(gbp.expiresAt).toBe(expiresAt);
     expect(gbp).toMatchObject({ mandate });

@@ -8,13 +8,8 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { formatAmount, amountFromNumber } from '../../core/money.js';
-import {
-  html,
-  isOutcomeAction,
-  outcomeButtons,
-  pageResponder,
-  type SafeHtml,
-} from '../../core/html.js';
+import { html } from 'hono/html';
+import { isOutcomeAction, outcomeButtons, pageResponder, type SafeHtml } from '../../core/html.js';
 import type { ProviderContext } from '../../core/provider.js';
 import type { IvyState, SessionRecord } from './state.js';
 

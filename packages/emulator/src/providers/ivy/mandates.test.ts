@@ -22,9 +22,13 @@ interface Mandate {
   debtor: { account: { iban: string; accountHolderName: string } };
 }
 
-/** A paid checkout that set up a mandate under `mandateRef`; resolves when set-up settled. */
+/**
+ * A paid checkout (`referenceId` `<mandateRef>-checkout`) that set up a mandate under
+ * `mandateRef`; resolves when set-up settled.
+ */
 async function setUp(mandateRef: string): Promise<Mandate | null> {
   const session = await h.createSession({
+    referenceId: `${mandateRef}-checkout`,
     mandate: {
       setup: true,
       referenceId: mandateRef,
@@ -63,23 +67,58 @@ function eventsOf(predicate: (payload: Record<string, unknown>) => boolean): str
     .map((e) => `${e.type}:${String(e.payload['status'] ?? '')}`);
 }
 
+/** The delivered mandate event of `type` for the mandate reference `ref`. */
+function mandateEvent(type: string, ref: string) {
+  return h.events().find((e) => e.type === type && e.payload['referenceId'] === ref);
+}
+
 describe('mandates in the checkout', () => {
   it('sets a mandate up on Pay: started, then succeeded with account and creditor', async () => {
     const ref = reference('-mandate');
     await setUp(ref);
     await waitFor(() => eventsOf((p) => p['referenceId'] === ref).length >= 2, 'two events');
     expect(eventsOf((p) => p['referenceId'] === ref)).toEqual([
-      'mandate_setup_started:pending',
-      'mandate_setup_succeeded:active',
+      'mandate_setup_started:',
+      'mandate_setup_succeeded:',
     ]);
-    const succeeded = h
-      .events()
-      .find((e) => e.type === 'mandate_setup_succeeded' && e.payload['referenceId'] === ref);
-    expect(succeeded?.payload).toMatchObject({
+    const mandate = (await (await h.ivy('mandate/lookup', { referenceId: ref })).json()) as Mandate;
+    const creditor = {
+      id: expect.any(String),
+      name: 'Demo Shop',
+      address: {
+        street: expect.any(String),
+        city: expect.any(String),
+        postalCode: expect.any(String),
+        country: 'DE',
+      },
+    };
+    const signature = {
+      ip: expect.any(String),
+      token: expect.any(String),
+      signedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+    };
+    // Ivy on File: started names the checkout in `reference` and carries no mandate id yet.
+    expect(mandateEvent('mandate_setup_started', ref)?.payload).toEqual({
       referenceId: ref,
-      creditor: { name: 'Demo Shop' },
-      debtor: { account: { accountHolderName: 'Erika Mustermann' } },
-      signature: { signedAt: expect.any(String) },
+      reference: `${ref}-checkout`,
+      signature,
+      userNotificationEmail: 'erika@example.com',
+      creditor,
+    });
+    // Succeeded: the id to charge and the mandate reference of the bank statement.
+    expect(mandateEvent('mandate_setup_succeeded', ref)?.payload).toEqual({
+      id: mandate.id,
+      referenceId: ref,
+      reference: expect.stringMatching(/^IVY-/),
+      signature,
+      creditor,
+      debtor: {
+        account: {
+          iban: expect.any(String),
+          accountHolderName: 'Erika Mustermann',
+          bic: expect.any(String),
+        },
+      },
     });
     const delivery = h.receiver.received.find(
       (r) => r.body.includes('mandate_setup_succeeded') && r.body.includes(ref),
@@ -87,10 +126,14 @@ describe('mandates in the checkout', () => {
     expect(delivery?.headers['x-ivy-signature']).toBe(
       hmacHex(WEBHOOK_SECRET, delivery?.body ?? ''),
     );
-    const mandate = (await (await h.ivy('mandate/lookup', { referenceId: ref })).json()) as Mandate;
     expect(mandate.status).toBe('active');
     const retrieved = await h.ivy('mandate/retrieve', { id: mandate.id });
-    expect(await retrieved.json()).toMatchObject({ id: mandate.id, status: 'active' });
+    expect(await retrieved.json()).toMatchObject({
+      id: mandate.id,
+      status: 'active',
+      userNotificationEmail: 'erika@example.com',
+      creditor,
+    });
   });
 
   it('fails the set-up for a mandate reference ending in -fail-setup; the payment still goes through', async () => {
@@ -98,9 +141,13 @@ describe('mandates in the checkout', () => {
     const mandate = await setUp(ref);
     await waitFor(() => eventsOf((p) => p['referenceId'] === ref).length >= 2, 'two events');
     expect(eventsOf((p) => p['referenceId'] === ref)).toEqual([
-      'mandate_setup_started:pending',
+      'mandate_setup_started:',
       'mandate_setup_failed:',
     ]);
+    expect(mandateEvent('mandate_setup_failed', ref)?.payload).toEqual({
+      error: { code: expect.any(String), message: expect.any(String) },
+      referenceId: ref,
+    });
     expect(mandate?.status).toBe('inactive');
     await waitFor(
       () => h.events().some((e) => e.type === 'order_updated' && e.payload['status'] === 'paid'),

@@ -65,6 +65,11 @@ const MandateSchema = z
   .refine((mandate) => !mandate.setup || mandate.referenceId !== undefined, {
     message: 'referenceId is required when setup is true',
     path: ['referenceId'],
+  })
+  // Ivy on File: "you need to pass a userNotificationEmail" with every mandate set-up.
+  .refine((mandate) => !mandate.setup || mandate.userNotificationEmail !== undefined, {
+    message: 'userNotificationEmail is required when setup is true',
+    path: ['userNotificationEmail'],
   });
 
 /** Body of `checkout/session/create`. */

@@ -264,18 +264,26 @@ export class IvyState {
   /** Pay on a session that sets up a mandate: the mandate starts now, settles at the bank step. */
   #startMandate(record: SessionRecord): void {
     const request = record.session.mandate as
-      { setup?: boolean; referenceId?: string; accountHolderName?: string } | undefined;
-    if (!request?.setup || !request.referenceId) return;
+      | {
+          setup?: boolean;
+          referenceId?: string;
+          userNotificationEmail?: string;
+          accountHolderName?: string;
+        }
+      | undefined;
+    // The create schema makes both required whenever `setup` is true.
+    if (!request?.setup || !request.referenceId || !request.userNotificationEmail) return;
     const at = new Date(this.#now()).toISOString();
     const mandate: IvyMandate = {
       id: randomId(),
       referenceId: request.referenceId,
       status: 'pending',
       reference: `IVY-${randomId(6).toUpperCase()}`,
+      userNotificationEmail: request.userNotificationEmail,
       creditor: {
         id: 'DE98ZZZ09999999999',
         name: this.#ctx.merchantName,
-        address: { line1: 'Musterstraße 1', city: 'Berlin', zipCode: '10115', country: 'DE' },
+        address: { street: 'Musterstraße 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
       },
       debtor: {
         account: {
@@ -291,7 +299,11 @@ export class IvyState {
     };
     this.#mandates.set(mandate.id, mandate);
     this.#mandateByReference.set(mandate.referenceId, mandate.id);
-    this.#emit('mandate_setup_started', this.#mandatePayload(mandate), mandate.id);
+    this.#emit(
+      'mandate_setup_started',
+      this.#startedPayload(mandate, record.session.referenceId),
+      mandate.id,
+    );
     this.#ctx.scheduler.after(this.#ctx.settleDelayMs, () => {
       if (mandate.status !== 'pending') return;
       mandate.updatedAt = new Date(this.#now()).toISOString();
@@ -300,16 +312,15 @@ export class IvyState {
         this.#emit(
           'mandate_setup_failed',
           {
-            id: mandate.id,
-            referenceId: mandate.referenceId,
             error: { code: 'MANDATE_SETUP_FAILED', message: 'The bank declined the mandate.' },
+            referenceId: mandate.referenceId,
           },
           mandate.id,
         );
         return;
       }
       mandate.status = 'active';
-      this.#emit('mandate_setup_succeeded', this.#mandatePayload(mandate), mandate.id);
+      this.#emit('mandate_setup_succeeded', this.#succeededPayload(mandate), mandate.id);
     });
   }
 
@@ -326,12 +337,30 @@ export class IvyState {
     );
   }
 
-  /** A mandate event's payload: before success it carries no account or signature yet. */
-  #mandatePayload(mandate: IvyMandate): Record<string, unknown> {
-    if (mandate.status === 'pending') {
-      return { id: mandate.id, referenceId: mandate.referenceId, status: 'pending' };
-    }
-    return { ...mandate };
+  /**
+   * `mandate_setup_started` as Ivy on File documents it: no mandate id or debtor account yet,
+   * and `reference` is the checkout session's `referenceId` (not the bank-statement reference).
+   */
+  #startedPayload(mandate: IvyMandate, checkoutReferenceId: string): Record<string, unknown> {
+    return {
+      referenceId: mandate.referenceId,
+      reference: checkoutReferenceId,
+      signature: { ...mandate.signature },
+      userNotificationEmail: mandate.userNotificationEmail,
+      creditor: { ...mandate.creditor, address: { ...mandate.creditor.address } },
+    };
+  }
+
+  /** `mandate_setup_succeeded` as documented: the id to charge and the bank-statement reference. */
+  #succeededPayload(mandate: IvyMandate): Record<string, unknown> {
+    return {
+      id: mandate.id,
+      referenceId: mandate.referenceId,
+      reference: mandate.reference,
+      signature: { ...mandate.signature },
+      creditor: { ...mandate.creditor, address: { ...mandate.creditor.address } },
+      debtor: { account: { ...mandate.debtor.account } },
+    };
   }
 
   /** The control API's outcome: any Ivy order status, or `expired` for the session. */

@@ -82,7 +82,31 @@ export interface IvyOrder {
 /** Mandate statuses (official SDK, early versions). */
 export type IvyMandateStatus = 'pending' | 'active' | 'inactive';
 
-/** A SEPA Direct Debit mandate as Ivy returns it ("Ivy on File"). */
+/** A postal address as Ivy writes it; `country` is ISO 3166-1 alpha-2. */
+export interface IvyAddress {
+  street: string;
+  city: string;
+  postalCode: string;
+  country: string;
+}
+
+/** The creditor of a mandate: the merchant as the bank knows it. */
+export interface IvyCreditor {
+  /** The SEPA creditor identifier. */
+  id: string;
+  name: string;
+  address: IvyAddress;
+}
+
+/** The customer's consent to the mandate. */
+export interface IvySignature {
+  ip: string;
+  token: string;
+  /** ISO 8601. */
+  signedAt: string;
+}
+
+/** A SEPA Direct Debit mandate as Ivy returns it ("Ivy on File"; SDK `MandateResponse`). */
 export interface IvyMandate {
   id: string;
   /** The merchant's mandate reference, from the checkout session's `mandate.referenceId`. */
@@ -90,9 +114,11 @@ export interface IvyMandate {
   status: IvyMandateStatus;
   /** The mandate reference on the debtor's bank statement. */
   reference: string;
-  creditor: { id: string; name: string; address: Record<string, string> };
+  /** Where Ivy tells the customer about the mandate, from the checkout session. */
+  userNotificationEmail: string;
+  creditor: IvyCreditor;
   debtor: { account: { iban: string; accountHolderName: string; bic: string } };
-  signature: { ip: string; token: string; signedAt: string };
+  signature: IvySignature;
   checkoutSessionId: string;
   /** ISO 8601. */
   createdAt: string;

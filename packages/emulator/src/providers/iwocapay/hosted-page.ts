@@ -8,7 +8,8 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { amountFromNumber, formatAmount } from '../../core/money.js';
-import { html, isOutcomeAction, pageResponder, type SafeHtml } from '../../core/html.js';
+import { html } from 'hono/html';
+import { isOutcomeAction, pageResponder, type SafeHtml } from '../../core/html.js';
 import type { IwocaPayState } from './state.js';
 import type { IwocaPayOrder, IwocaPayPaymentTerm } from './types.js';
 

@@ -7,8 +7,9 @@
  * SUCCESSFUL after the simulated settlement step; Fail makes it PENDING then UNSUCCESSFUL;
  * Cancel makes it UNSUCCESSFUL (iwocaPay has no cancelled status). Sandbox triggers (ours):
  * a reference ending in `-decline` ends UNSUCCESSFUL after Pay, one ending in `-pending` stops
- * at PENDING. Every change is sent as a signed webhook to the order's own `webhook_url`, when
- * it has one.
+ * at PENDING. Every change is sent as a webhook to the order's own `webhook_url`, when it has
+ * one: signed in the current shape, or in the documented unsigned shape when the emulator is
+ * set up so (`webhookFormat: 'unsigned'`).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { amountFromNumber } from '../../core/money.js';
@@ -23,6 +24,7 @@ import {
   type IwocaPayOrder,
   type IwocaPayOrderStatus,
   type IwocaPayPaymentTerm,
+  type IwocaPayWebhookFormat,
 } from './types.js';
 
 /** The hosted-page buttons. */
@@ -44,6 +46,8 @@ export interface IwocaPayStateOptions {
   accessToken: string;
   /** Where buyers go when an order has no `redirect_url` of its own. */
   defaultRedirectUrl?: string;
+  /** The webhook shape sent (default `signed`). */
+  webhookFormat?: IwocaPayWebhookFormat;
 }
 
 /** Orders of the emulated iwocaPay. */
@@ -51,15 +55,18 @@ export class IwocaPayState {
   readonly #ctx: ProviderContext;
   readonly #accessToken: string;
   readonly #defaultRedirectUrl: string | null;
+  readonly #webhookFormat: IwocaPayWebhookFormat;
   /** A key that is certainly not the real token, for the `badSignature` fault. */
   readonly #wrongKey = randomBytes(32).toString('hex');
   readonly #orders = new Map<string, IwocaPayOrder>();
   readonly #byToken = new Map<string, string>();
+  #orderNumbers = 0;
 
   constructor(options: IwocaPayStateOptions) {
     this.#ctx = options.ctx;
     this.#accessToken = options.accessToken;
     this.#defaultRedirectUrl = options.defaultRedirectUrl ?? null;
+    this.#webhookFormat = options.webhookFormat ?? 'signed';
   }
 
   /** Creates a CREATED order. A repeated `reference` makes a new order, as we assume iwoca does. */
@@ -78,6 +85,7 @@ export class IwocaPayState {
       redirect_url: data.redirect_url ?? this.#defaultRedirectUrl,
       webhook_url: data.webhook_url ?? null,
       pay_link_id: randomUUID(),
+      order_number: (this.#orderNumbers += 1),
       seller_name: this.#ctx.merchantName,
       ...(data.source !== undefined ? { source: data.source } : {}),
       ...(data.meta_data !== undefined ? { meta_data: { ...data.meta_data } } : {}),
@@ -224,19 +232,32 @@ export class IwocaPayState {
     };
   }
 
-  /** Sends the current webhook shape for the order's status change, when it has a webhook URL. */
+  /**
+   * Sends the order's status change, when it has a webhook URL: the current shape signed with
+   * the access token, or the documented unsigned shape. With the `badSignature` fault either one
+   * carries a signature made with a wrong key.
+   */
   #emit(order: IwocaPayOrder): void {
     if (!order.webhook_url) return;
     const webhookId = randomUUID();
+    const signed = this.#webhookFormat === 'signed';
     const body = JSON.stringify({
-      data: {
-        webhook_id: webhookId,
-        event_type: 'ORDER_STATUS_CHANGED',
-        order_id: order.id,
-        amount: order.amount,
-        reference: order.reference,
-        status: order.status,
-      },
+      data: signed
+        ? {
+            webhook_id: webhookId,
+            event_type: 'ORDER_STATUS_CHANGED',
+            order_id: order.id,
+            amount: order.amount,
+            reference: order.reference,
+            status: order.status,
+          }
+        : {
+            order_id: order.order_number,
+            pay_link_id: order.pay_link_id,
+            amount: order.amount,
+            reference: order.reference,
+            status: order.status,
+          },
     });
     this.#ctx.webhooks.send({
       provider: 'iwocapay',
@@ -247,10 +268,14 @@ export class IwocaPayState {
       body,
       headers: (bytes, tamper) => ({
         'Content-Type': 'application/json',
-        'X-Iwocapay-Hmac-Sha256': signIwocaPayWebhook(
-          tamper ? this.#wrongKey : this.#accessToken,
-          bytes,
-        ),
+        ...(signed || tamper
+          ? {
+              'X-Iwocapay-Hmac-Sha256': signIwocaPayWebhook(
+                tamper ? this.#wrongKey : this.#accessToken,
+                bytes,
+              ),
+            }
+          : {}),
       }),
       retryDelaysMs: IWOCAPAY_RETRY_DELAYS_MS,
     });

@@ -17,6 +17,14 @@ export type IwocaPayOrderStatus = (typeof IWOCAPAY_ORDER_STATUSES)[number];
 export const IWOCAPAY_PAYMENT_TERMS = ['PAY_NOW', 'PAY_LATER'] as const;
 export type IwocaPayPaymentTerm = (typeof IWOCAPAY_PAYMENT_TERMS)[number];
 
+/**
+ * The webhook shapes iwocaPay documents: `signed`, the current one (`webhook_id`, `event_type`,
+ * `X-Iwocapay-Hmac-Sha256`), and `unsigned`, `{"data": {"order_id", "pay_link_id", "amount",
+ * "reference", "status"}}` with no signature.
+ */
+export const IWOCAPAY_WEBHOOK_FORMATS = ['signed', 'unsigned'] as const;
+export type IwocaPayWebhookFormat = (typeof IWOCAPAY_WEBHOOK_FORMATS)[number];
+
 /** Statuses after which nothing changes. */
 export const IWOCAPAY_TERMINAL: ReadonlySet<IwocaPayOrderStatus> = new Set([
   'SUCCESSFUL',
@@ -39,6 +47,8 @@ export interface IwocaPayOrder {
   /** Per-order webhook destination; null = no webhooks for this order. */
   webhook_url: string | null;
   pay_link_id: string;
+  /** The integer order number the unsigned webhook shape carries as `order_id`. */
+  order_number: number;
   seller_name: string;
   source?: string;
   meta_data?: Record<string, unknown>;

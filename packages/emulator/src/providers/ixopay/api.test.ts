@@ -247,7 +247,7 @@ describe('debit', () => {
 });
 
 describe('callbacks', () => {
-  it('retry on IXOPAY schedule with a fresh Date each attempt until 200', async () => {
+  it('retry on IXOPAY schedule, each attempt signed over its Date, until 200', async () => {
     expect(IXOPAY_RETRY_DELAYS_MS.slice(0, 7).map((ms) => ms / 60_000)).toEqual([
       1, 5, 15, 60, 120, 180, 720,
     ]);

@@ -26,6 +26,11 @@ export interface IxopayCredentials {
   sharedSecret: string;
   /** Whether requests must be signed ("API: Enable Request Signing"; default true). */
   requireSignature?: boolean;
+  /**
+   * Date every callback retry afresh, as the time it is sent (default false: a retry keeps the
+   * `Date` of the first attempt, signed anew over the same bytes and date).
+   */
+  redateRetries?: boolean;
 }
 
 /** Statuses the control API's outcome accepts (Status API words). */
@@ -36,7 +41,13 @@ export function createIxopayEmulator(
   ctx: ProviderContext,
   credentials: IxopayCredentials,
 ): ProviderEmulator {
-  const state = new IxopayState({ ctx, sharedSecret: credentials.sharedSecret });
+  const state = new IxopayState({
+    ctx,
+    sharedSecret: credentials.sharedSecret,
+    ...(credentials.redateRetries !== undefined
+      ? { redateRetries: credentials.redateRetries }
+      : {}),
+  });
   const app = new Hono();
   app.route('/', createIxopayApi({ ctx, state, ...credentials }));
   app.route('/', createIxopayHostedPage({ ctx, state }));

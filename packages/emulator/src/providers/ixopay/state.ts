@@ -45,6 +45,8 @@ export interface IxopayStateOptions {
   ctx: ProviderContext;
   /** The connector's shared secret: callbacks are signed with it. */
   sharedSecret: string;
+  /** Give every retry of a callback the time it is sent as its `Date` (default: the first's). */
+  redateRetries?: boolean;
 }
 
 const DECLINED = (): IxopayError =>
@@ -62,6 +64,7 @@ const USER_CANCELLED = (): IxopayError =>
 export class IxopayState {
   readonly #ctx: ProviderContext;
   readonly #secret: string;
+  readonly #redateRetries: boolean;
   /** A key that is certainly not the shared secret, for the `badSignature` fault. */
   readonly #wrongSecret = randomId(32);
   readonly #transactions = new Map<string, IxopayTransaction>();
@@ -70,6 +73,7 @@ export class IxopayState {
   constructor(options: IxopayStateOptions) {
     this.#ctx = options.ctx;
     this.#secret = options.sharedSecret;
+    this.#redateRetries = options.redateRetries === true;
   }
 
   /** Handles a validated debit request; the answer is IXOPAY's JSON. */
@@ -303,6 +307,7 @@ export class IxopayState {
     const url = tx.callbackUrl;
     const target = new URL(url);
     const requestUri = `${target.pathname}${target.search}`;
+    let firstDate: string | undefined;
     this.#ctx.webhooks.send({
       provider: 'ixopay',
       eventId: `${tx.uuid}:${result}:${randomId(4)}`,
@@ -310,11 +315,16 @@ export class IxopayState {
       orderKey: tx.uuid,
       url,
       body,
-      // IXOPAY signs every delivery with the time it is sent, and the receiver rejects a Date
-      // more than a few minutes off: the dispatcher asks for headers on every attempt, so a
-      // retry an hour later carries a fresh Date and a signature over it.
+      // IXOPAY does not say that a retry is dated afresh, so by default every attempt carries
+      // the first attempt's Date (a retry an hour later is an hour old); with `redateRetries`
+      // each attempt is dated when it is sent. The dispatcher asks for headers on every attempt,
+      // and the signature always covers the Date sent.
       headers: (bytes, tamper) => {
-        const date = new Date(this.#ctx.scheduler.now()).toUTCString();
+        const date =
+          this.#redateRetries || firstDate === undefined
+            ? new Date(this.#ctx.scheduler.now()).toUTCString()
+            : firstDate;
+        firstDate ??= date;
         const signature = signIxopay(tamper ? this.#wrongSecret : this.#secret, {
           method: 'POST',
           body: bytes,

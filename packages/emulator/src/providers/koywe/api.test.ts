@@ -77,7 +77,7 @@ async function createOrder(overrides: Record<string, unknown> = {}) {
     amountIn: 50000,
     externalId: `shop-${process.pid}-${counter}`,
     contactId,
-    paymentMethods: [{ method: 'PSE', extra: 'BANCOLOMBIA' }],
+    paymentMethods: [{ method: 'PSE', extra: { bankAccount: { name: 'BANCOLOMBIA' } } }],
     successUrl: 'https://shop.example/ok',
     failedUrl: 'https://shop.example/ko',
     ...overrides,
@@ -213,14 +213,24 @@ describe('Koywe emulator: orders', () => {
   it.each([
     [
       'two methods',
-      { paymentMethods: [{ method: 'PSE', extra: 'BANCOLOMBIA' }, { method: 'NEQUI' }] },
+      {
+        paymentMethods: [
+          { method: 'PSE', extra: { bankAccount: { name: 'BANCOLOMBIA' } } },
+          { method: 'NEQUI' },
+        ],
+      },
       'OR00004',
     ],
     ['no method', { paymentMethods: [] }, 'OR00004'],
     ['two amounts', { amountOut: 5 }, 'OR00002'],
     ['too many decimals', { amountIn: 10.005 }, 'OR00002'],
     ['a foreign method', { paymentMethods: [{ method: 'PIX_DYNAMIC' }] }, 'OR00005'],
-    ['PSE without bank', { paymentMethods: [{ method: 'PSE' }] }, 'OR00006'],
+    ['PSE without bank', { paymentMethods: [{ method: 'PSE' }] }, 'BAA00008'],
+    [
+      'PSE with an unknown bank',
+      { paymentMethods: [{ method: 'PSE', extra: { bankAccount: { name: 'NOPE' } } }] },
+      'OR00006',
+    ],
     ['PAYOUT', { type: 'PAYOUT' }, 'OR00001'],
     ['a bad URL', { successUrl: 'javascript:alert(1)' }, 'BAA00008'],
   ])('refuses %s', async (_name, overrides, code) => {
@@ -235,6 +245,24 @@ describe('Koywe emulator: orders', () => {
     });
     expect(created.status).toBe('PENDING');
   });
+
+  it.each([
+    ['a bare bank string', 'BANCOLOMBIA'],
+    ['a bank list', ['BANCOLOMBIA']],
+    ['a bankAccount without a name', { bankAccount: {} }],
+    ['a numeric bank name', { bankAccount: { name: 7 } }],
+  ])('refuses PSE’s extra as %s with Koywe’s validation error', async (_name, extra) => {
+    const response = await createOrder({ paymentMethods: [{ method: 'PSE', extra }] });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toEqual({
+      statusCode: 400,
+      timestamp: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      path: expect.stringMatching(/\/orders$/),
+      errorCode: 'BAA00008',
+      message: expect.stringContaining('paymentMethods.0.extra'),
+    });
+  });
 });
 
 describe('Koywe emulator: hosted page, life cycle and webhooks', () => {
@@ -245,6 +273,7 @@ describe('Koywe emulator: hosted page, life cycle and webhooks', () => {
     expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
     for (const label of ['>Pay<', '>Fail<', '>Cancel<']) expect(html).toContain(label);
     expect(html).not.toContain('Test QR code');
+    expect(html).toContain('PSE · Bancolombia');
 
     const pay = await fetch(`${emulator.url}/koywe/pay/${created.id}/pay`, {
       method: 'POST',

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { amountFromNumber, isKnownCurrency } from '../../core/money.js';
 import { apiFaults } from '../../core/faults.js';
 import type { ProviderContext } from '../../core/provider.js';
-import { issuePath, limitBody, readJson } from '../../core/requests.js';
+import { issuePath, limitBody, readJson, type BodyIssue } from '../../core/requests.js';
 import type { KoyweAuth } from './auth.js';
 import { verifyDocument } from './documents.js';
 import { internalError, koyweError } from './errors.js';
@@ -59,11 +59,18 @@ export interface KoyweApiOptions {
   merchantId: string;
 }
 
-/** The bank code of PSE's `extra`: a plain string or `{ bankAccount: { name } }`. */
+/**
+ * PSE's `extra` as Koywe's curl and step-by-step examples send it:
+ * `{ "bankAccount": { "name": "BANCOLOMBIA" } }`.
+ */
+const PseExtraSchema = z.looseObject({
+  bankAccount: z.looseObject({ name: z.string().trim().min(1).max(80) }),
+});
+
+/** The bank code of PSE's `extra` (`{ bankAccount: { name } }`), or undefined for any other shape. */
 export function pseBankOf(extra: unknown): string | undefined {
-  if (typeof extra === 'string') return extra;
-  const name = (extra as { bankAccount?: { name?: unknown } } | null)?.bankAccount?.name;
-  return typeof name === 'string' ? name : undefined;
+  const parsed = PseExtraSchema.safeParse(extra);
+  return parsed.success ? parsed.data.bankAccount.name : undefined;
 }
 
 /** Builds the API routes (mounted at the provider prefix). */
@@ -174,9 +181,18 @@ export function createKoyweApi(options: KoyweApiOptions): Hono {
       );
     }
     if (method.method === 'PSE') {
-      const bank = pseBankOf(chosen.extra);
-      if (!bank || !KOYWE_PSE_BANKS.some((b) => b.code === bank)) {
-        return koyweError(400, path, 'OR00006', 'PSE needs a known bank in extra.');
+      const extra = PseExtraSchema.safeParse(chosen.extra);
+      if (!extra.success) {
+        return validationError(path, extra.error.issues, 'paymentMethods.0.extra');
+      }
+      const bank = extra.data.bankAccount.name;
+      if (!KOYWE_PSE_BANKS.some((b) => b.code === bank)) {
+        return koyweError(
+          400,
+          path,
+          'OR00006',
+          `PSE does not know the bank "${bank.slice(0, 80)}".`,
+        );
       }
     }
     const order = state.createOrder({
@@ -237,6 +253,16 @@ async function json<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer
   if (body.reason === 'not_json') {
     return koyweError(400, c.req.path, 'BAA00008', 'The request body must be JSON.');
   }
-  const message = body.issues.map((i) => `${issuePath(i) || '(body)'} ${i.message}`).join('; ');
-  return koyweError(400, c.req.path, 'BAA00008', message);
+  return validationError(c.req.path, body.issues);
+}
+
+/** Koywe's 400 for a body that fails validation, naming each bad field (under `prefix`). */
+function validationError(path: string, issues: readonly BodyIssue[], prefix = ''): Response {
+  const message = issues
+    .map((i) => {
+      const field = [prefix, issuePath(i)].filter(Boolean).join('.');
+      return `${field || '(body)'} ${i.message}`;
+    })
+    .join('; ');
+  return koyweError(400, path, 'BAA00008', message);
 }

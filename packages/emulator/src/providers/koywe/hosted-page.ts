@@ -9,14 +9,8 @@ import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { formatAmount } from '../../core/money.js';
-import {
-  html,
-  isOutcomeAction,
-  outcomeButtons,
-  pageResponder,
-  raw,
-  type SafeHtml,
-} from '../../core/html.js';
+import { html, raw } from 'hono/html';
+import { isOutcomeAction, outcomeButtons, pageResponder, type SafeHtml } from '../../core/html.js';
 import type { ProviderContext } from '../../core/provider.js';
 import { pseBankOf } from './api.js';
 import type { KoyweState, OrderRecord } from './state.js';

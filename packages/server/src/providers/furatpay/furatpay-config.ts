@@ -5,12 +5,8 @@
  * error naming the missing variable. Accounts whose webhooks are still signed with the API key
  * (older FuratPay versions) set `FURATPAY_WEBHOOK_SECRET` to the API key.
  */
-import {
-  readBaseUrl,
-  readCredentials,
-  type EnvGetter,
-  type EnvReporter,
-} from '../config/provider-env.js';
+import { z } from 'zod';
+import { ALWAYS, allOf, baseUrl, envSection, text, together } from '../../config/env-schema.js';
 
 /**
  * FuratPay's API base (`FURATPAY_API_URL` default). FuratPay publishes no sandbox host; this is
@@ -28,24 +24,36 @@ export interface FuratPayConfig {
   webhookSecret: string;
 }
 
-/** Every FuratPay variable. */
-export const FURATPAY_VARIABLES: readonly string[] = [
-  'FURATPAY_API_URL',
-  'FURATPAY_API_KEY',
-  'FURATPAY_WEBHOOK_SECRET',
-];
+const CREDENTIALS = ['FURATPAY_API_KEY', 'FURATPAY_WEBHOOK_SECRET'] as const;
 
-/**
- * Reads FuratPay's variables through `get` (trimmed, empty = unset) and reports each bad one
- * through `bad` (never with its value). Returns the config when FuratPay is on, else undefined.
- */
-export function readFuratPayConfig(get: EnvGetter, bad: EnvReporter): FuratPayConfig | undefined {
-  const apiUrl =
-    readBaseUrl(get, bad, 'FURATPAY_API_URL', FURATPAY_DEFAULT_URL) ?? FURATPAY_DEFAULT_URL;
-  const credentials = readCredentials(get, bad, ['FURATPAY_API_KEY', 'FURATPAY_WEBHOOK_SECRET'], {
-    FURATPAY_WEBHOOK_SECRET: 'use the API key if your account signs with it',
-  });
-  if (!credentials) return undefined;
-  const [apiKey, webhookSecret] = credentials;
-  return { apiUrl, apiKey, webhookSecret };
-}
+/** FuratPay's variables; the section reads undefined while FuratPay is off. */
+export const furatPayEnv = envSection<FuratPayConfig | undefined>({
+  title: 'FuratPay',
+  variables: [
+    { name: 'FURATPAY_API_URL', meaning: "FuratPay's API base", default: FURATPAY_DEFAULT_URL },
+    { name: 'FURATPAY_API_KEY', meaning: 'API key (`x-api-key`)', default: 'off' },
+    {
+      name: 'FURATPAY_WEBHOOK_SECRET',
+      meaning: 'key of the webhooks’ `X-Signature` (the API key on older accounts)',
+      default: 'off',
+    },
+  ],
+  schema: z
+    .object({
+      FURATPAY_API_URL: baseUrl().default(FURATPAY_DEFAULT_URL),
+      FURATPAY_API_KEY: text(),
+      FURATPAY_WEBHOOK_SECRET: text(),
+    })
+    .superRefine(
+      together(CREDENTIALS, {
+        FURATPAY_WEBHOOK_SECRET: 'use the API key if your account signs with it',
+      }),
+      ALWAYS,
+    )
+    .transform((env) => {
+      const credentials = allOf(env, CREDENTIALS);
+      if (!credentials) return undefined;
+      const [apiKey, webhookSecret] = credentials;
+      return { apiUrl: env.FURATPAY_API_URL, apiKey, webhookSecret };
+    }),
+});

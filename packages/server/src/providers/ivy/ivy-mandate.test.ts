@@ -1,8 +1,8 @@
 /**
  * @module
- * Ivy's mandate webhooks through the adapter's parser: statuses, masked IBAN, creditor, bank
- * reference, failure and revocation times, and a stored body that holds no account number or
- * signature token.
+ * Ivy's mandate webhooks through the adapter's parser (payloads as Ivy on File documents them):
+ * statuses, masked IBAN, creditor, bank reference, failure and revocation times, and a stored
+ * body that holds no account number or signature token.
  */
 import { describe, expect, it } from 'vitest';
 import { createIvyProvider } from './ivy-provider.js';
@@ -27,12 +27,18 @@ describe('Ivy mandate webhooks', () => {
       ['mandate_setup.succeeded', 'active'],
     ] as const;
     for (const [type, status] of cases) {
-      const parsed = ivy.parseWebhook(envelope(type, { id: 'm1', referenceId: 'mandate-1' }));
+      // mandate_setup_started names no mandate id yet (Ivy on File).
+      const id = type === 'mandate_setup_started' ? {} : { id: 'm1' };
+      const parsed = ivy.parseWebhook(envelope(type, { ...id, referenceId: 'mandate-1' }));
       expect(parsed).toMatchObject({
         dedupeKey: `evt-${type}`,
         status: null,
         reference: null,
-        mandate: { reference: 'mandate-1', status, providerMandateId: 'm1' },
+        mandate: {
+          reference: 'mandate-1',
+          status,
+          ...(type === 'mandate_setup_started' ? {} : { providerMandateId: 'm1' }),
+        },
       });
     }
   });
@@ -44,7 +50,11 @@ describe('Ivy mandate webhooks', () => {
         referenceId: 'mandate-1',
         reference: 'IVY-ABC',
         signature: { ip: '203.0.113.9', token: 'secret-token', signedAt: 1767225600 },
-        creditor: { id: 'DE98ZZZ09999999999', name: 'Demo Shop', address: { city: 'Berlin' } },
+        creditor: {
+          id: 'DE98ZZZ09999999999',
+          name: 'Demo Shop',
+          address: { street: 'Musterstraße 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
+        },
         debtor: {
           account: {
             iban: 'DE89 3704 0044 0532 0130 00',
@@ -56,7 +66,11 @@ describe('Ivy mandate webhooks', () => {
     );
     expect(parsed.mandate?.details).toEqual({
       debtor: { accountHolderName: 'Erika Mustermann', iban: 'DE89 **** 3000', bic: 'COBADEFFXXX' },
-      creditor: { id: 'DE98ZZZ09999999999', name: 'Demo Shop', address: { city: 'Berlin' } },
+      creditor: {
+        id: 'DE98ZZZ09999999999',
+        name: 'Demo Shop',
+        address: { street: 'Musterstraße 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
+      },
       bankReference: 'IVY-ABC',
       signedAt: '2026-01-01T00:00:00.000Z',
     });
@@ -64,6 +78,72 @@ describe('Ivy mandate webhooks', () => {
     expect(stored).not.toMatch(/0532|secret-token|203\.0\.113\.9/);
     expect(JSON.parse(stored)).toMatchObject({
       payload: { debtor: { account: { iban: 'DE89 **** 3000' } } },
+    });
+  });
+
+  it('reads mandate_setup_started as documented: its reference is the checkout, not the bank', () => {
+    const parsed = ivy.parseWebhook(
+      envelope('mandate_setup_started', {
+        referenceId: 'mandate-1',
+        reference: '1-order-1001',
+        signature: {
+          ip: '203.0.113.9',
+          token: 'uniqueToken_ab12cd34',
+          signedAt: '2026-01-01T10:00:00.000Z',
+        },
+        userNotificationEmail: 'erika@example.com',
+        creditor: {
+          id: 'DE98ZZZ09999999999',
+          name: 'Demo Shop',
+          address: { street: 'Musterstraße 1', city: 'Berlin', postalCode: '10115', country: 'de' },
+        },
+      }),
+    );
+    expect(parsed.mandate).toEqual({
+      reference: 'mandate-1',
+      status: 'pending',
+      details: {
+        creditor: {
+          id: 'DE98ZZZ09999999999',
+          name: 'Demo Shop',
+          address: { street: 'Musterstraße 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
+        },
+        signedAt: '2026-01-01T10:00:00.000Z',
+      },
+      redactedBody: expect.any(String),
+    });
+    const stored = parsed.mandate?.redactedBody ?? '';
+    expect(stored).not.toMatch(/uniqueToken|203\.0\.113\.9/);
+  });
+
+  it('rejects mandate payloads that do not have the documented shape', () => {
+    const started = (creditor: unknown) =>
+      envelope('mandate_setup_started', { referenceId: 'mandate-1', creditor });
+    expect(() => ivy.parseWebhook(started({ address: { country: 'Germany' } }))).toThrow();
+    expect(() => ivy.parseWebhook(started({ address: { postalCode: 10115 } }))).toThrow();
+    expect(() => ivy.parseWebhook(started({ name: 42 }))).toThrow();
+    expect(() =>
+      ivy.parseWebhook(
+        envelope('mandate_setup_started', { referenceId: 'mandate-1', signature: 'signed' }),
+      ),
+    ).toThrow();
+    // Without the mandate id there is nothing to charge later.
+    expect(() =>
+      ivy.parseWebhook(envelope('mandate_setup_succeeded', { referenceId: 'mandate-1' })),
+    ).toThrow();
+  });
+
+  it('stores only the documented address fields of the creditor', () => {
+    const parsed = ivy.parseWebhook(
+      envelope('mandate_setup_succeeded', {
+        id: 'm1',
+        referenceId: 'mandate-1',
+        creditor: { name: 'Demo Shop', address: { city: 'Berlin', line1: 'x', zipCode: 'y' } },
+      }),
+    );
+    expect(parsed.mandate?.details?.creditor).toEqual({
+      name: 'Demo Shop',
+      address: { city: 'Berlin' },
     });
   });
 

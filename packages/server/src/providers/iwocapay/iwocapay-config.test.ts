@@ -38,23 +38,60 @@ describe('iwocaPay configuration', () => {
       apiUrl: IWOCAPAY_SANDBOX_URL,
       supplierUuid: UUID.toLowerCase(),
       accessToken: 'tok',
-      acceptLegacyWebhooks: false,
     });
     expect(IWOCAPAY_SANDBOX_URL).toBe('https://stage.iwoca-dev.co.uk');
   });
 
-  it('takes another API URL and the legacy webhook switch', () => {
+  it('takes another API URL', () => {
     const config = loadConfig({
       ...BASE,
       IWOCAPAY_SUPPLIER_UUID: UUID,
       IWOCAPAY_ACCESS_TOKEN: 'tok',
       IWOCAPAY_API_URL: 'http://127.0.0.1:8788/iwocapay/',
-      IWOCAPAY_ACCEPT_LEGACY_WEBHOOKS: 'true',
     });
-    expect(config.providers.iwocapay).toMatchObject({
-      apiUrl: 'http://127.0.0.1:8788/iwocapay',
-      acceptLegacyWebhooks: true,
+    expect(config.providers.iwocapay).toMatchObject({ apiUrl: 'http://127.0.0.1:8788/iwocapay' });
+  });
+
+  it.each([
+    // iwocaPay's own integration guide sets the API's base path in the variable.
+    ['https://stage.iwoca-dev.co.uk/api/lending/edge/', 'https://stage.iwoca-dev.co.uk'],
+    ['https://stage.iwoca-dev.co.uk/api/lending/edge', 'https://stage.iwoca-dev.co.uk'],
+    ['https://www.iwoca.co.uk', 'https://www.iwoca.co.uk'],
+    ['http://127.0.0.1:8788/iwocapay/api/lending/edge/', 'http://127.0.0.1:8788/iwocapay'],
+  ])('reads IWOCAPAY_API_URL=%s as the host %s', (raw, host) => {
+    const config = loadConfig({
+      ...BASE,
+      IWOCAPAY_SUPPLIER_UUID: UUID,
+      IWOCAPAY_ACCESS_TOKEN: 'tok',
+      IWOCAPAY_API_URL: raw,
     });
+    expect(config.providers.iwocapay?.apiUrl).toBe(host);
+  });
+
+  it('takes the token under the name of iwocaPay’s guide, IWOCAPAY_SUPPLIER_ACCESS_TOKEN', () => {
+    const config = loadConfig({
+      ...BASE,
+      IWOCAPAY_SUPPLIER_UUID: UUID,
+      IWOCAPAY_SUPPLIER_ACCESS_TOKEN: 'guide-token',
+    });
+    expect(config.providers.iwocapay?.accessToken).toBe('guide-token');
+    const both = loadConfig({
+      ...BASE,
+      IWOCAPAY_SUPPLIER_UUID: UUID,
+      IWOCAPAY_ACCESS_TOKEN: 'same',
+      IWOCAPAY_SUPPLIER_ACCESS_TOKEN: 'same',
+    });
+    expect(both.providers.iwocapay?.accessToken).toBe('same');
+    const differing = configError({
+      IWOCAPAY_SUPPLIER_UUID: UUID,
+      IWOCAPAY_ACCESS_TOKEN: 'one-token',
+      IWOCAPAY_SUPPLIER_ACCESS_TOKEN: 'other-token',
+    });
+    expect(differing.variables).toEqual(['IWOCAPAY_SUPPLIER_ACCESS_TOKEN']);
+    expect(differing.message).not.toMatch(/one-token|other-token/);
+    expect(configError({ IWOCAPAY_SUPPLIER_ACCESS_TOKEN: 'tok' }).variables).toEqual([
+      'IWOCAPAY_SUPPLIER_UUID',
+    ]);
   });
 
   it('names every bad variable and never prints a value', () => {
@@ -62,15 +99,13 @@ describe('iwocaPay configuration', () => {
       IWOCAPAY_SUPPLIER_UUID: 'not-a-uuid',
       IWOCAPAY_ACCESS_TOKEN: 'secret token value',
       IWOCAPAY_API_URL: 'ftp://example',
-      IWOCAPAY_ACCEPT_LEGACY_WEBHOOKS: 'maybe',
     });
     expect(error.variables.sort()).toEqual([
-      'IWOCAPAY_ACCEPT_LEGACY_WEBHOOKS',
       'IWOCAPAY_ACCESS_TOKEN',
       'IWOCAPAY_API_URL',
       'IWOCAPAY_SUPPLIER_UUID',
     ]);
-    for (const value of ['not-a-uuid', 'secret token value', 'ftp://example', 'maybe']) {
+    for (const value of ['not-a-uuid', 'secret token value', 'ftp://example']) {
       expect(error.message).not.toContain(value);
     }
   });

@@ -1,7 +1,7 @@
 /**
  * @module
  * The iwocaPay adapter on its own: markets and terms, exact amounts, what it sends per order,
- * status reads, webhook verification and parsing (current and legacy shapes), and how
+ * status reads, webhook verification and parsing (signed webhooks, unsigned hints), and how
  * iwocaPay's failures (down, slow, refusing, wrong credentials) become API errors.
  */
 import { createServer, type Server } from 'node:http';
@@ -45,7 +45,6 @@ interface Overrides {
   apiUrl?: string;
   supplierUuid?: string;
   accessToken?: string;
-  acceptLegacyWebhooks?: boolean;
   timeoutMs?: number;
 }
 
@@ -54,7 +53,6 @@ function provider(overrides: Overrides = {}) {
     apiUrl: overrides.apiUrl ?? `${emulator.url}/iwocapay`,
     supplierUuid: SUPPLIER,
     accessToken: TOKEN,
-    acceptLegacyWebhooks: false,
     retryBaseMs: 1,
     ...overrides,
   });
@@ -313,11 +311,13 @@ describe('iwocaPay webhooks', () => {
     expect(p.verifyWebhook(bytes(`${body} `), headers({ 'X-Iwocapay-Hmac-Sha256': good }))).toBe(
       false,
     );
-    expect(p.verifyWebhook(bytes(body), headers({}))).toBe(false);
+    // No header: not a verified webhook, at most a hint (below).
+    expect(p.verifyWebhook(bytes(body), headers({}))).toBe('unsigned');
     expect(p.verifyWebhook(bytes(body), headers({ 'X-Iwocapay-Hmac-Sha256': 'x' }))).toBe(false);
   });
 
-  const legacy = JSON.stringify({
+  /** iwocaPay's documented unsigned webhook. */
+  const documented = JSON.stringify({
     data: {
       order_id: 4711,
       pay_link_id: '33333333-3333-4333-8333-333333333333',
@@ -327,36 +327,65 @@ describe('iwocaPay webhooks', () => {
     },
   });
 
-  it('refuses the unsigned legacy shape unless configured to accept it', () => {
-    expect(p.verifyWebhook(bytes(legacy), headers({}))).toBe(false);
-    const lenient = provider({ apiUrl: 'http://127.0.0.1:9', acceptLegacyWebhooks: true });
-    expect(lenient.verifyWebhook(bytes(legacy), headers({}))).toBe(true);
-    // The current shape always needs its signature, and a wrong signature is never excused.
-    expect(lenient.verifyWebhook(bytes(current('SUCCESSFUL')), headers({}))).toBe(false);
+  it('takes an unsigned webhook that names an order as a hint, with no setting', () => {
+    expect(p.verifyWebhook(bytes(documented), headers({}))).toBe('unsigned');
+    // The signed shape sent without its header is no more than a hint either.
+    expect(p.verifyWebhook(bytes(current('SUCCESSFUL')), headers({}))).toBe('unsigned');
+    // A signature that does not verify is refused, whatever the body.
     expect(
-      lenient.verifyWebhook(
-        bytes(legacy),
+      p.verifyWebhook(
+        bytes(documented),
         headers({ 'X-Iwocapay-Hmac-Sha256': `${'A'.repeat(43)}=` }),
       ),
     ).toBe(false);
-    for (const body of ['{}', '{"data":{}}', 'not json', '{"data":{"status":"SUCCESSFUL"}}']) {
-      expect(lenient.verifyWebhook(bytes(body), headers({}))).toBe(false);
+    expect(p.verifyWebhook(bytes(documented), headers({ 'X-Iwocapay-Hmac-Sha256': '' }))).toBe(
+      false,
+    );
+    // Unsigned bodies that name no order are not iwocaPay webhooks at all.
+    for (const body of [
+      '{}',
+      '{"data":{}}',
+      'not json',
+      '{"data":{"order_id":4711,"status":"SUCCESSFUL"}}',
+      '{"data":{"reference":""}}',
+      '{"data":{"reference":42}}',
+    ]) {
+      expect(p.verifyWebhook(bytes(body), headers({}))).toBe(false);
     }
+    expect(p.verifyWebhook(new Uint8Array([0xff, 0xfe]), headers({}))).toBe(false);
   });
 
-  it('makes a legacy webhook a request to read the order back, whatever it claims', () => {
-    expect(p.parseWebhook(legacy)).toEqual({
-      dedupeKey: 'legacy:33333333-3333-4333-8333-333333333333:SUCCESSFUL',
-      reference: '1-order-1',
-      status: 'paid',
-      providerStatus: 'legacy:SUCCESSFUL',
-      confirmNeeded: true,
+  it('reads nothing from a hint but the reference of the order', () => {
+    expect(p.parseHint(documented)).toEqual({ reference: '1-order-1' });
+    expect(p.parseHint(current('SUCCESSFUL'))).toEqual({ reference: '1-order-1' });
+    expect(() => p.parseHint('{"data":{"order_id":1,"status":"SUCCESSFUL"}}')).toThrow();
+    // The unsigned shape is never parsed as a fact.
+    expect(() => p.parseWebhook(documented)).toThrow();
+  });
+
+  it('never learns an iwocaPay id from a hint, only from a signed webhook', async () => {
+    const s = session();
+    const created = await create(provider(), s);
+    const body = JSON.stringify({
+      data: {
+        webhook_id: crypto.randomUUID(),
+        event_type: 'ORDER_STATUS_CHANGED',
+        order_id: created.providerOrderId,
+        amount: 19.99,
+        reference: `1-${s.reference}`,
+        status: 'CREATED',
+      },
     });
-    const odd = p.parseWebhook('{"data":{"order_id":1,"reference":"1-r","status":"WHATEVER"}}');
-    expect(odd).toMatchObject({ status: 'pending', confirmNeeded: true });
+    // Another instance, whose create answer this order's record has not got.
+    const local = provider();
+    expect(local.verifyWebhook(bytes(body), headers({}))).toBe('unsigned');
+    local.parseHint(body);
+    expect(await local.fetchStatus(order(s))).toBeNull();
+    local.parseWebhook(body);
+    expect(await local.fetchStatus(order(s))).toMatchObject({ status: 'pending' });
   });
 
-  it('throws on bodies that are neither shape', () => {
+  it('throws on bodies that are not the signed shape', () => {
     for (const body of ['null', '{}', '{"data":[]}', '{"data":{"webhook_id":"w"}}']) {
       expect(() => p.parseWebhook(body)).toThrow();
     }

@@ -4,8 +4,10 @@
  * flow), with `redirect_url` and `webhook_url` sent per order, webhooks signed with
  * `X-Iwocapay-Hmac-Sha256`, and the order read back by iwocaPay's id.
  *
- * The legacy unsigned webhook shape is accepted only when configured, and then it only makes the
- * server read the order back: its claimed status is never applied by itself.
+ * iwocaPay also documents an unsigned webhook, `{"data": {"order_id", "pay_link_id", "amount",
+ * "reference", "status"}}`. A webhook without a signature header is taken as a hint: only its
+ * `reference` is used, to find the order the server then reads back from iwocaPay. A signature
+ * header that does not verify is refused, whatever the body.
  */
 import { z } from 'zod';
 import type { Method } from '@pay-checkout/protocol';
@@ -25,6 +27,8 @@ import type {
   ParsedWebhook,
   Provider,
   ProviderStatus,
+  WebhookHint,
+  WebhookVerification,
 } from '../provider.js';
 import { IwocaPayClient, type IwocaPayCreateOrderBody } from './iwocapay-client.js';
 import type { IwocaPayConfig } from './iwocapay-config.js';
@@ -71,23 +75,22 @@ const CurrentWebhookSchema = z.looseObject({
   }),
 });
 
-const LegacyWebhookSchema = z.looseObject({
-  data: z
-    .looseObject({
-      order_id: z.union([z.number().int(), z.string().min(1).max(64)]).optional(),
-      pay_link_id: z.string().min(1).max(64).optional(),
-      amount: z.number().optional(),
-      reference: z.string().min(1).max(256).optional(),
-      status: z.string().min(1).max(64).optional(),
-    })
-    .refine((d) => !('webhook_id' in d) && !('event_type' in d), 'is not the legacy shape')
-    .refine((d) => d.order_id !== undefined || d.pay_link_id !== undefined, 'names no order'),
+/**
+ * What an unsigned webhook must have to be a hint: a `data` object naming our reference. Both
+ * documented shapes have it (the unsigned one with `order_id`, `pay_link_id`, `amount`,
+ * `reference`, `status`; the signed one sent without its header). Nothing else is read.
+ */
+const HintSchema = z.looseObject({
+  data: z.looseObject({ reference: z.string().min(1).max(256) }),
 });
 
 /** How many reference → iwocaPay id pairs learnt from signed webhooks are kept. */
 const KNOWN_IDS_LIMIT = 1000;
 
-export interface IwocaPayProviderOptions extends IwocaPayConfig {
+export interface IwocaPayProviderOptions extends Pick<
+  IwocaPayConfig,
+  'apiUrl' | 'supplierUuid' | 'accessToken'
+> {
   retryBaseMs?: number;
   /** Per-call timeout of the API client (default 10 000 ms). */
   timeoutMs?: number;
@@ -111,9 +114,13 @@ function parseJson(rawBody: Uint8Array | string): unknown {
 }
 
 /** Creates the iwocaPay adapter. */
-export function createIwocaPayProvider(
-  options: IwocaPayProviderOptions,
-): Omit<Provider, 'methods'> & { methods(session: SessionRecord): Method[] } {
+export function createIwocaPayProvider(options: IwocaPayProviderOptions): Omit<
+  Provider,
+  'methods' | 'parseHint'
+> & {
+  methods(session: SessionRecord): Method[];
+  parseHint(rawBody: string): WebhookHint;
+} {
   const client = new IwocaPayClient({
     apiUrl: options.apiUrl,
     supplierUuid: options.supplierUuid,
@@ -202,61 +209,50 @@ export function createIwocaPayProvider(
       };
     },
 
-    verifyWebhook(rawBody: Uint8Array, headers: HeaderReader): boolean {
+    verifyWebhook(rawBody: Uint8Array, headers: HeaderReader): WebhookVerification {
       const signature = headers.get(IWOCAPAY_SIGNATURE_HEADER);
       if (signature !== null) {
         return verifyIwocaPaySignature(options.accessToken, rawBody, signature);
       }
-      if (!options.acceptLegacyWebhooks) return false;
-      // Unsigned: only the legacy shape passes, and parseWebhook makes it a read-back request.
+      // No signature at all: a hint when it names an order, else not an iwocaPay webhook.
       try {
-        return LegacyWebhookSchema.safeParse(parseJson(rawBody)).success;
+        return HintSchema.safeParse(parseJson(rawBody)).success ? 'unsigned' : false;
       } catch {
         return false;
       }
     },
 
+    parseHint(rawBody: string): WebhookHint {
+      return { reference: HintSchema.parse(parseJson(rawBody)).data.reference };
+    },
+
     parseWebhook(rawBody: string): ParsedWebhook {
-      const json = parseJson(rawBody);
-      const current = CurrentWebhookSchema.safeParse(json);
-      if (current.success) {
-        const data = current.data.data;
-        const providerStatus = data.status ?? 'unknown';
-        const reference = data.reference ?? null;
-        if (data.event_type !== 'ORDER_STATUS_CHANGED' || data.status === undefined) {
-          return {
-            dedupeKey: `webhook:${data.webhook_id}`,
-            reference,
-            status: null,
-            providerStatus: data.event_type,
-          };
-        }
-        if (reference) remember(reference, data.order_id);
-        const status = mapIwocaPayStatus(providerStatus);
-        const amount = toMoney(data.amount);
+      // Only signed bodies come here, and only the current shape is signed.
+      const data = CurrentWebhookSchema.parse(parseJson(rawBody)).data;
+      const providerStatus = data.status ?? 'unknown';
+      const reference = data.reference ?? null;
+      if (data.event_type !== 'ORDER_STATUS_CHANGED' || data.status === undefined) {
         return {
-          // webhook_id is unique per delivery, so a status repeated in a new delivery is
-          // recognised by what it says: this order now has this status.
-          dedupeKey: `order:${data.order_id}:${providerStatus}`,
+          dedupeKey: `webhook:${data.webhook_id}`,
           reference,
-          status,
-          providerStatus,
-          ...(amount ? { amount } : {}),
-          // Nothing time-bound is signed, so a replayed success is believed only once
-          // iwocaPay's API says the order is successful.
-          confirmNeeded: status !== null && isPaidFamily(status),
+          status: null,
+          providerStatus: data.event_type,
         };
       }
-      const legacy = LegacyWebhookSchema.parse(json).data;
-      const providerStatus = legacy.status ?? 'unknown';
+      if (reference) remember(reference, data.order_id);
+      const status = mapIwocaPayStatus(providerStatus);
+      const amount = toMoney(data.amount);
       return {
-        dedupeKey: `legacy:${legacy.pay_link_id ?? String(legacy.order_id)}:${providerStatus}`,
-        reference: legacy.reference ?? null,
-        // Whatever it claims, a legacy webhook is only a prompt to read the order back: the
-        // route applies the status the API reports, not this one.
-        status: mapIwocaPayStatus(providerStatus) ?? 'pending',
-        providerStatus: `legacy:${providerStatus}`,
-        confirmNeeded: true,
+        // webhook_id is unique per delivery, so a status repeated in a new delivery is
+        // recognised by what it says: this order now has this status.
+        dedupeKey: `order:${data.order_id}:${providerStatus}`,
+        reference,
+        status,
+        providerStatus,
+        ...(amount ? { amount } : {}),
+        // Nothing time-bound is signed, so a replayed success is believed only once
+        // iwocaPay's API says the order is successful.
+        confirmNeeded: status !== null && isPaidFamily(status),
       };
     },
 

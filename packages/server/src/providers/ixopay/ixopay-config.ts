@@ -4,12 +4,8 @@
  * is on when its API key, API user name, password and shared secret are all set; setting only
  * some of them is an error that names the missing ones.
  */
-import {
-  readBaseUrl,
-  readCredentials,
-  type EnvGetter,
-  type EnvReporter,
-} from '../config/provider-env.js';
+import { z } from 'zod';
+import { ALWAYS, allOf, baseUrl, envSection, text, together } from '../../config/env-schema.js';
 
 /** IXOPAY's EU sandbox Transaction API base (`IXOPAY_API_URL` default). */
 export const IXOPAY_SANDBOX_URL = 'https://sandbox.ixopay.com/api/v3';
@@ -36,26 +32,47 @@ const CREDENTIALS = [
   'IXOPAY_SHARED_SECRET',
 ] as const;
 
-/** Every IXOPAY variable. */
-export const IXOPAY_VARIABLES: readonly string[] = ['IXOPAY_API_URL', ...CREDENTIALS];
-
-/**
- * Reads IXOPAY's variables through `get` (trimmed, empty = unset) and reports each bad one
- * through `bad` (never with its value). Returns the config when IXOPAY is on, else undefined.
- */
-export function readIxopayConfig(get: EnvGetter, bad: EnvReporter): IxopayConfig | undefined {
-  const apiUrl = readBaseUrl(get, bad, 'IXOPAY_API_URL', IXOPAY_SANDBOX_URL) ?? IXOPAY_SANDBOX_URL;
-  const credentials = readCredentials(get, bad, CREDENTIALS);
-  if (!credentials) return undefined;
-  const [apiKey, username, password, sharedSecret] = credentials;
-  // The key is a path segment: anything that needs escaping is a pasting mistake.
-  if (!/^[A-Za-z0-9._~-]{1,128}$/.test(apiKey)) {
-    bad('IXOPAY_API_KEY', 'must be the connector API key (letters, digits, . _ ~ -)');
-    return undefined;
-  }
-  if (username.includes(':')) {
-    bad('IXOPAY_USERNAME', 'must not contain ":" (HTTP Basic authentication)');
-    return undefined;
-  }
-  return { apiUrl, apiKey, username, password, sharedSecret };
-}
+/** IXOPAY's variables; the section reads undefined while IXOPAY is off. */
+export const ixopayEnv = envSection<IxopayConfig | undefined>({
+  title: 'IXOPAY',
+  variables: [
+    {
+      name: 'IXOPAY_API_URL',
+      meaning: "IXOPAY's Transaction API base",
+      default: IXOPAY_SANDBOX_URL,
+    },
+    { name: 'IXOPAY_API_KEY', meaning: "the connector's API key", default: 'off' },
+    { name: 'IXOPAY_USERNAME', meaning: 'API user (HTTP Basic)', default: 'off' },
+    { name: 'IXOPAY_PASSWORD', meaning: "API user's password", default: 'off' },
+    {
+      name: 'IXOPAY_SHARED_SECRET',
+      meaning: "the connector's shared secret (signs requests and callbacks)",
+      default: 'off',
+    },
+  ],
+  schema: z
+    .object({
+      IXOPAY_API_URL: baseUrl().default(IXOPAY_SANDBOX_URL),
+      // The key is a path segment: anything that needs escaping is a pasting mistake.
+      IXOPAY_API_KEY: z
+        .string()
+        .regex(
+          /^[A-Za-z0-9._~-]{1,128}$/,
+          'must be the connector API key (letters, digits, . _ ~ -)',
+        )
+        .optional(),
+      IXOPAY_USERNAME: z
+        .string()
+        .refine((name) => !name.includes(':'), 'must not contain ":" (HTTP Basic authentication)')
+        .optional(),
+      IXOPAY_PASSWORD: text(),
+      IXOPAY_SHARED_SECRET: text(),
+    })
+    .superRefine(together(CREDENTIALS), ALWAYS)
+    .transform((env) => {
+      const credentials = allOf(env, CREDENTIALS);
+      if (!credentials) return undefined;
+      const [apiKey, username, password, sharedSecret] = credentials;
+      return { apiUrl: env.IXOPAY_API_URL, apiKey, username, password, sharedSecret };
+    }),
+});

@@ -15,6 +15,7 @@ import {
   testSession,
 } from '../../test-support/provider-fixtures.js';
 import { createIxopayProvider, IXOPAY_CARD_METHOD } from './ixopay-provider.js';
+import { IXOPAY_CONTENT_TYPE, signIxopay } from './ixopay-signature.js';
 import { mapIxopayCallbackResult, mapIxopayTransactionStatus } from './ixopay-status.js';
 import {
   IXOPAY_API_KEY,
@@ -246,10 +247,15 @@ describe('IXOPAY callbacks and statuses', () => {
     expect(mapIxopayTransactionStatus('ERROR', 2003)).toBe('failed');
   });
 
+  const fresh = () => new Headers({ Date: new Date().toUTCString() });
+  const hoursAgo = (hours: number) =>
+    new Headers({ Date: new Date(Date.now() - hours * 3_600_000).toUTCString() });
+
   it('parses DEBIT callbacks with exact amounts; other types are recorded only', () => {
     const p = provider();
     const ok = p.parseWebhook(
       '{"result":"OK","uuid":"u1","merchantTransactionId":"1-shop-42","transactionType":"DEBIT","amount":"1.250","currency":"IQD"}',
+      fresh(),
     );
     expect(ok).toMatchObject({
       reference: '1-shop-42',
@@ -263,6 +269,7 @@ describe('IXOPAY callbacks and statuses', () => {
       '{"result":"ERROR","uuid":"u1","merchantTransactionId":"1-shop-42","transactionType":"DEBIT","amount":"9.99","currency":"EUR","code":2002}',
     );
     expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.confirmNeeded).toBe(false);
     const refund = p.parseWebhook(
       '{"result":"OK","uuid":"u2","merchantTransactionId":"refund-1","transactionType":"REFUND","amount":"9.99","currency":"EUR"}',
     );
@@ -273,10 +280,65 @@ describe('IXOPAY callbacks and statuses', () => {
     expect(chargeback).toMatchObject({ reference: '1-shop-42', status: 'disputed' });
     const unreadable = p.parseWebhook(
       '{"result":"OK","merchantTransactionId":"1-shop-42","transactionType":"DEBIT","amount":"9.999","currency":"EUR"}',
+      fresh(),
     );
     expect(unreadable).toMatchObject({ status: 'paid', confirmNeeded: true });
     expect(unreadable.amount).toBeUndefined();
     expect(() => p.parseWebhook('{"uuid":"x"}')).toThrow();
+  });
+
+  it('confirms a success whose date is more than five minutes off; failures apply as they are', () => {
+    const p = provider();
+    const ok =
+      '{"result":"OK","uuid":"u1","merchantTransactionId":"1-shop-42","transactionType":"DEBIT","amount":"9.99","currency":"EUR"}';
+    expect(p.parseWebhook(ok, fresh()).confirmNeeded).toBe(false);
+    expect(p.parseWebhook(ok, hoursAgo(2))).toMatchObject({ status: 'paid', confirmNeeded: true });
+    expect(p.parseWebhook(ok, hoursAgo(-1)).confirmNeeded).toBe(true);
+    // The signed date is X-Date when there is one.
+    const xDate = new Headers({
+      'X-Date': new Date(Date.now() - 3_600_000).toUTCString(),
+      Date: new Date().toUTCString(),
+    });
+    expect(p.parseWebhook(ok, xDate).confirmNeeded).toBe(true);
+    // Without the headers its age is unknown: confirmed too.
+    expect(p.parseWebhook(ok).confirmNeeded).toBe(true);
+    const error =
+      '{"result":"ERROR","uuid":"u1","merchantTransactionId":"1-shop-42","transactionType":"DEBIT","amount":"9.99","currency":"EUR","code":2003}';
+    expect(p.parseWebhook(error, hoursAgo(2))).toMatchObject({
+      status: 'failed',
+      confirmNeeded: false,
+    });
+    const reversal =
+      '{"result":"OK","uuid":"u4","merchantTransactionId":"cbr","transactionType":"CHARGEBACK-REVERSAL","chargebackReversalData":{"originalMerchantTransactionId":"1-shop-42"}}';
+    expect(p.parseWebhook(reversal, hoursAgo(2))).toMatchObject({
+      status: 'paid',
+      confirmNeeded: true,
+    });
+    expect(p.parseWebhook(reversal, fresh()).confirmNeeded).toBeUndefined();
+    const chargeback =
+      '{"result":"OK","uuid":"u3","merchantTransactionId":"cb","transactionType":"CHARGEBACK","chargebackData":{"originalMerchantTransactionId":"1-shop-42"}}';
+    expect(p.parseWebhook(chargeback, hoursAgo(2))).toMatchObject({ status: 'disputed' });
+    expect(p.parseWebhook(chargeback, hoursAgo(2)).confirmNeeded).toBeUndefined();
+  });
+
+  it('verifies a callback signed two hours ago, and never one with a bad signature', () => {
+    const p = provider();
+    const body =
+      '{"result":"OK","uuid":"u1","merchantTransactionId":"1-shop-42","transactionType":"DEBIT","amount":"9.99","currency":"EUR"}';
+    const date = new Date(Date.now() - 2 * 3_600_000).toUTCString();
+    const sign = (secret: string) =>
+      signIxopay(secret, {
+        method: 'POST',
+        body,
+        contentType: IXOPAY_CONTENT_TYPE,
+        date,
+        requestUri: '/webhooks/ixopay',
+      });
+    const h = (signature: string) =>
+      new Headers({ 'Content-Type': IXOPAY_CONTENT_TYPE, Date: date, 'X-Signature': signature });
+    const raw = new TextEncoder().encode(body);
+    expect(p.verifyWebhook(raw, h(sign(IXOPAY_SHARED_SECRET)))).toBe(true);
+    expect(p.verifyWebhook(raw, h(sign('not-the-secret')))).toBe(false);
   });
 
   it('acknowledges with a plain OK', () => {

@@ -3,7 +3,9 @@
  * The IXOPAY adapter: card payments through IXOPAY's hosted payment page (`ixopay:card`,
  * redirect flow), debits signed and authenticated the IXOPAY way, callbacks verified with
  * `X-Signature` + `Date`/`X-Date` and acknowledged with a plain `OK`, statuses read back from the
- * Status API by our reference (our `merchantTransactionId`).
+ * Status API by our reference (our `merchantTransactionId`). A callback dated more than five
+ * minutes off our clock is still taken (IXOPAY may retry it for days), but a success it reports
+ * is only applied once the Status API confirms it.
  *
  * Every `returnType` of a debit is handled: REDIRECT sends the customer to IXOPAY; FINISHED is
  * final at once (paid); PENDING waits for the callback (processing); ERROR is a clear refusal
@@ -50,7 +52,7 @@ import {
   MAX_MERCHANT_TRANSACTION_ID,
   MAX_REFERENCE_LENGTH,
 } from './ixopay-markets.js';
-import { verifyIxopayCallback } from './ixopay-signature.js';
+import { isCallbackDateOff, verifyIxopayCallback } from './ixopay-signature.js';
 import {
   failureStatus,
   mapIxopayCallbackResult,
@@ -144,6 +146,10 @@ export function createIxopayProvider(
     ...(options.retryBaseMs !== undefined ? { retryBaseMs: options.retryBaseMs } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   });
+  /** Whether a callback's date cannot vouch for it (no headers to tell counts as off). */
+  const dateOff = (headers: HeaderReader | undefined): boolean =>
+    headers === undefined || isCallbackDateOff(headers, now());
+
   const callbackUri = (() => {
     if (!options.callbackUrl) return '/webhooks/ixopay';
     const url = new URL(options.callbackUrl);
@@ -287,12 +293,11 @@ export function createIxopayProvider(
         rawBody,
         headers,
         requestUri: callbackUri,
-        now: now(),
         allowMd5: options.acceptLegacyMd5 === true,
       });
     },
 
-    parseWebhook(rawBody: string): ParsedWebhook {
+    parseWebhook(rawBody: string, headers?: HeaderReader): ParsedWebhook {
       const callback = CallbackSchema.parse(JSON.parse(rawBody));
       // IXOPAY sends no event id; the exact bytes identify one notification (retries repeat them).
       const dedupeKey = `ixopay:${createHash('sha256').update(rawBody).digest('hex')}`;
@@ -307,8 +312,10 @@ export function createIxopayProvider(
           status,
           providerStatus,
           ...(amount ? { amount } : {}),
-          // Without a readable amount a success is only believed once the Status API says so.
-          confirmNeeded: status !== null && isPaidFamily(status) && amount === undefined,
+          // Without a readable amount, or from an old (or replayed) delivery, a success is only
+          // believed once the Status API says so.
+          confirmNeeded:
+            status !== null && isPaidFamily(status) && (amount === undefined || dateOff(headers)),
         };
       }
       if (type === 'CHARGEBACK' && callback.result === 'OK') {
@@ -317,7 +324,13 @@ export function createIxopayProvider(
       }
       if (type === 'CHARGEBACK-REVERSAL' && callback.result === 'OK') {
         const reference = callback.chargebackReversalData?.originalMerchantTransactionId ?? null;
-        return { dedupeKey, reference, status: 'paid', providerStatus };
+        return {
+          dedupeKey,
+          reference,
+          status: 'paid',
+          providerStatus,
+          ...(dateOff(headers) ? { confirmNeeded: true } : {}),
+        };
       }
       // Refunds, captures and the like carry their own transaction ids: recorded, not applied.
       return { dedupeKey, reference: null, status: null, providerStatus };

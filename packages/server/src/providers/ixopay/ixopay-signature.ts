@@ -23,7 +23,11 @@ export interface IxopaySignedParts {
 /** The content type our requests use (the one IXOPAY's own client sends). */
 export const IXOPAY_CONTENT_TYPE = 'application/json; charset=utf-8';
 
-/** How far a callback's date may be from our clock (±5 minutes). */
+/**
+ * How far a callback's date may be from our clock (±5 minutes) for a success to be believed on
+ * the callback alone. IXOPAY documents no replay window and does not say that its retries carry
+ * a fresh date, so an older callback is still accepted; it is only confirmed first.
+ */
 export const CALLBACK_TOLERANCE_MS = 5 * 60 * 1000;
 
 /** Base64 of a 64-byte HMAC-SHA512: 86 characters and `==`. */
@@ -57,26 +61,27 @@ export interface VerifyCallbackOptions {
   headers: HeaderReader;
   /** Path and query of the callback URL we gave IXOPAY, as IXOPAY signs it. */
   requestUri: string;
-  now: Date;
   /** Also accept the legacy MD5 body hash (connector "Postback Format Version"). */
   allowMd5?: boolean;
-  toleranceMs?: number;
+}
+
+/** The signed date of a callback: `X-Date` when sent, else `Date`. */
+function signedDate(headers: HeaderReader): string | null {
+  return headers.get('x-date') ?? headers.get('date');
 }
 
 /**
- * True when the callback's `X-Signature` signs exactly these bytes, headers and URI, and its
- * `X-Date`/`Date` lies within ±5 minutes of `now`. Missing or malformed headers are false,
- * never an exception; the comparison runs in constant time.
+ * True when the callback's `X-Signature` signs exactly these bytes, headers (its `X-Date` or
+ * `Date` among them) and URI, whatever the date says: see {@link isCallbackDateOff} for its age.
+ * Missing or malformed headers are false, never an exception; the comparison runs in constant
+ * time.
  */
 export function verifyIxopayCallback(options: VerifyCallbackOptions): boolean {
   const { headers } = options;
   const signature = headers.get('x-signature')?.trim();
-  const date = headers.get('x-date') ?? headers.get('date');
+  const date = signedDate(headers);
   if (!signature || !BASE64_SHA512.test(signature)) return false;
   if (!date || date.length > 64) return false;
-  const at = Date.parse(date);
-  const tolerance = options.toleranceMs ?? CALLBACK_TOLERANCE_MS;
-  if (!Number.isFinite(at) || Math.abs(at - options.now.getTime()) > tolerance) return false;
   const given = Buffer.from(signature, 'base64');
   const parts: IxopaySignedParts = {
     method: 'POST',
@@ -90,4 +95,19 @@ export function verifyIxopayCallback(options: VerifyCallbackOptions): boolean {
     return expected.length === given.length && timingSafeEqual(expected, given);
   };
   return matches('sha512') || (options.allowMd5 === true && matches('md5'));
+}
+
+/**
+ * True when the callback's signed date is further than `toleranceMs` (default ±5 minutes) from
+ * `now`, or missing or unreadable: such a callback may be a replay, or a retry that kept its
+ * first date.
+ */
+export function isCallbackDateOff(
+  headers: HeaderReader,
+  now: Date,
+  toleranceMs: number = CALLBACK_TOLERANCE_MS,
+): boolean {
+  const date = signedDate(headers);
+  const at = date ? Date.parse(date) : Number.NaN;
+  return !Number.isFinite(at) || Math.abs(at - now.getTime()) > toleranceMs;
 }

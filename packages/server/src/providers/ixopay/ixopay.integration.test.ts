@@ -2,7 +2,8 @@
  * @module
  * IXOPAY end to end against the real emulator over loopback: hosted page Pay and Fail through
  * our return route, every returnType through `POST /v1/sessions/:id/orders`, callbacks answered
- * with exactly `200 OK` text, and callbacks with a stale date or a forged signature refused.
+ * with exactly `200 OK` text, forged callbacks refused, and old callbacks taken: a success only
+ * once the Status API confirms it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator, WebhookDelivery } from '@pay-checkout/emulator';
@@ -60,6 +61,9 @@ async function deliveriesAbout(reference: string): Promise<WebhookDelivery[]> {
   ).json()) as WebhookDelivery[];
   return all.filter((d) => d.body.includes(`"merchantTransactionId":"${reference}"`));
 }
+
+/** An RFC 7231 date two hours before now. */
+const TWO_HOURS_AGO = () => new Date(Date.now() - 2 * 3_600_000).toUTCString();
 
 /** A callback as IXOPAY would send it, signed with `secret` at `date`. */
 function callback(body: string, date = new Date().toUTCString(), secret = IXOPAY_SHARED_SECRET) {
@@ -144,7 +148,7 @@ describe('IXOPAY end to end', () => {
     expect(body.error.message).toContain('HTML');
   });
 
-  it('acknowledges a valid callback with exactly 200 OK text, and refuses stale or forged ones', async () => {
+  it('acknowledges a valid callback with exactly 200 OK text, refuses forged ones, takes old failures', async () => {
     const { session, created } = await start();
     const reference = `1-${session.reference}`;
     const body = JSON.stringify({
@@ -157,18 +161,68 @@ describe('IXOPAY end to end', () => {
       code: 2002,
       message: 'User cancelled',
     });
-    const stale = await callback(body, new Date(Date.now() - 301_000).toUTCString());
-    expect(stale.status).toBe(401);
     const forged = await callback(body, undefined, 'not-the-secret');
     expect(forged.status).toBe(401);
+    const forgedOld = await callback(body, TWO_HOURS_AGO(), 'not-the-secret');
+    expect(forgedOld.status).toBe(401);
     expect(await stack.orderStatus(created.order.id)).toBe('pending');
 
-    const ok = await callback(body);
-    expect(ok.status).toBe(200);
-    expect(ok.headers.get('content-type')).toContain('text/plain');
-    expect(await ok.text()).toBe('OK');
+    // A failure dated hours ago (a retry that kept its first date) applies as usual.
+    const old = await callback(body, TWO_HOURS_AGO());
+    expect(old.status).toBe(200);
+    expect(old.headers.get('content-type')).toContain('text/plain');
+    expect(await old.text()).toBe('OK');
     expect(await stack.orderStatus(created.order.id)).toBe('cancelled');
     const replay = await callback(body);
     expect(await replay.text()).toBe('OK');
+  });
+
+  it('takes a success dated two hours ago, and applies it only once the Status API confirms', async () => {
+    await fetch(`${emulator.url}/_emulator/faults`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ provider: 'ixopay', drop: true }),
+    });
+    try {
+      const { session, created } = await start();
+      const reference = `1-${session.reference}`;
+      const held = (await (
+        await fetch(`${emulator.url}/_emulator/orders?provider=ixopay`)
+      ).json()) as { id: string; reference: string }[];
+      const tx = held.find((o) => o.reference === reference);
+      if (!tx) throw new Error('the emulator holds no such debit');
+      const success = (purchaseId: string) =>
+        JSON.stringify({
+          result: 'OK',
+          uuid: tx.id,
+          merchantTransactionId: reference,
+          purchaseId,
+          transactionType: 'DEBIT',
+          paymentMethod: 'Creditcard',
+          amount: '19.99',
+          currency: 'EUR',
+        });
+
+      // IXOPAY still waits for the customer: the old success is acknowledged, not applied.
+      const early = await callback(success('20260101-a'), TWO_HOURS_AGO());
+      expect(early.status).toBe(200);
+      expect(await early.text()).toBe('OK');
+      expect(await stack.orderStatus(created.order.id)).toBe('pending');
+
+      // The customer pays; IXOPAY's own callback is lost, an old-dated one comes through.
+      const settled = await fetch(`${emulator.url}/_emulator/orders/ixopay/${tx.id}/outcome`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ status: 'SUCCESS' }),
+      });
+      expect(settled.status).toBe(200);
+      expect(await stack.orderStatus(created.order.id)).toBe('pending');
+      const late = await callback(success('20260101-b'), TWO_HOURS_AGO());
+      expect(late.status).toBe(200);
+      expect(await late.text()).toBe('OK');
+      expect(await stack.orderStatus(created.order.id)).toBe('paid');
+    } finally {
+      await fetch(`${emulator.url}/_emulator/faults`, { method: 'DELETE' });
+    }
   });
 });

@@ -100,6 +100,15 @@ export interface KoyweClientOptions extends Omit<ProviderHttpOptions, 'redirect'
   now?: () => number;
 }
 
+/**
+ * One entry of a PAYIN order's `paymentMethods`. PSE names the customer's bank as Koywe's
+ * curl and step-by-step examples do: `extra: { bankAccount: { name: "BANCOLOMBIA" } }`.
+ */
+export interface KoyweOrderPaymentMethod {
+  method: string;
+  extra?: { bankAccount: { name: string } };
+}
+
 /** The body of a PAYIN order. */
 export interface KoyweCreateOrderBody {
   type: 'PAYIN';
@@ -109,7 +118,7 @@ export interface KoyweCreateOrderBody {
   description: string;
   externalId: string;
   contactId: string;
-  paymentMethods: [{ method: string; extra?: string }];
+  paymentMethods: [KoyweOrderPaymentMethod];
   successUrl: string;
   failedUrl: string;
 }

@@ -4,12 +4,8 @@
  * when its key, secret, organisation, merchant and webhook secret are all set; setting only some
  * of them is an error that names the missing ones.
  */
-import {
-  readBaseUrl,
-  readCredentials,
-  type EnvGetter,
-  type EnvReporter,
-} from '../config/provider-env.js';
+import { z } from 'zod';
+import { ALWAYS, allOf, baseUrl, envSection, text, together } from '../../config/env-schema.js';
 
 /** Koywe's sandbox API base (`KOYWE_API_URL` default). */
 export const KOYWE_SANDBOX_URL = 'https://api-sandbox.koywe.com/api/v1';
@@ -35,27 +31,42 @@ const CREDENTIALS = [
   'KOYWE_WEBHOOK_SECRET',
 ] as const;
 
-/** Every Koywe variable. */
-export const KOYWE_VARIABLES: readonly string[] = ['KOYWE_API_URL', ...CREDENTIALS];
+/** Both end up in URL paths. */
+const pathId = () =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be an id of letters, digits, "_" or "-"')
+    .optional();
 
-/**
- * Reads Koywe's variables through `get` (trimmed, empty = unset) and reports each bad one
- * through `bad` (never with its value). Returns the config when Koywe is on, else undefined.
- */
-export function readKoyweConfig(get: EnvGetter, bad: EnvReporter): KoyweConfig | undefined {
-  const apiUrl = readBaseUrl(get, bad, 'KOYWE_API_URL', KOYWE_SANDBOX_URL) ?? KOYWE_SANDBOX_URL;
-  const credentials = readCredentials(get, bad, CREDENTIALS);
-  if (!credentials) return undefined;
-  const [apiKey, secret, orgId, merchantId, webhookSecret] = credentials;
-  for (const [variable, value] of [
-    ['KOYWE_ORG_ID', orgId],
-    ['KOYWE_MERCHANT_ID', merchantId],
-  ] as const) {
-    // Both end up in URL paths.
-    if (!/^[A-Za-z0-9_-]{1,100}$/.test(value)) {
-      bad(variable, 'must be an id of letters, digits, "_" or "-"');
-    }
-  }
-  if (webhookSecret.length < 8) bad('KOYWE_WEBHOOK_SECRET', 'must be at least 8 characters');
-  return { apiUrl, apiKey, secret, orgId, merchantId, webhookSecret };
-}
+/** Koywe's variables; the section reads undefined while Koywe is off. */
+export const koyweEnv = envSection<KoyweConfig | undefined>({
+  title: 'Koywe',
+  variables: [
+    { name: 'KOYWE_API_URL', meaning: "Koywe's API base", default: KOYWE_SANDBOX_URL },
+    { name: 'KOYWE_API_KEY', meaning: 'API key (token request)', default: 'off' },
+    { name: 'KOYWE_SECRET', meaning: 'API secret (token request)', default: 'off' },
+    { name: 'KOYWE_ORG_ID', meaning: 'organisation id', default: 'off' },
+    { name: 'KOYWE_MERCHANT_ID', meaning: 'merchant id', default: 'off' },
+    {
+      name: 'KOYWE_WEBHOOK_SECRET',
+      meaning: 'secret of the `Koywe-Signature` HMAC (8+ characters)',
+      default: 'off',
+    },
+  ],
+  schema: z
+    .object({
+      KOYWE_API_URL: baseUrl().default(KOYWE_SANDBOX_URL),
+      KOYWE_API_KEY: text(),
+      KOYWE_SECRET: text(),
+      KOYWE_ORG_ID: pathId(),
+      KOYWE_MERCHANT_ID: pathId(),
+      KOYWE_WEBHOOK_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
+    })
+    .superRefine(together(CREDENTIALS), ALWAYS)
+    .transform((env) => {
+      const credentials = allOf(env, CREDENTIALS);
+      if (!credentials) return undefined;
+      const [apiKey, secret, orgId, merchantId, webhookSecret] = credentials;
+      return { apiUrl: env.KOYWE_API_URL, apiKey, secret, orgId, merchantId, webhookSecret };
+    }),
+});

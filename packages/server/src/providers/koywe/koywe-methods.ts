@@ -9,9 +9,9 @@
  * not asked again.
  */
 import type { Method, MethodField } from '@pay-checkout/protocol';
-import { checkDocument, documentTypesFor } from '@pay-checkout/protocol/documents';
 import type { SessionRecord } from '../../domain/records.js';
-import type { KoywePaymentMethod } from './koywe-client.js';
+import type { KoyweOrderPaymentMethod, KoywePaymentMethod } from './koywe-client.js';
+import { checkDocument, documentTypesFor } from './koywe-documents.js';
 
 /** The field names Koywe methods may declare. */
 export const KOYWE_FIELDS = {
@@ -82,6 +82,18 @@ export function banksOf(extra: unknown): { value: string; label: string }[] {
     }
   }
   return banks;
+}
+
+/**
+ * The order's `paymentMethods` entry for a method code. PSE carries the chosen bank as
+ * `{ bankAccount: { name } }` (Koywe's curl and step-by-step examples); other methods need no
+ * `extra`.
+ */
+export function orderPaymentMethod(code: string, bank?: string): KoyweOrderPaymentMethod {
+  const name = bank?.trim();
+  return code === 'PSE' && name
+    ? { method: code, extra: { bankAccount: { name } } }
+    : { method: code };
 }
 
 /** True when the session's customer carries a document valid in its country. */

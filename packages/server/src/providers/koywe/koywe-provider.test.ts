@@ -254,6 +254,24 @@ describe('Koywe orders', () => {
     expect(await p.fetchStatus(order(session()))).toBeNull();
   });
 
+  it('names the PSE bank as { bankAccount: { name } } and sends no extra for other methods', async () => {
+    const sent: unknown[] = [];
+    const capture: typeof fetch = async (input, init) => {
+      const url = new URL(String(input));
+      if (init?.method === 'POST' && url.pathname.endsWith('/orders')) {
+        sent.push(JSON.parse(String(init.body)));
+      }
+      return fetch(input, init);
+    };
+    const p = provider({ fetch: capture });
+    await create(p, session(), 'koywe:PSE', { ...PSE_FIELDS, bank: ' DAVIVIENDA ' });
+    await create(p, session(), 'koywe:NEQUI', { documentType: 'CC', documentNumber: '1020304050' });
+    expect(sent.map((body) => (body as { paymentMethods: unknown }).paymentMethods)).toEqual([
+      [{ method: 'PSE', extra: { bankAccount: { name: 'DAVIVIENDA' } } }],
+      [{ method: 'NEQUI' }],
+    ]);
+  });
+
   it('converts amounts exactly for CLP (0 decimals) and COP cents', async () => {
     const p = provider();
     const cl = session({ country: 'CL', amount: { value: 24000, currency: 'CLP' } });

@@ -11,7 +11,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { FieldIssue, Method } from '@pay-checkout/protocol';
-import { checkDocument, documentTypesFor } from '@pay-checkout/protocol/documents';
 import { fromMajorNumber, toMajorNumber, type Money } from '@pay-checkout/protocol/money';
 import { isPaidFamily, type OrderStatus } from '@pay-checkout/protocol/status';
 import { ApiError } from '../../core/api-error.js';
@@ -32,7 +31,8 @@ import {
   type KoywePaymentMethod,
 } from './koywe-client.js';
 import type { KoyweConfig } from './koywe-config.js';
-import { KOYWE_FIELDS, koyweMethodCode, toMethods } from './koywe-methods.js';
+import { checkDocument, documentTypesFor } from './koywe-documents.js';
+import { KOYWE_FIELDS, koyweMethodCode, orderPaymentMethod, toMethods } from './koywe-methods.js';
 import { verifyKoyweSignature } from './koywe-signature.js';
 import { mapKoyweOrderStatus, statusOfEventType } from './koywe-status.js';
 
@@ -254,7 +254,7 @@ export function createKoyweProvider(options: KoyweProviderOptions): KoyweProvide
           description: (session.description ?? `Order ${session.reference}`).slice(0, 200),
           externalId: order.providerReference,
           contactId,
-          paymentMethods: [{ method: code, ...(code === 'PSE' && bank ? { extra: bank } : {}) }],
+          paymentMethods: [orderPaymentMethod(code, bank)],
           successUrl: input.returnUrl,
           failedUrl: input.returnUrl,
         });

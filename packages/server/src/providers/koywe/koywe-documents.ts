@@ -2,14 +2,13 @@
  * @module
  * Identity documents Koywe accepts per country (CC, CE, NIT, CPF, CNPJ, RUT, RFC, CURP, DNI, RUC,
  * CUIT…), and their validation: check digits where the document has them, formats for the rest.
- * Koywe validates document numbers even in its sandbox (`DC00010`): the server checks them first
- * to answer the customer with a field error instead of a provider failure, and the emulator
- * answers `DC00010` by the same rules.
+ * Koywe validates document numbers even in its sandbox (`DC00010`): the adapter checks them first
+ * to answer the customer with a field error instead of a provider failure (the emulator answers
+ * `DC00010` by the same rules). The browser only sees the resulting method fields (a type
+ * select and a loose number pattern); the rules stay on the server.
  *
  * Numbers are normalised before checking and sending: spaces, dots, dashes and slashes removed,
  * letters upper-cased (`12.345.678-5` → `123456785`).
- *
- * No zod, no DOM, no Node: the element may import this file on its own for client-side checks.
  */
 
 /** One document type accepted in a country. */

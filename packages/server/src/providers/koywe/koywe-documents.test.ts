@@ -1,9 +1,10 @@
 /**
  * @module
- * Document validation per country: check digits and formats, normalisation, and clear errors.
+ * Koywe's identity documents per country in the adapter: check digits and formats,
+ * normalisation, and clear errors.
  */
 import { describe, expect, it } from 'vitest';
-import { checkDocument, documentTypesFor, normalizeDocumentNumber } from './documents.js';
+import { checkDocument, documentTypesFor, normalizeDocumentNumber } from './koywe-documents.js';
 
 describe('Koywe documents', () => {
   it.each([
