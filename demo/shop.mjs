@@ -51,6 +51,7 @@ function npmFolders() {
     'lit-html': folderOf('lit-html', fromLit),
     'lit-element': folderOf('lit-element', fromLit),
     '@lit/reactive-element': folderOf('@lit/reactive-element', fromLit),
+    ky: folderOf('ky'),
     // Our own packages: only their builds.
     '@pay-checkout/element': fileURLToPath(new URL('../packages/element/dist', import.meta.url)),
     '@pay-checkout/protocol': fileURLToPath(new URL('../packages/protocol/dist', import.meta.url)),
@@ -67,6 +68,7 @@ const IMPORT_MAP = {
     'lit-element/': '/npm/lit-element/',
     '@lit/reactive-element': '/npm/@lit/reactive-element/reactive-element.js',
     '@lit/reactive-element/': '/npm/@lit/reactive-element/',
+    ky: '/npm/ky/distribution/index.js',
     '@pay-checkout/element/define': '/npm/@pay-checkout/element/define.js',
     '@pay-checkout/protocol/money': '/npm/@pay-checkout/protocol/money.js',
     '@pay-checkout/protocol/status': '/npm/@pay-checkout/protocol/status.js',

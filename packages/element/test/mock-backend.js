@@ -60,7 +60,7 @@ const METHODS = [
 const KINDS = {
   open: { status: 'created' },
   clp: { status: 'created', amount: { value: 50000, currency: 'CLP' } },
-  iqd: { status: 'created', amount: { value: 25000, currency: 'IQD' } },
+  iqd: { status: 'created', amount: { value: 25250, currency: 'IQD' }, country: 'IQ' },
   slow: { status: 'created', hold: true },
   slowpay: { status: 'created', holdOrders: true },
   flaky: { status: 'created', failFirst: 1 },
@@ -73,10 +73,39 @@ const KINDS = {
     status: 'created',
     mandate: { cadence: 'MONTHLY', amount: { value: 5000, currency: 'EUR' } },
   },
-  es: { status: 'created', locale: 'es-CO', amount: { value: 100050, currency: 'COP' } },
+  es: {
+    status: 'created',
+    locale: 'es-CO',
+    amount: { value: 100050, currency: 'COP' },
+    country: 'CO',
+  },
   qrimg: { status: 'created', qr: 'image', script: [[null, 'created']] },
   // The code expires a moment after it is shown; a new attempt gets a fresh one.
   qrexp: { status: 'created', qr: 'expiring', script: [[null, 'created']] },
+  // Amounts as the region writes them.
+  arabic: {
+    status: 'created',
+    description: '1 × Espresso beans, 1 kg',
+    script: [[null, 'created']],
+  },
+  cop: {
+    status: 'created',
+    amount: { value: 9900000, currency: 'COP' },
+    country: 'CO',
+    script: [[null, 'created']],
+  },
+  copcents: {
+    status: 'created',
+    amount: { value: 9900050, currency: 'COP' },
+    country: 'CO',
+    script: [[null, 'created']],
+  },
+  mxn: {
+    status: 'created',
+    amount: { value: 45000, currency: 'MXN' },
+    country: 'MX',
+    script: [[null, 'created']],
+  },
   // The server's clock is 15 minutes behind the device's; its code is valid for 5 minutes.
   qrskew: { status: 'created', qr: true, skewMs: -15 * 60_000, script: [[null, 'created']] },
   drop: {
@@ -188,10 +217,11 @@ function publicSession(id, kind, status) {
   return {
     id,
     amount: kind.amount ?? EUR,
+    country: kind.country ?? 'DE',
     reference: `order-${id}`,
     status,
     expiresAt: kind.expiresAt ?? FUTURE,
-    description: 'Two coffees',
+    description: kind.description ?? 'Two coffees',
     // The latest order, as the real server reports it once the session has one.
     orderId: status === 'created' ? null : (kind.script?.[0]?.[0] ?? null),
     ...(kind.mandate ? { mandate: kind.mandate } : {}),

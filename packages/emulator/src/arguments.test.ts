@@ -17,7 +17,14 @@ describe('pay-checkout-emulator arguments', () => {
       expect(command).toMatchObject({ kind: 'help', exitCode: 0 });
       if (command.kind === 'run') throw new Error('unreachable');
       expect(command.text).toMatch(/^Usage: pay-checkout-emulator/);
-      expect(command.text).toContain('EMULATOR_PORT');
+      for (const variable of [
+        'EMULATOR_PORT',
+        'EMULATOR_IWOCAPAY_WEBHOOK_FORMAT',
+        'EMULATOR_IXOPAY_REDATE_RETRIES',
+        'IWOCAPAY_SUPPLIER_ACCESS_TOKEN',
+      ]) {
+        expect(command.text).toContain(variable);
+      }
     }
   });
 

@@ -13,12 +13,18 @@ hosted pages, and signed webhooks sent to the checkout server. It reads the same
 the server (and a .env file in the working directory): each provider's credentials are the
 ones it accepts and the secrets it signs with.
 
-  EMULATOR_PORT, EMULATOR_HOST   where to listen (8788, 127.0.0.1)
-  EMULATOR_PUBLIC_URL            its own public base URL, for hosted-page links
-  PAY_CHECKOUT_PUBLIC_URL        the checkout server its webhooks go to (${DEFAULT_CHECKOUT_SERVER_URL})
-  IVY_WEBHOOK_URL                another target for Ivy's webhooks
-  EMULATOR_TIME_SCALE            1 = real time, 0.01 = a hundred times faster
-  EMULATOR_SETTLE_DELAY_MS       how long a simulated bank step takes
+  EMULATOR_PORT, EMULATOR_HOST      where to listen (8788, 127.0.0.1)
+  EMULATOR_PUBLIC_URL               its own public base URL, for hosted-page links
+  PAY_CHECKOUT_PUBLIC_URL           the checkout server its webhooks go to (${DEFAULT_CHECKOUT_SERVER_URL})
+  IVY_WEBHOOK_URL                   another target for Ivy's webhooks
+  EMULATOR_TIME_SCALE               1 = real time, 0.01 = a hundred times faster
+  EMULATOR_SETTLE_DELAY_MS          how long a simulated bank step takes
+  EMULATOR_IWOCAPAY_WEBHOOK_FORMAT  iwocaPay's webhooks: signed (default) or unsigned
+  EMULATOR_IXOPAY_REDATE_RETRIES    true: date each IXOPAY callback retry when it is sent
+                                    (default false: retries keep the first attempt's Date)
+
+iwocaPay's token is read from IWOCAPAY_ACCESS_TOKEN or, under the name of iwocaPay's guide,
+IWOCAPAY_SUPPLIER_ACCESS_TOKEN (the same token if both are set).
 
 The control API is at /_emulator.
 `;

@@ -136,6 +136,132 @@ describe('emulatorOptionsFromEnv', () => {
     }
   });
 
+  describe('iwocaPay', () => {
+    const UUID = '6f1c2a52-3d4e-4b8f-9a1c-0d2e3f4a5b6c';
+
+    it('takes the token under iwocaPay’s own name, IWOCAPAY_SUPPLIER_ACCESS_TOKEN', () => {
+      expect(
+        emulatorOptionsFromEnv({
+          IWOCAPAY_SUPPLIER_UUID: UUID,
+          IWOCAPAY_SUPPLIER_ACCESS_TOKEN: ' guide_token ',
+        }).credentials.iwocapay,
+      ).toStrictEqual({ supplierUuid: UUID, accessToken: 'guide_token' });
+    });
+
+    it('takes both token names when they hold the same token', () => {
+      expect(
+        emulatorOptionsFromEnv({
+          IWOCAPAY_SUPPLIER_UUID: UUID,
+          IWOCAPAY_ACCESS_TOKEN: 'same_token',
+          IWOCAPAY_SUPPLIER_ACCESS_TOKEN: 'same_token',
+        }).credentials.iwocapay,
+      ).toStrictEqual({ supplierUuid: UUID, accessToken: 'same_token' });
+    });
+
+    it('refuses two different tokens without printing either', () => {
+      const error = configError({
+        IWOCAPAY_SUPPLIER_UUID: UUID,
+        IWOCAPAY_ACCESS_TOKEN: 'first_token_value',
+        IWOCAPAY_SUPPLIER_ACCESS_TOKEN: 'second_token_value',
+      });
+      expect(error.issues).toEqual([
+        {
+          variable: 'IWOCAPAY_SUPPLIER_ACCESS_TOKEN',
+          message:
+            'differs from IWOCAPAY_ACCESS_TOKEN (set one of the two, or both to the same token)',
+        },
+      ]);
+      expect(error.message).not.toContain('first_token_value');
+      expect(error.message).not.toContain('second_token_value');
+    });
+
+    it('names the token when only the UUID is set, and the UUID when only a token is', () => {
+      const needs =
+        'must be set too: iwocaPay needs IWOCAPAY_SUPPLIER_UUID and IWOCAPAY_ACCESS_TOKEN (or IWOCAPAY_SUPPLIER_ACCESS_TOKEN)';
+      expect(configError({ IWOCAPAY_SUPPLIER_UUID: UUID }).issues).toEqual([
+        { variable: 'IWOCAPAY_ACCESS_TOKEN', message: needs },
+      ]);
+      expect(configError({ IWOCAPAY_SUPPLIER_ACCESS_TOKEN: 'guide_token' }).issues).toEqual([
+        { variable: 'IWOCAPAY_SUPPLIER_UUID', message: needs },
+      ]);
+    });
+
+    it.each([
+      ['signed', 'signed'],
+      ['unsigned', 'unsigned'],
+      [' Unsigned ', 'unsigned'],
+    ])('reads EMULATOR_IWOCAPAY_WEBHOOK_FORMAT=%j', (value, format) => {
+      expect(
+        emulatorOptionsFromEnv({
+          IWOCAPAY_SUPPLIER_UUID: UUID,
+          IWOCAPAY_ACCESS_TOKEN: 'token',
+          EMULATOR_IWOCAPAY_WEBHOOK_FORMAT: value,
+        }).credentials.iwocapay,
+      ).toStrictEqual({ supplierUuid: UUID, accessToken: 'token', webhookFormat: format });
+    });
+
+    it('refuses another webhook format, and the option without iwocaPay’s credentials', () => {
+      expect(
+        configError({
+          IWOCAPAY_SUPPLIER_UUID: UUID,
+          IWOCAPAY_ACCESS_TOKEN: 'token',
+          EMULATOR_IWOCAPAY_WEBHOOK_FORMAT: 'hmac',
+        }).issues,
+      ).toEqual([
+        { variable: 'EMULATOR_IWOCAPAY_WEBHOOK_FORMAT', message: 'must be signed or unsigned' },
+      ]);
+      expect(
+        configError({ EMULATOR_IWOCAPAY_WEBHOOK_FORMAT: 'unsigned' })
+          .issues.map((i) => i.variable)
+          .sort(),
+      ).toEqual(['IWOCAPAY_ACCESS_TOKEN', 'IWOCAPAY_SUPPLIER_UUID']);
+    });
+  });
+
+  describe('IXOPAY', () => {
+    const IXOPAY = {
+      IXOPAY_API_KEY: 'ixo_key',
+      IXOPAY_USERNAME: 'ixo_user',
+      IXOPAY_PASSWORD: 'ixo_password',
+      IXOPAY_SHARED_SECRET: 'ixo_shared',
+    };
+
+    it.each([
+      ['true', true],
+      ['1', true],
+      ['YES', true],
+      ['false', false],
+      [' 0 ', false],
+      ['no', false],
+    ])('reads EMULATOR_IXOPAY_REDATE_RETRIES=%j', (value, redateRetries) => {
+      expect(
+        emulatorOptionsFromEnv({ ...IXOPAY, EMULATOR_IXOPAY_REDATE_RETRIES: value }).credentials
+          .ixopay,
+      ).toStrictEqual({
+        apiKey: 'ixo_key',
+        username: 'ixo_user',
+        password: 'ixo_password',
+        sharedSecret: 'ixo_shared',
+        redateRetries,
+      });
+    });
+
+    it('leaves redateRetries unset without the variable', () => {
+      expect(emulatorOptionsFromEnv(IXOPAY).credentials.ixopay).not.toHaveProperty('redateRetries');
+    });
+
+    it('refuses a value that is not true or false, and the option without IXOPAY’s credentials', () => {
+      expect(
+        configError({ ...IXOPAY, EMULATOR_IXOPAY_REDATE_RETRIES: 'sometimes' }).issues,
+      ).toEqual([{ variable: 'EMULATOR_IXOPAY_REDATE_RETRIES', message: 'must be true or false' }]);
+      expect(
+        configError({ EMULATOR_IXOPAY_REDATE_RETRIES: 'true' })
+          .issues.map((i) => i.variable)
+          .sort(),
+      ).toEqual(['IXOPAY_API_KEY', 'IXOPAY_PASSWORD', 'IXOPAY_SHARED_SECRET', 'IXOPAY_USERNAME']);
+    });
+  });
+
   it.each([
     ['EMULATOR_PORT', '0x50', 'must be an integer port between 0 and 65535'],
     ['EMULATOR_PORT', '80.5', 'must be an integer port between 0 and 65535'],

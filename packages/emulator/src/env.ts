@@ -1,7 +1,9 @@
 /**
  * @module
  * `emulatorOptionsFromEnv`: the emulator's configuration from environment variables — the same
- * provider credentials the checkout server reads, plus the `EMULATOR_*` settings.
+ * provider credentials the checkout server reads (iwocaPay's token also under iwocaPay's own
+ * name, `IWOCAPAY_SUPPLIER_ACCESS_TOKEN`), plus the `EMULATOR_*` settings, among them the
+ * per-provider options `EMULATOR_IWOCAPAY_WEBHOOK_FORMAT` and `EMULATOR_IXOPAY_REDATE_RETRIES`.
  * Every bad variable is reported in one error; secret values never appear in it.
  */
 import { z } from 'zod';
@@ -10,6 +12,7 @@ import {
   DEFAULT_EMULATOR_PORT,
   type EmulatorCredentials,
 } from './options.js';
+import { IWOCAPAY_WEBHOOK_FORMATS } from './providers/iwocapay/types.js';
 import type { StartEmulatorOptions } from './start.js';
 
 /** One invalid variable. */
@@ -70,74 +73,160 @@ const SETTINGS = z.object({
   PAY_CHECKOUT_PUBLIC_URL: httpUrl,
 });
 
+/** `true`/`false` (also `1`/`0`, `yes`/`no`, any case), as the checkout server reads flags. */
+const flag = (message: string) =>
+  z
+    .string()
+    .refine((raw) => ['true', '1', 'yes', 'false', '0', 'no'].includes(raw.toLowerCase()), message)
+    .transform((raw) => ['true', '1', 'yes'].includes(raw.toLowerCase()));
+
+/** One of `choices`, in any case. */
+const choice = <const T extends string>(choices: readonly [T, ...T[]], message: string) =>
+  z
+    .string()
+    .transform((raw) => raw.toLowerCase())
+    .pipe(z.enum(choices, message));
+
+/** The variables of one provider, as `credentials` reads them. */
+interface CredentialsSpec<
+  R extends string,
+  O extends Record<string, z.ZodType<unknown, string>>,
+  C,
+> {
+  /** What the provider needs, for the message of a missing variable. */
+  needs: string;
+  /** The variables that must all be set once any of the provider's variables is. */
+  required: readonly R[];
+  /** The other variables it reads, each with its schema (applied to the trimmed value). */
+  optionals?: O;
+  /**
+   * A rule across variables, run even when one of them failed (so one error names every bad
+   * variable); it sees the trimmed values as set and reports with {@link issue}.
+   */
+  check?: (values: Readonly<Record<string, unknown>>, ctx: z.RefinementCtx) => void;
+  /** The credentials from valid values. */
+  make: (values: Record<R, string> & { [K in keyof O]?: z.output<O[K]> }) => C;
+}
+
 /**
- * One provider's credentials: off while none of its variables is set; once one is, each of
- * `required` must be set too (the error says what the provider `needs`).
+ * One provider's credentials: off while none of its variables is set; once one is, each
+ * required one must be set too, the optionals must be valid and the `check` must pass.
  */
-function credentials<const R extends string, C, const O extends string = never>(
-  needs: string,
-  required: readonly R[],
-  make: (values: Record<R, string> & Partial<Record<O, string>>) => C,
-  optionals: readonly O[] = [],
-) {
-  const names: readonly string[] = [...required, ...optionals];
-  const present = z.string({ error: `must be set too: ${needs}` });
+function credentials<
+  const R extends string,
+  C,
+  const O extends Record<string, z.ZodType<unknown, string>> = Record<never, never>,
+>(spec: CredentialsSpec<R, O, C>) {
+  const optionals = spec.optionals ?? ({} as O);
+  const names: readonly string[] = [...spec.required, ...Object.keys(optionals)];
+  const present = z.string({ error: `must be set too: ${spec.needs}` });
   const shape = Object.fromEntries([
-    ...required.map((name) => [name, z.preprocess(trim, present)]),
-    ...optionals.map((name) => [name, optional(z.string())]),
+    ...spec.required.map((name) => [name, z.preprocess(trim, present)]),
+    ...Object.entries(optionals).map(([name, schema]) => [name, optional(schema)]),
   ]);
+  const check = spec.check ?? (() => {});
   return z.preprocess(
     (env) => (names.some((name) => trim((env as Env)[name]) !== undefined) ? env : undefined),
     z
       .object(shape)
-      .transform((values) => make(values as Record<R, string> & Partial<Record<O, string>>))
+      .superRefine((values, ctx) => check(values, ctx), { when: () => true })
+      .transform((values) =>
+        spec.make(values as Record<R, string> & { [K in keyof O]?: z.output<O[K]> }),
+      )
       .optional(),
   );
 }
 
+/** Reports `message` for `variable`; the value itself is never printed. */
+function issue(ctx: z.RefinementCtx, variable: string, message: string): void {
+  ctx.addIssue({ code: 'custom', path: [variable], message });
+}
+
+const IWOCAPAY_NEEDS =
+  'iwocaPay needs IWOCAPAY_SUPPLIER_UUID and IWOCAPAY_ACCESS_TOKEN (or IWOCAPAY_SUPPLIER_ACCESS_TOKEN)';
+
 const CREDENTIALS = {
-  ivy: credentials(
-    'Ivy needs both IVY_API_KEY and IVY_WEBHOOK_SECRET',
-    ['IVY_API_KEY', 'IVY_WEBHOOK_SECRET'],
-    (v) => ({ apiKey: v.IVY_API_KEY, webhookSecret: v.IVY_WEBHOOK_SECRET }),
-  ),
-  ixopay: credentials(
-    'IXOPAY needs its API key, username, password and shared secret',
-    ['IXOPAY_API_KEY', 'IXOPAY_USERNAME', 'IXOPAY_PASSWORD', 'IXOPAY_SHARED_SECRET'],
-    (v) => ({
+  ivy: credentials({
+    needs: 'Ivy needs both IVY_API_KEY and IVY_WEBHOOK_SECRET',
+    required: ['IVY_API_KEY', 'IVY_WEBHOOK_SECRET'],
+    make: (v) => ({ apiKey: v.IVY_API_KEY, webhookSecret: v.IVY_WEBHOOK_SECRET }),
+  }),
+  ixopay: credentials({
+    needs: 'IXOPAY needs its API key, username, password and shared secret',
+    required: ['IXOPAY_API_KEY', 'IXOPAY_USERNAME', 'IXOPAY_PASSWORD', 'IXOPAY_SHARED_SECRET'],
+    // Each callback retry dated when it is sent, instead of keeping the first attempt's `Date`.
+    optionals: { EMULATOR_IXOPAY_REDATE_RETRIES: flag('must be true or false') },
+    make: (v) => ({
       apiKey: v.IXOPAY_API_KEY,
       username: v.IXOPAY_USERNAME,
       password: v.IXOPAY_PASSWORD,
       sharedSecret: v.IXOPAY_SHARED_SECRET,
+      ...(v.EMULATOR_IXOPAY_REDATE_RETRIES !== undefined
+        ? { redateRetries: v.EMULATOR_IXOPAY_REDATE_RETRIES }
+        : {}),
     }),
-  ),
+  }),
   // Without a webhook secret FuratPay signs with the API key, as its older versions did.
-  furatpay: credentials(
-    'FuratPay needs FURATPAY_API_KEY when FURATPAY_WEBHOOK_SECRET is set',
-    ['FURATPAY_API_KEY'],
-    (v) => ({
+  furatpay: credentials({
+    needs: 'FuratPay needs FURATPAY_API_KEY when FURATPAY_WEBHOOK_SECRET is set',
+    required: ['FURATPAY_API_KEY'],
+    optionals: { FURATPAY_WEBHOOK_SECRET: z.string() },
+    make: (v) => ({
       apiKey: v.FURATPAY_API_KEY,
       webhookSecret: v.FURATPAY_WEBHOOK_SECRET ?? v.FURATPAY_API_KEY,
     }),
-    ['FURATPAY_WEBHOOK_SECRET'],
-  ),
-  // The access token is both the bearer token it accepts and the webhook HMAC key.
-  iwocapay: credentials(
-    'iwocaPay needs IWOCAPAY_SUPPLIER_UUID and IWOCAPAY_ACCESS_TOKEN',
-    ['IWOCAPAY_SUPPLIER_UUID', 'IWOCAPAY_ACCESS_TOKEN'],
-    (v) => ({ supplierUuid: v.IWOCAPAY_SUPPLIER_UUID, accessToken: v.IWOCAPAY_ACCESS_TOKEN }),
-  ),
-  koywe: credentials(
-    'Koywe needs its API key, secret, org id, merchant id and webhook secret',
-    ['KOYWE_API_KEY', 'KOYWE_SECRET', 'KOYWE_ORG_ID', 'KOYWE_MERCHANT_ID', 'KOYWE_WEBHOOK_SECRET'],
-    (v) => ({
+  }),
+  // The access token is both the bearer token it accepts and the webhook HMAC key; it may be
+  // set under iwocaPay's own name for it, IWOCAPAY_SUPPLIER_ACCESS_TOKEN, too.
+  iwocapay: credentials({
+    needs: IWOCAPAY_NEEDS,
+    required: ['IWOCAPAY_SUPPLIER_UUID'],
+    optionals: {
+      IWOCAPAY_ACCESS_TOKEN: z.string(),
+      IWOCAPAY_SUPPLIER_ACCESS_TOKEN: z.string(),
+      EMULATOR_IWOCAPAY_WEBHOOK_FORMAT: choice(
+        IWOCAPAY_WEBHOOK_FORMATS,
+        `must be ${IWOCAPAY_WEBHOOK_FORMATS.join(' or ')}`,
+      ),
+    },
+    check: (v, ctx) => {
+      const { IWOCAPAY_ACCESS_TOKEN: ours, IWOCAPAY_SUPPLIER_ACCESS_TOKEN: theirs } = v;
+      if (ours === undefined && theirs === undefined) {
+        issue(ctx, 'IWOCAPAY_ACCESS_TOKEN', `must be set too: ${IWOCAPAY_NEEDS}`);
+      } else if (ours !== undefined && theirs !== undefined && ours !== theirs) {
+        issue(
+          ctx,
+          'IWOCAPAY_SUPPLIER_ACCESS_TOKEN',
+          'differs from IWOCAPAY_ACCESS_TOKEN (set one of the two, or both to the same token)',
+        );
+      }
+    },
+    make: (v) => ({
+      supplierUuid: v.IWOCAPAY_SUPPLIER_UUID,
+      // One of the two is set: `check` refused the environment otherwise.
+      accessToken: v.IWOCAPAY_ACCESS_TOKEN ?? v.IWOCAPAY_SUPPLIER_ACCESS_TOKEN ?? '',
+      ...(v.EMULATOR_IWOCAPAY_WEBHOOK_FORMAT !== undefined
+        ? { webhookFormat: v.EMULATOR_IWOCAPAY_WEBHOOK_FORMAT }
+        : {}),
+    }),
+  }),
+  koywe: credentials({
+    needs: 'Koywe needs its API key, secret, org id, merchant id and webhook secret',
+    required: [
+      'KOYWE_API_KEY',
+      'KOYWE_SECRET',
+      'KOYWE_ORG_ID',
+      'KOYWE_MERCHANT_ID',
+      'KOYWE_WEBHOOK_SECRET',
+    ],
+    make: (v) => ({
       apiKey: v.KOYWE_API_KEY,
       secret: v.KOYWE_SECRET,
       orgId: v.KOYWE_ORG_ID,
       merchantId: v.KOYWE_MERCHANT_ID,
       webhookSecret: v.KOYWE_WEBHOOK_SECRET,
     }),
-  ),
+  }),
 } satisfies { [K in keyof EmulatorCredentials]-?: z.ZodType<EmulatorCredentials[K]> };
 
 /** Every part reads the whole environment: the settings and each provider's credentials. */

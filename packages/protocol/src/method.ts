@@ -43,6 +43,11 @@ export const PublicSessionSchema = z.object({
   expiresAt: TimestampSchema,
   description: z.string().optional(),
   locale: z.string().optional(),
+  /** ISO 3166-1 alpha-2 country of the order: with the page's language, how amounts are written. */
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional(),
   /** Present when the checkout also sets up a mandate: what the customer agrees to. */
   mandate: z
     .object({ cadence: z.enum(MANDATE_CADENCES).optional(), amount: MoneySchema.optional() })

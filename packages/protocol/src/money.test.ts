@@ -151,11 +151,19 @@ describe('formatMoney', () => {
   const plain = (money: { value: number; currency: string }, locale?: string) =>
     formatMoney(money, locale).replace(/\u00a0/g, ' ');
 
-  it('always shows the ISO decimals', () => {
+  it('always shows minor units that are not zero, with the ISO decimals', () => {
     expect(plain({ value: 1999, currency: 'EUR' }, 'en')).toBe('€19.99');
     expect(plain({ value: 50000, currency: 'CLP' }, 'en')).toBe('CLP 50,000');
-    expect(plain({ value: 25000, currency: 'IQD' }, 'en')).toBe('IQD 25.000');
+    expect(plain({ value: 25001, currency: 'IQD' }, 'en')).toBe('IQD 25.001');
     expect(plain({ value: 100050, currency: 'COP' }, 'en')).toBe('COP 1,000.50');
+    expect(plain({ value: 9900050, currency: 'COP' }, 'es-CO')).toBe('$ 99.000,50');
+  });
+
+  it('drops zero decimals of a whole amount where the region does, and only there', () => {
+    expect(plain({ value: 9900000, currency: 'COP' }, 'es-CO')).toBe('$ 99.000');
+    expect(plain({ value: 25000, currency: 'IQD' }, 'en')).toBe('IQD 25');
+    expect(plain({ value: 45000, currency: 'MXN' }, 'es-MX')).toBe('$450.00');
+    expect(plain({ value: 2400, currency: 'EUR' }, 'en')).toBe('€24.00');
   });
 
   it('falls back to English for a locale it cannot use', () => {

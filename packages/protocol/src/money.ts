@@ -107,23 +107,29 @@ export function sameMoney(a: Money, b: Money): boolean {
 }
 
 /**
- * Formats an amount for people in `locale`, always with the currency's ISO 4217 decimals
- * (CLP 0, COP 2, IQD 3), whatever the locale data of the runtime believes.
+ * Formats an amount for people in `locale` (best with a region: `es-CO`). Minor units that are
+ * not zero are always shown, with the currency's ISO 4217 decimals (COP 2, IQD 3), whatever the
+ * locale data of the runtime believes; a whole amount drops its zero decimals where the region's
+ * own format does (`$ 99.000` in `es-CO`, `€24.00` stays in `en`).
  */
 export function formatMoney(money: Money, locale?: string): string {
   const exponent = minorUnitExponent(money.currency);
-  const options: Intl.NumberFormatOptions = {
-    style: 'currency',
-    currency: money.currency,
-    minimumFractionDigits: exponent,
-    maximumFractionDigits: exponent,
-  };
-  let format: Intl.NumberFormat;
+  const currency = { style: 'currency', currency: money.currency } as const;
+  let regional: Intl.NumberFormat;
   try {
-    format = new Intl.NumberFormat(locale, options);
+    regional = new Intl.NumberFormat(locale, currency);
   } catch {
-    format = new Intl.NumberFormat('en', options);
+    locale = 'en';
+    regional = new Intl.NumberFormat(locale, currency);
   }
+  const whole = money.value % 10 ** exponent === 0;
+  const usual = regional.resolvedOptions().minimumFractionDigits ?? exponent;
+  const digits = whole ? Math.min(usual, exponent) : exponent;
+  const format = new Intl.NumberFormat(locale, {
+    ...currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
   // Intl takes a string in "decimal" form exactly (ES2023 Intl.NumberFormat v3); the cast covers
   // older lib typings. A decimal string keeps amounts beyond 2^53 / 10^exponent exact.
   return format.format(toDecimalString(money) as unknown as number);

@@ -610,3 +610,29 @@ describe('webhooks (scripted provider)', () => {
     expect(fake.fetches).toBe(1);
   });
 });
+
+describe('pages of an origin that is not allowed', () => {
+  it('get a JSON error naming the setting to change, on every browser route', async () => {
+    const session = await newSession();
+    const origin = 'https://not-the-shop.example';
+    for (const [path, method] of [
+      [`/v1/sessions/${session.id}/methods`, 'GET'],
+      [`/v1/sessions/${session.id}/events`, 'GET'],
+      ['/v1/orders/ord_x', 'GET'],
+      ['/v1/orders/ord_x/refresh', 'POST'],
+    ] as const) {
+      const response = await request(path, { method, headers: { Origin: origin } });
+      expect(response.status, path).toBe(403);
+      const body = ErrorBodySchema.parse(await response.json());
+      expect(body.error.code).toBe('forbidden');
+      expect(body.error.message).toContain(origin);
+      expect(body.error.message).toContain('PAY_CHECKOUT_ALLOWED_ORIGINS');
+    }
+    // The shop's own pages, and calls without an Origin (servers), are served as before.
+    expect((await request(`/v1/sessions/${session.id}/methods`)).status).toBe(200);
+    const allowed = await request(`/v1/sessions/${session.id}/methods`, {
+      headers: { Origin: SHOP_ORIGIN },
+    });
+    expect(allowed.status).toBe(200);
+  });
+});

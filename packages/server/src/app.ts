@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
+import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { ProviderId } from '@pay-checkout/protocol';
@@ -149,6 +150,23 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
     }),
   );
 
+  // A page of another origin gets an answer that names the fix: the browser hides it from the
+  // script, but the merchant's developer sees it in the network panel.
+  const allowedOrigin = createMiddleware<AppEnv>(async (c, next) => {
+    const origin = c.req.header('origin');
+    if (
+      origin !== undefined &&
+      c.req.method !== 'OPTIONS' &&
+      !config.allowedOrigins.includes(origin)
+    ) {
+      throw new ApiError(
+        403,
+        'forbidden',
+        `This page's origin (${origin.slice(0, 200)}) is not allowed: add it to PAY_CHECKOUT_ALLOWED_ORIGINS`,
+      );
+    }
+    await next();
+  });
   const browserCors = cors({
     origin: (origin) => (config.allowedOrigins.includes(origin) ? origin : null),
     allowMethods: ['GET', 'POST', 'OPTIONS'],
@@ -164,7 +182,7 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
     '/v1/orders/:id',
     '/v1/orders/:id/refresh',
   ]) {
-    app.use(path, browserCors);
+    app.use(path, browserCors, allowedOrigin);
   }
 
   app.route('/', healthRoutes(ctx));

@@ -23,12 +23,18 @@ const never: Answer = (request) =>
     else request.signal.addEventListener('abort', abort);
   });
 
+/** How the probes the client sends without CORS are answered; unreachable by default. */
+let probe: (url: string) => Promise<Response> = () => Promise.reject(new TypeError('Failed'));
+const probes: string[] = [];
+
 /** Answers `fetch` from `answers` in turn and records every request. */
 function answering(...answers: Answer[]): { requests: Request[]; at: number[]; restore(): void } {
   const original = window.fetch;
   const requests: Request[] = [];
   const at: number[] = [];
   window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    // The client's "is the server up at all?" probe: nobody answers unless the test says so.
+    if (init?.mode === 'no-cors') return probe(String(input));
     const request = new Request(input, init);
     requests.push(request);
     at.push(performance.now());
@@ -59,7 +65,11 @@ async function failure(promise: Promise<unknown>): Promise<CheckoutError> {
 
 describe('the element’s HTTP client', () => {
   let fake: ReturnType<typeof answering> | undefined;
-  afterEach(() => fake?.restore());
+  afterEach(() => {
+    fake?.restore();
+    probe = () => Promise.reject(new TypeError('Failed'));
+    probes.length = 0;
+  });
 
   it('reads the methods, asking for JSON without credentials', async () => {
     fake = answering(json(200, METHODS));
@@ -142,6 +152,28 @@ describe('the element’s HTTP client', () => {
       createApiClient({ server: SERVER, retries: 0, timeout: 50 }).getMethods('cs_1'),
     );
     expect(slow).to.include({ code: 'timeout', retryable: true });
+  });
+
+  it('tells a server that refuses this page’s origin from one that cannot be reached', async () => {
+    // The server answers (an opaque response), but every request the script may read fails.
+    probe = (url) => {
+      probes.push(url);
+      return Promise.resolve(new Response(null, { status: 200 }));
+    };
+    fake = answering(() => Promise.reject(new TypeError('Failed to fetch')));
+    const error = await failure(
+      createApiClient({ server: SERVER, backoff: 1, retries: 5 }).getMethods('cs_1'),
+    );
+    expect(error).to.include({ code: 'origin_not_allowed', retryable: false });
+    expect(fake.requests).to.have.length(2);
+    expect(probes).to.deep.equal([`${SERVER}/healthz`, `${SERVER}/healthz`]);
+  });
+
+  it('retries through a network that comes back, even though the server answered a probe', async () => {
+    probe = () => Promise.resolve(new Response(null, { status: 200 }));
+    fake = answering(() => Promise.reject(new TypeError('Failed to fetch')), json(200, METHODS));
+    const api = createApiClient({ server: SERVER, backoff: 1 });
+    expect(await api.getMethods('cs_1')).to.deep.equal(METHODS);
   });
 
   it('refuses an answer of the wrong shape', async () => {

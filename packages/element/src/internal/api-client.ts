@@ -59,6 +59,8 @@ export interface ApiClient {
    * `expiresAt`, count down against it, whatever the device's clock says.
    */
   clockOffset(): number;
+  /** The server's base URL, without a trailing slash. */
+  serverUrl: string;
 }
 
 const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
@@ -70,6 +72,9 @@ const MAX_RETRY_AFTER_MS = 10_000;
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const base = options.server.replace(/\/+$/, '');
   const backoff = options.backoff ?? 300;
+  // Failed requests in a row while the server itself answered: twice means it refuses this
+  // page's origin (CORS), once may be a network that just came back.
+  let refusals = 0;
   const http: KyInstance = ky.create({
     timeout: options.timeout ?? 10_000,
     credentials: 'omit',
@@ -85,6 +90,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       backoffLimit: 3_000,
       // Half to full delay: clients that failed together do not come back together.
       jitter: (delay) => delay * (0.5 + Math.random() / 2),
+      // fetch says only "TypeError" for an unreachable server and for a page the server's CORS
+      // refuses. A request the script may not read tells them apart: it succeeds when the server
+      // is up. A refused origin is a setting to change, not a network to wait for.
+      shouldRetry: async ({ error }) => {
+        if (!(error instanceof TypeError)) return undefined;
+        refusals = (await answers(`${base}/healthz`)) ? refusals + 1 : 0;
+        return refusals >= 2 ? false : undefined;
+      },
     },
   });
   let offset = 0;
@@ -99,10 +112,16 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     let body: unknown;
     try {
       const response = await http(url, { ...init, ...(signal ? { signal } : {}) });
+      refusals = 0;
       const date = Date.parse(response.headers.get('Date') ?? '');
       if (Number.isFinite(date)) offset = date - Date.now();
       body = await response.json();
     } catch (error) {
+      if (refusals >= 2 && error instanceof TypeError && !signal?.aborted) {
+        throw new CheckoutError('origin_not_allowed', `${base} refuses this page's origin`, {
+          cause: error,
+        });
+      }
       throw await toCheckoutError(error, signal);
     }
     if (body === undefined || body === '') throw invalidResponse();
@@ -134,7 +153,18 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     },
     eventsUrl: (sessionId) => sessionUrl(sessionId, 'events'),
     clockOffset: () => offset,
+    serverUrl: base,
   };
+}
+
+/** Whether anything answers at `url`, without reading the answer (no CORS needed). */
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { mode: 'no-cors', credentials: 'omit', signal: AbortSignal.timeout(5_000) });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Every failure of a request as the element reports it. */

@@ -171,10 +171,10 @@ describe('<pay-checkout>', () => {
       expect(amountOf(el)).to.match(/^CLP\s50,000$/);
     });
 
-    it('formats IQD with three decimals, whatever the locale data says', async () => {
+    it('formats IQD fils with three decimals, whatever the locale data says', async () => {
       const el = await mount(sessionOf('iqd'));
       await oneEvent(el, 'pay-ready');
-      expect(amountOf(el)).to.match(/^IQD\s25\.000$/);
+      expect(amountOf(el)).to.match(/^IQD\s25\.250$/);
     });
   });
 
@@ -866,5 +866,81 @@ describe('waiting, recovering and focus', () => {
     await el.updateComplete;
     expect(liveRegion(el).textContent?.trim()).to.equal('This code has expired.');
     expect(focusedText(el)).to.equal('This code has expired.');
+  });
+});
+
+describe('amounts and text as the shopper’s region writes them', () => {
+  const amountOf = (el: HTMLElement) =>
+    (root(el).querySelector('[part="amount"]')?.textContent ?? '').replace(/\u00a0/g, ' ').trim();
+
+  it('writes pesos the Colombian way, dropping zero decimals only', async () => {
+    const whole = await mount(sessionOf('cop'), { locale: 'es' });
+    await oneEvent(whole, 'pay-ready');
+    expect(amountOf(whole)).to.equal('$ 99.000');
+    const cents = await mount(sessionOf('copcents'), { locale: 'es' });
+    await oneEvent(cents, 'pay-ready');
+    expect(amountOf(cents)).to.equal('$ 99.000,50');
+  });
+
+  it('writes pesos the Mexican way in Mexico', async () => {
+    const el = await mount(sessionOf('mxn'), { locale: 'es' });
+    await oneEvent(el, 'pay-ready');
+    expect(amountOf(el)).to.equal('$450.00');
+  });
+
+  it('keeps the merchant’s description in its own direction on an Arabic page', async () => {
+    const el = await mount(sessionOf('arabic'), { locale: 'ar' });
+    await oneEvent(el, 'pay-ready');
+    const description = root(el).querySelector<HTMLElement>('[part="description"]');
+    expect(description?.getAttribute('dir')).to.equal('auto');
+    expect(getComputedStyle(description as HTMLElement).direction).to.equal('ltr');
+    expect(root(el).querySelector('.base')?.getAttribute('dir')).to.equal('rtl');
+  });
+});
+
+describe('mistakes of the page’s setup', () => {
+  let warnings: string[] = [];
+  const original = console.warn;
+  beforeEach(() => {
+    warnings = [];
+    console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
+  });
+  afterEach(() => {
+    console.warn = original;
+  });
+
+  it('names a server attribute that is not a URL in the console, neutrally to the shopper', async () => {
+    const el = await fixture<PayCheckout>(
+      html`<pay-checkout session="open-x" server="ftp://pay.example"></pay-checkout>`,
+    );
+    expect(el.phase).to.equal('error');
+    expect(textOf(el)).to.contain('This checkout is not set up correctly.');
+    expect(buttonNamed(el, 'Try again')).to.equal(undefined);
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.match(/^pay-checkout: the server attribute \("ftp:\/\/pay.example"\)/);
+  });
+
+  it('names a session the server does not know', async () => {
+    const session = sessionOf('missing');
+    const el = await mount(session);
+    await waitUntil(() => el.phase === 'error', 'error shown');
+    expect(textOf(el)).to.contain('This checkout could not be found.');
+    expect(warnings.join('\n')).to.contain(`has no session "${session}"`);
+    expect(warnings.join('\n')).to.contain('POST /v1/sessions');
+  });
+
+  it('says a server that refuses this page’s origin is a setting, not a network problem', async () => {
+    // The same mock backend on another origin: it answers, but sends no CORS headers.
+    const other = location.origin.includes('localhost')
+      ? location.origin.replace('localhost', '127.0.0.1')
+      : location.origin.replace('127.0.0.1', 'localhost');
+    const el = await mount(sessionOf('open'), { server: `${other}/mock` });
+    await waitUntil(() => el.phase === 'error', 'error shown', { timeout: 8000 });
+    expect(textOf(el)).to.contain('This checkout is not set up correctly.');
+    expect(textOf(el)).not.to.contain('connection');
+    expect(buttonNamed(el, 'Try again')).to.equal(undefined);
+    expect(warnings.join('\n')).to.contain(`refuses this page's origin, ${location.origin}`);
+    expect(warnings.join('\n')).to.contain('PAY_CHECKOUT_ALLOWED_ORIGINS');
+    await expect(el).to.be.accessible();
   });
 });

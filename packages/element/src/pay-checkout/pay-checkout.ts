@@ -412,7 +412,10 @@ export class PayCheckout extends LitElement {
 
     const api = this.#createApi();
     if (!api || !this.session) {
-      this.#fail(new CheckoutError('not_configured', 'Set both the session and server attributes'));
+      const cause = this.session
+        ? `the server attribute ("${this.server ?? ''}") is not the http(s) URL of a pay-checkout server`
+        : 'the session attribute is missing: set the id POST /v1/sessions answered';
+      this.#fail(new CheckoutError('not_configured', cause));
       return;
     }
     this.#api = api;
@@ -476,6 +479,7 @@ export class PayCheckout extends LitElement {
 
   #fail(error: unknown): void {
     const failure = toCheckoutError(error);
+    this.#warn(failure);
     this._error = failure;
     this._phase = 'error';
     this._announcement = this.#errorMessage(failure);
@@ -486,6 +490,20 @@ export class PayCheckout extends LitElement {
         sessionId: this.session ?? '',
       });
     }
+  }
+
+  /**
+   * A mistake of the page's setup is the merchant's to fix: the developer console gets one line
+   * naming the likely cause and the setting to change; the customer sees a short neutral message.
+   */
+  #warn(failure: CheckoutError): void {
+    const server = this.#api?.serverUrl ?? this.server;
+    const cause = (<Record<string, string>>{
+      not_configured: failure.message,
+      origin_not_allowed: `${server} refuses this page's origin, ${location.origin}: add it to PAY_CHECKOUT_ALLOWED_ORIGINS`,
+      not_found: `${server} has no session "${this.session}": create one with POST /v1/sessions`,
+    })[failure.code];
+    if (cause) console.warn(`pay-checkout: ${cause}.`);
   }
 
   async #showMethods(): Promise<void> {
@@ -841,6 +859,7 @@ export class PayCheckout extends LitElement {
       method_unavailable: t.errorMethodUnavailable,
       invalid_request: t.errorInvalidInput,
       not_configured: t.errorNotConfigured,
+      origin_not_allowed: t.errorNotConfigured,
     };
     return messages[error.code] ?? t.errorGeneric;
   }
@@ -853,7 +872,7 @@ export class PayCheckout extends LitElement {
 
   #formatAmount(amount: Money): string {
     try {
-      return formatMoney(amount, this.#locale);
+      return formatMoney(amount, regionalLocale(this.#locale, this.#data?.session.country));
     } catch {
       return `${amount.value} ${amount.currency}`;
     }
@@ -905,6 +924,8 @@ export class PayCheckout extends LitElement {
     }
   }
 
+  // The description is the merchant's text: dir="auto" keeps its own direction inside an Arabic
+  // or Hebrew page.
   #renderSummary(
     t: ElementTranslation,
     session: PublicSession | undefined,
@@ -919,7 +940,7 @@ export class PayCheckout extends LitElement {
         <span part="amount" class="amount">${this.#formatAmount(session.amount)}</span>
         ${
           session.description
-            ? html`<p part="description" class="muted wide">${session.description}</p>`
+            ? html`<p part="description" class="muted wide" dir="auto">${session.description}</p>`
             : nothing
         }
         ${
@@ -1129,6 +1150,24 @@ function movesForward(current: OrderStatus, incoming: OrderStatus): boolean {
   if (isPaidFamily(current)) return false;
   if (isNegative(current)) return incoming === 'paid';
   return STATUS_RANK[incoming] > STATUS_RANK[current];
+}
+
+/**
+ * The page's language in the order's country (`es` + `CO` → `es-CO`), so the amount reads as the
+ * customer's region writes it; the language alone where the runtime knows no such locale.
+ */
+function regionalLocale(
+  locale: string | undefined,
+  country: string | undefined,
+): string | undefined {
+  if (!country) return locale;
+  const language = (locale ?? 'en').split('-')[0];
+  const regional = `${language}-${country}`;
+  try {
+    return Intl.NumberFormat.supportedLocalesOf(regional).length ? regional : locale;
+  } catch {
+    return locale;
+  }
 }
 
 /** The `lang` of the element or its nearest ancestor, across shadow roots. */

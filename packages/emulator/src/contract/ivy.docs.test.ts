@@ -10,7 +10,13 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { shapeDifferences } from '../test-support/doc-shape.js';
-import { WEBHOOK_SECRET, reference, sharedHarness, waitFor } from '../test-support/harness.js';
+import {
+  API_KEY,
+  WEBHOOK_SECRET,
+  reference,
+  sharedHarness,
+  waitFor,
+} from '../test-support/harness.js';
 
 const h = sharedHarness();
 
@@ -108,6 +114,24 @@ const DOCUMENTED_ORDER_EVENT = {
   type: 'order_created',
   payload: { status: 'processing' },
   date: 'datetime',
+};
+
+/** "Prerequisites - Set up a subaccount": the request body, verbatim. */
+const DOCUMENTED_SUBACCOUNT_REQUEST = `{
+"legalName": "Example Subaccount GmbH",
+"mcc": "4188",
+"websiteUrl": "https://www.example-subaccount.com"
+}`;
+
+/** The page's answer to it (its trailing comma dropped). */
+const DOCUMENTED_SUBACCOUNT = {
+  id: '80947008-afec-43fc-a691-e2eb0069653f',
+  legalName: 'Example Subaccount GmbH',
+  ownerId: '6567433072e99800ed899ddf',
+  mcc: '4188',
+  status: 'active',
+  updatedAt: '2024-07-24T17:40:26.404Z',
+  createdAt: '2024-07-24T17:40:26.404Z',
 };
 
 interface Event {
@@ -292,5 +316,84 @@ describe('Ivy on File: charges', () => {
     ]);
     const again = await h.ivy('charge/create', documentedCharge(mandate, reference(), 1));
     expect(again.ok).toBe(false);
+  });
+});
+
+describe('Ivy on File: a charge with a subaccount', () => {
+  /** The page's `subaccount/create` curl, sent as it is (the raw body, its headers). */
+  function createSubaccount(body: string): Promise<Response> {
+    return fetch(`${h.emulator.url}/ivy/api/service/subaccount/create`, {
+      method: 'POST',
+      headers: {
+        'X-Ivy-Api-Key': API_KEY,
+        accept: 'application/json',
+        'content-type': 'application/json',
+      },
+      body,
+    });
+  }
+
+  /** The page's "charge with subaccount id" body. */
+  function subaccountCharge(mandate: string, subaccountId: string, referenceId: string) {
+    return {
+      price: { currency: 'EUR', total: 10.95 },
+      subaccountId,
+      mandateId: mandate,
+      referenceId,
+      idempotencyKey: `key-${referenceId}`,
+    };
+  }
+
+  it('creates the documented subaccount and answers as documented', async () => {
+    const response = await createSubaccount(DOCUMENTED_SUBACCOUNT_REQUEST);
+    expect(response.status).toBe(200);
+    const subaccount = (await response.json()) as typeof DOCUMENTED_SUBACCOUNT;
+    expect(shapeDifferences(DOCUMENTED_SUBACCOUNT, subaccount)).toEqual([]);
+    expect(subaccount).toMatchObject({
+      legalName: 'Example Subaccount GmbH',
+      mcc: '4188',
+      status: 'active',
+    });
+    expect(subaccount.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(subaccount.ownerId).toMatch(/^[0-9a-f]{24}$/);
+    expect(Date.parse(subaccount.createdAt)).not.toBeNaN();
+    expect(subaccount.updatedAt).toBe(subaccount.createdAt);
+
+    const bad = await createSubaccount('{"mcc": "4188"}');
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({
+      category: 'invalid_request_error',
+      code: 'VALIDATION',
+      param: 'legalName',
+      message: expect.stringContaining('legalName') as unknown,
+    });
+  });
+
+  it('charges a mandate with the subaccount id and refuses an unknown one', async () => {
+    const created = await createSubaccount(DOCUMENTED_SUBACCOUNT_REQUEST);
+    const { id: subaccountId } = (await created.json()) as typeof DOCUMENTED_SUBACCOUNT;
+    const mandate = await mandateId();
+    const referenceId = reference();
+    const response = await h.ivy(
+      'charge/create',
+      subaccountCharge(mandate, subaccountId, referenceId),
+    );
+    expect(response.status).toBe(200);
+    const charge = (await response.json()) as { id: string; mandateId: string; orderId: string };
+    expect(charge).toMatchObject({ id: expect.any(String), mandateId: mandate, subaccountId });
+    const order = await h.ivy('order/details', { id: charge.orderId });
+    expect(await order.json()).toMatchObject({ referenceId, subaccountId });
+
+    const unknown = await h.ivy(
+      'charge/create',
+      subaccountCharge(mandate, '7cfa96d2-85de-40ae-b167-079fefee7d5b', reference()),
+    );
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({
+      message: 'Subaccount not found.',
+      category: 'invalid_request_error',
+      code: 'NOT_FOUND',
+      param: 'subaccountId',
+    });
   });
 });

@@ -137,6 +137,25 @@ describe.each(['signed', 'unsigned'] as const)(
       expect([...data.allowed_payment_terms].sort()).toEqual(['PAY_LATER', 'PAY_NOW']);
     });
 
+    // `CreateOrderRequest(amount=…, reference=…)` leaves `allowed_payment_terms` at its default
+    // `None`, so `request.dict()` sends it as `null`: an optional list, i.e. no restriction.
+    it('offers both payment terms when allowed_payment_terms is null', async () => {
+      const ref = reference();
+      const response = await createOrder({
+        amount: 150.0,
+        reference: ref,
+        allowed_payment_terms: null,
+      });
+      expect(response.status).toBe(201);
+      const body = (await response.json()) as typeof DOCUMENTED_CREATE_RESPONSE;
+      expect(shapeDifferences(DOCUMENTED_CREATE_RESPONSE, body)).toEqual([]);
+      expect([...body.data.allowed_payment_terms].sort()).toEqual(['PAY_LATER', 'PAY_NOW']);
+      const read = (await (
+        await getOrder(body.data.id)
+      ).json()) as typeof DOCUMENTED_ORDER_RESPONSE;
+      expect([...read.data.allowed_payment_terms].sort()).toEqual(['PAY_LATER', 'PAY_NOW']);
+    });
+
     it('answers GetOrderStatusResponse for a created order', async () => {
       const ref = reference();
       const created = await createOrder({

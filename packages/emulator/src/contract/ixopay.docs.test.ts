@@ -27,10 +27,7 @@ const DOCUMENTED_DEBIT = `{
 "callbackUrl": "https://api.example.org/callback"
 }`;
 
-/**
- * Step 2's callback body, verbatim but for its `returnData` (`{"cardData": {…}}`), which is not
- * compared here: the emulator sends the card fields flat under `returnData`.
- */
+/** Step 2's callback body, verbatim. */
 const DOCUMENTED_CALLBACK = {
   result: 'OK',
   uuid: 'd94c0d72f3a36e21f16e',
@@ -40,6 +37,22 @@ const DOCUMENTED_CALLBACK = {
   paymentMethod: 'Creditcard',
   amount: '9.99',
   currency: 'EUR',
+  returnData: {
+    cardData: {
+      type: 'visa',
+      cardHolder: 'Alex Smith',
+      expiryMonth: 12,
+      expiryYear: 2029,
+      binDigits: '41111111',
+      firstSixDigits: '411111',
+      lastFourDigits: '1111',
+      fingerprint: '46f7adfeb0a123fb8fcbfasdf6171asd6b3dfas44834c',
+      threeDSecure: 'OFF',
+      binBrand: 'US',
+      binBank: 'Global Trust Bank',
+      binCountry: 'US',
+    },
+  },
 };
 
 /** The synchronous answer to a redirect debit (transaction response schema, fact sheet §3). */
@@ -126,6 +139,14 @@ describe('IXOPAY "Callbacks" guide', () => {
       amount: '9.99',
       currency: 'EUR',
     });
+    // The card data sits in `returnData.cardData`, nothing else beside it.
+    expect(Object.keys(received.returnData)).toEqual(['cardData']);
+    const card = received.returnData.cardData;
+    expect(card.expiryMonth).toBeGreaterThanOrEqual(1);
+    expect(card.expiryMonth).toBeLessThanOrEqual(12);
+    expect(Number.isInteger(card.expiryYear)).toBe(true);
+    expect(card.firstSixDigits).toBe(card.binDigits.slice(0, 6));
+    expect(card.lastFourDigits).toMatch(/^\d{4}$/);
 
     const contentType = String(callback.headers['content-type']);
     expect(contentType).toMatch(/^application\/json/);

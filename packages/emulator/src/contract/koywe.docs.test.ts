@@ -25,17 +25,26 @@ const DOCUMENTED_SIGN_IN = `{ "apiKey": "your_api_key", "secret": "your_secret" 
 /** Step 1's response. */
 const DOCUMENTED_TOKEN = { token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...' };
 
-/**
- * Step 2's example response, but for PSE's `extra.banks` (documented as bank codes, e.g.
- * `["BANCOLOMBIA", "DAVIVIENDA", "BOGOTA"]`), which is not compared here: the emulator lists
- * each bank as `{ code, name }`.
- */
-const DOCUMENTED_METHODS = [
+/** One entry of Step 2's payment-method list. */
+interface DocumentedMethod {
+  method: string;
+  name: string;
+  supportedCountries: string[];
+  supportedCurrencies: string[];
+  extra?: { banks: string[] };
+}
+
+/** Step 2's PSE bank list, verbatim: plain bank codes. */
+const DOCUMENTED_PSE_BANKS = ['BANCOLOMBIA', 'DAVIVIENDA', 'BOGOTA'];
+
+/** Step 2's example response, verbatim. */
+const DOCUMENTED_METHODS: DocumentedMethod[] = [
   {
     method: 'PSE',
     name: 'PSE - Pagos Seguros en Línea',
     supportedCountries: ['CO'],
     supportedCurrencies: ['COP'],
+    extra: { banks: DOCUMENTED_PSE_BANKS },
   },
   { method: 'NEQUI', name: 'Nequi', supportedCountries: ['CO'], supportedCurrencies: ['COP'] },
 ];
@@ -154,6 +163,22 @@ describe('Koywe "Accepting Payments Integration Guide"', () => {
       expect(shapeDifferences(documented, method), documented.method).toEqual([]);
       expect(method?.supportedCountries).toContain('CO');
       expect(method?.supportedCurrencies).toContain('COP');
+    }
+    const pse = methods.find((m) => m.method === 'PSE');
+    expect(pse?.name).toBe('PSE - Pagos Seguros en Línea');
+    expect(pse?.extra?.banks).toEqual(expect.arrayContaining(DOCUMENTED_PSE_BANKS));
+  });
+
+  it('Step 4: takes each bank code Step 2 lists as the PSE bank of an order', async () => {
+    const response = await koywe('GET', '/payment-method?countrySymbol=CO&currencySymbol=COP');
+    const methods = (await response.json()) as typeof DOCUMENTED_METHODS;
+    const banks = methods.find((m) => m.method === 'PSE')?.extra?.banks ?? [];
+    expect(banks.length).toBeGreaterThan(0);
+    for (const bank of banks) {
+      const order = await createDocumentedOrder((o) => {
+        o['paymentMethods'] = [{ method: 'PSE', extra: { bankAccount: { name: bank } } }];
+      });
+      expect(order.status, bank).toBe(201);
     }
   });
 

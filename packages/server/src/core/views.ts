@@ -51,6 +51,7 @@ export function publicSessionView(
     status: effectiveStatus(session, now),
     orderId: latestOrderId,
     expiresAt: session.expiresAt,
+    country: session.country,
     ...(session.description !== undefined ? { description: session.description } : {}),
     ...(session.locale !== undefined ? { locale: session.locale } : {}),
     ...(session.mandate ? { mandate: mandateTerms(session.mandate) } : {}),

@@ -8,7 +8,6 @@
  * called — applies what it answers, and returns the order.
  */
 import { createRoute, type OpenAPIHono, type RouteConfigToTypedResponse } from '@hono/zod-openapi';
-import { createMiddleware } from 'hono/factory';
 import {
   CreateOrderRequestSchema,
   CreateOrderResponseSchema,
@@ -50,7 +49,7 @@ export const listMethodsRoute = createRoute({
   request: { params: IdParamSchema },
   responses: {
     200: jsonResponse('The public session and its methods', MethodsResponseSchema),
-    ...errorResponses(404, 503),
+    ...errorResponses(403, 404, 503),
   },
 });
 
@@ -89,7 +88,7 @@ export const getOrderRoute = createRoute({
   request: { params: IdParamSchema },
   responses: {
     200: jsonResponse('The order', OrderViewSchema),
-    ...errorResponses(404, 503),
+    ...errorResponses(403, 404, 503),
   },
 });
 
@@ -178,13 +177,6 @@ export function browserRoutes(ctx: AppContext): OpenAPIHono<AppEnv> {
   const app = routeApp();
 
   // A page of another shop may not start payments, whatever it sends.
-  const allowedOrigin = createMiddleware<AppEnv>(async (c, next) => {
-    const origin = c.req.header('origin');
-    if (origin !== undefined && !ctx.config.allowedOrigins.includes(origin)) {
-      throw new ApiError(403, 'forbidden', 'This origin may not start payments');
-    }
-    await next();
-  });
 
   app.openapi(listMethodsRoute, async (c) => {
     const session = await ctx.ledger.getSession(c.req.valid('param').id);
@@ -201,7 +193,7 @@ export function browserRoutes(ctx: AppContext): OpenAPIHono<AppEnv> {
   app.openapi(
     {
       ...createOrderRoute,
-      middleware: [allowedOrigin, requireIdempotencyKey, jsonBody] as const,
+      middleware: [requireIdempotencyKey, jsonBody] as const,
     },
     async (c) => {
       const key = c.req.valid('header')['Idempotency-Key'];
@@ -224,7 +216,7 @@ export function browserRoutes(ctx: AppContext): OpenAPIHono<AppEnv> {
     return c.json(orderView(order), 200);
   });
 
-  app.openapi({ ...refreshOrderRoute, middleware: [allowedOrigin] as const }, async (c) => {
+  app.openapi(refreshOrderRoute, async (c) => {
     const order = await ctx.ledger.getOrder(c.req.valid('param').id);
     if (!order) throw new ApiError(404, 'not_found', 'No such order');
     return c.json(orderView(await ctx.statusChecks.check(ctx, order, c.get('logger'))), 200);

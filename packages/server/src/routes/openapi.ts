@@ -87,7 +87,7 @@ const plainRoutes: RouteConfig[] = [
           },
         },
       },
-      ...errorResponses(404, 503),
+      ...errorResponses(403, 404, 503),
     },
   },
   {

@@ -207,6 +207,65 @@ describe('session details, expire and order details', () => {
   });
 });
 
+describe('subaccount/create', () => {
+  it('answers the subaccount, one id each, owned by the merchant', async () => {
+    const body = { legalName: 'Shop Two GmbH', mcc: '5732', websiteUrl: 'https://two.example' };
+    const first = await h.ivy('subaccount/create', body);
+    const second = await h.ivy('subaccount/create', { legalName: 'Offline Shop', mcc: '5411' });
+    expect([first.status, second.status]).toEqual([200, 200]);
+    const a = (await first.json()) as Record<string, unknown>;
+    const b = (await second.json()) as Record<string, unknown>;
+    expect(a).toEqual({
+      id: expect.any(String),
+      legalName: 'Shop Two GmbH',
+      ownerId: expect.stringMatching(/^[0-9a-f]{24}$/),
+      mcc: '5732',
+      status: 'active',
+      updatedAt: a['createdAt'],
+      createdAt: expect.any(String),
+    });
+    expect(b['id']).not.toBe(a['id']);
+    expect(b['ownerId']).toBe(a['ownerId']);
+  });
+
+  it.each([
+    ['no legalName', { mcc: '4188' }, 'legalName', 'legalName is required'],
+    ['a blank legalName', { legalName: '  ', mcc: '4188' }, 'legalName', 'must not be empty'],
+    ['a three-digit mcc', { legalName: 'A', mcc: '418' }, 'mcc', 'four-digit Merchant Category'],
+    ['a numeric mcc', { legalName: 'A', mcc: 4188 }, 'mcc', 'mcc must be a string of four'],
+    [
+      'a websiteUrl that is not http(s)',
+      { legalName: 'A', mcc: '4188', websiteUrl: 'ftp://x' },
+      'websiteUrl',
+      'absolute http(s) URL',
+    ],
+  ])('refuses %s with a VALIDATION error naming the field', async (_case, body, param, text) => {
+    const response = await h.ivy('subaccount/create', body);
+    expect(response.status).toBe(400);
+    const error = (await response.json()) as Record<string, unknown>;
+    expect(error).toMatchObject({ category: 'invalid_request_error', code: 'VALIDATION', param });
+    expect(String(error['message'])).toContain(text);
+  });
+});
+
+describe('unknown endpoints', () => {
+  it('answers Ivy’s JSON 404 for a path or method it does not serve', async () => {
+    for (const request of [
+      h.ivy('subaccount/delete', {}),
+      fetch(`${h.emulator.url}/ivy/api/service/subaccount/create`, {
+        headers: { 'X-Ivy-Api-Key': API_KEY },
+      }),
+    ]) {
+      const response = await request;
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({
+        category: 'invalid_request_error',
+        code: 'NOT_FOUND',
+      });
+    }
+  });
+});
+
 describe('a provider without credentials', () => {
   it('answers 503 with a clear message on its prefix', async () => {
     const emulator = createEmulator({ credentials: {} });

@@ -1,7 +1,8 @@
 /**
  * @module
  * The emulated Ivy service API under `/api/service`: checkout session create/details/expire,
- * order details, mandate retrieve/lookup/revoke and `charge/create`, with Ivy's authentication,
+ * order details, mandate retrieve/lookup/revoke, `subaccount/create` and `charge/create` (with an
+ * optional `subaccountId` of a created subaccount), with Ivy's authentication,
  * error bodies and idempotency (the `Idempotency-Key` header, and `charge/create`'s mandatory
  * body `idempotencyKey`: the same key and body replay the first answer, another body is a 409).
  */
@@ -29,6 +30,7 @@ import {
 import {
   CreateChargeBodySchema,
   CreateSessionBodySchema,
+  CreateSubaccountBodySchema,
   MandateIdBodySchema,
   MandateLookupBodySchema,
   OrderLookupBodySchema,
@@ -153,6 +155,8 @@ export function createIvyApi(options: IvyApiOptions): Hono {
     if (!('error' in result)) response = c.json(result);
     else if (result.error === 'mandate_not_found') {
       response = notFound('Mandate not found.', 'mandateId');
+    } else if (result.error === 'subaccount_not_found') {
+      response = notFound('Subaccount not found.', 'subaccountId');
     } else if (result.error === 'mandate_inactive') {
       response = conflict(`The mandate is ${result.status} and cannot be charged.`, 'mandateId');
     } else {
@@ -169,7 +173,15 @@ export function createIvyApi(options: IvyApiOptions): Hono {
     return response;
   });
 
-  app.notFound(() =>
+  app.post('/subaccount/create', async (c) => {
+    const parsed = await parseBody(c, CreateSubaccountBodySchema);
+    if (parsed instanceof Response) return parsed;
+    return c.json(state.createSubaccount(parsed));
+  });
+
+  // A catch-all route rather than `notFound`: a mounted app's `notFound` is not used by the
+  // app it is mounted in, which would answer a plain-text 404.
+  app.all('*', () =>
     ivyError(404, {
       message: 'No such endpoint. The emulated Ivy API accepts POST requests under /api/service.',
       category: 'invalid_request_error',

@@ -12,6 +12,12 @@ import { IVY_CURRENCIES } from './types.js';
 
 const HttpUrlSchema = httpUrlSchema('must be an absolute http(s) URL');
 
+/** The message of a missing field ("is required") or one of another type ("must be …"). */
+const required =
+  (kind: string) =>
+  (issue: { input?: unknown }): string =>
+    issue.input === undefined ? 'is required' : `must be ${kind}`;
+
 const PriceSchema = z
   .looseObject({
     total: z.number('must be a number in major units, e.g. 19.99'),
@@ -117,3 +123,20 @@ export const MandateIdBodySchema = z.looseObject({ id: z.string().min(1).max(200
 export const MandateLookupBodySchema = z.looseObject({
   referenceId: z.string().min(1).max(200),
 });
+
+/**
+ * Body of `subaccount/create`: `legalName`, `mcc` (Merchant Category Code) and `websiteUrl`
+ * ("if the merchant type is not offline", so optional here).
+ */
+export const CreateSubaccountBodySchema = z.looseObject({
+  legalName: z
+    .string({ error: required('a string') })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(200),
+  mcc: z
+    .string({ error: required('a string of four digits, e.g. "4188"') })
+    .regex(/^\d{4}$/, 'must be a four-digit Merchant Category Code, e.g. "4188"'),
+  websiteUrl: HttpUrlSchema.optional(),
+});
+export type CreateSubaccountBody = z.infer<typeof CreateSubaccountBodySchema>;

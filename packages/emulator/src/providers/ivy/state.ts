@@ -18,6 +18,7 @@
  * the mandate (`mandate_revoked`). SEPA takes days; the emulator compresses that to multiples of
  * the bank step, and the time scale applies on top.
  */
+import { randomUUID } from 'node:crypto';
 import { amountFromNumber, type Money } from '../../core/money.js';
 import { randomId } from '../../core/ids.js';
 import type { ControlOrder, OutcomeResult, ProviderContext } from '../../core/provider.js';
@@ -25,7 +26,7 @@ import type { Cancel } from '../../core/scheduler.js';
 import { IVY_RETRY_DELAYS_MS } from './retry-schedule.js';
 import type { CreateSessionBody } from './schemas.js';
 import { signIvyWebhook } from './signature.js';
-import type { CreateChargeBody } from './schemas.js';
+import type { CreateChargeBody, CreateSubaccountBody } from './schemas.js';
 import {
   IVY_ORDER_STATUSES,
   type IvyCharge,
@@ -33,6 +34,7 @@ import {
   type IvyMandate,
   type IvyOrder,
   type IvyOrderStatus,
+  type IvySubaccount,
 } from './types.js';
 
 /** Provider time from a charge to its SEPA settlement, in bank steps. */
@@ -43,6 +45,7 @@ const DISPUTE_STEPS = 2;
 /** Why a charge was refused. */
 export type ChargeError =
   | { error: 'mandate_not_found' }
+  | { error: 'subaccount_not_found' }
   | { error: 'mandate_inactive'; status: string }
   | { error: 'duplicate_reference' };
 
@@ -84,6 +87,9 @@ export class IvyState {
   /** Charge orders by their `referenceId`. */
   readonly #chargeOrderByReference = new Map<string, string>();
   readonly #charges: IvyCharge[] = [];
+  readonly #subaccounts = new Map<string, IvySubaccount>();
+  /** The emulated merchant's id, the `ownerId` of its subaccounts. */
+  readonly #merchantId = randomId();
 
   constructor(options: IvyStateOptions) {
     this.#ctx = options.ctx;
@@ -209,10 +215,29 @@ export class IvyState {
     return this.#charges.map((charge) => ({ ...charge }));
   }
 
+  /** Creates a subaccount of the merchant, `active` at once (Ivy's partners enable it). */
+  createSubaccount(body: CreateSubaccountBody): IvySubaccount {
+    const at = new Date(this.#now()).toISOString();
+    const subaccount: IvySubaccount = {
+      id: randomUUID(),
+      legalName: body.legalName,
+      ownerId: this.#merchantId,
+      mcc: body.mcc,
+      status: 'active',
+      updatedAt: at,
+      createdAt: at,
+    };
+    this.#subaccounts.set(subaccount.id, subaccount);
+    return { ...subaccount };
+  }
+
   /** Charges an active mandate: an order `processing` now, settled after the SEPA step. */
   charge(body: CreateChargeBody): IvyCharge | ChargeError {
     const mandate = this.#mandates.get(body.mandateId);
     if (!mandate) return { error: 'mandate_not_found' };
+    if (body.subaccountId !== undefined && !this.#subaccounts.has(body.subaccountId)) {
+      return { error: 'subaccount_not_found' };
+    }
     if (mandate.status !== 'active') return { error: 'mandate_inactive', status: mandate.status };
     if (
       this.#chargeOrderByReference.has(body.referenceId) ||
@@ -232,6 +257,7 @@ export class IvyState {
       updatedAt: at,
       paymentMode: 'settlement',
       mandateId: mandate.id,
+      ...(body.subaccountId !== undefined ? { subaccountId: body.subaccountId } : {}),
       statusHistoryList: [{ status: 'processing', createdAt: at }],
     };
     this.#orders.set(order.id, order);
@@ -240,6 +266,7 @@ export class IvyState {
       id: randomId(),
       mandateId: mandate.id,
       orderId: order.id,
+      ...(body.subaccountId !== undefined ? { subaccountId: body.subaccountId } : {}),
       referenceId: order.referenceId,
       price: { ...order.price },
       createdAt: at,

@@ -76,6 +76,8 @@ export interface IvyOrder {
   checkoutSessionId?: string;
   /** The mandate a charge drew on. */
   mandateId?: string;
+  /** The subaccount a charge was made for. */
+  subaccountId?: string;
   statusHistoryList: { status: IvyOrderStatus; createdAt: string }[];
 }
 
@@ -133,8 +135,29 @@ export interface IvyCharge {
   id: string;
   mandateId: string;
   orderId: string;
+  /** The subaccount named in the request, when one was. */
+  subaccountId?: string;
   referenceId: string;
   price: IvyPrice;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+/**
+ * A subaccount ("Ivy on File", "Set up a subaccount"): its `legalName` stands on the bank
+ * statement of the charges made for it.
+ */
+export interface IvySubaccount {
+  /** A UUID. */
+  id: string;
+  legalName: string;
+  /** The merchant the subaccount belongs to. */
+  ownerId: string;
+  /** The Merchant Category Code (ISO 18245), four digits. */
+  mcc: string;
+  status: 'active';
+  /** ISO 8601. */
+  updatedAt: string;
   /** ISO 8601. */
   createdAt: string;
 }

@@ -119,6 +119,22 @@ describe('iwocaPay create order', () => {
     }
   });
 
+  it('refuses payment terms that are not a list with one clear error', async () => {
+    const response = await call('POST', CREATE, {
+      data: { amount: 150.0, reference: 'INV-1', allowed_payment_terms: 'PAY_LATER' },
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      errors: [
+        {
+          code: 'invalid',
+          detail: 'Expected a list of payment terms, e.g. ["PAY_LATER"].',
+          source: { pointer: '/data/allowed_payment_terms' },
+        },
+      ],
+    });
+  });
+
   it('only knows iwoca’s paths, trailing slash included', async () => {
     expect((await call('POST', CREATE.replace(/\/$/, ''), { data: {} })).status).toBe(404);
   });

@@ -30,11 +30,15 @@ const AmountSchema = z.number('A valid number is required.').superRefine((amount
 export const CreateOrderDataSchema = z.looseObject({
   amount: AmountSchema,
   reference: z.string().min(1, 'This field may not be blank.').max(255),
+  // Optional: left out or `null` (the example client's `Optional[List[str]] = None`) means no
+  // restriction, i.e. both terms.
   allowed_payment_terms: z
-    .array(z.enum(IWOCAPAY_PAYMENT_TERMS, 'Must be PAY_NOW or PAY_LATER.'))
+    .array(z.enum(IWOCAPAY_PAYMENT_TERMS, 'Must be PAY_NOW or PAY_LATER.'), {
+      error: 'Expected a list of payment terms, e.g. ["PAY_LATER"].',
+    })
     .min(1, 'Choose at least one payment term.')
     .refine((terms) => new Set(terms).size === terms.length, 'Payment terms must be unique.')
-    .optional(),
+    .nullish(),
   webhook_url: HttpUrlSchema.optional(),
   redirect_url: HttpUrlSchema.optional(),
   source: z.string().max(100).optional(),

@@ -204,10 +204,23 @@ describe('debit', () => {
 
   it('sandbox triggers: FINISHED, PENDING, ERROR (6.66), HTML, success:false (4.04)', async () => {
     const finished = await debit({ description: 'finished order' });
+    // The card data as the "Callbacks" guide shows it: nested in `cardData`, numeric expiry.
+    const cardReturnData = {
+      cardData: expect.objectContaining({
+        type: 'visa',
+        expiryMonth: 12,
+        expiryYear: 2030,
+        firstSixDigits: '411111',
+        lastFourDigits: '1111',
+        threeDSecure: 'OFF',
+        binCountry: 'US',
+      }) as unknown,
+    };
     expect(finished.json).toMatchObject({ success: true, returnType: 'FINISHED' });
-    expect(await status(String(finished.body['merchantTransactionId']))).toMatchObject({
-      transactionStatus: 'SUCCESS',
-    });
+    expect(finished.json['returnData']).toEqual(cardReturnData);
+    const finishedStatus = await status(String(finished.body['merchantTransactionId']));
+    expect(finishedStatus).toMatchObject({ transactionStatus: 'SUCCESS' });
+    expect(finishedStatus['returnData']).toEqual(cardReturnData);
 
     const pending = await debit({ description: 'pending order' });
     expect(pending.json).toMatchObject({ success: true, returnType: 'PENDING' });

@@ -22,7 +22,7 @@ import { IXOPAY_RETRY_DELAYS_MS } from './retry-schedule.js';
 import type { DebitBody } from './schemas.js';
 import { signIxopay } from './signature.js';
 import {
-  IXOPAY_TEST_CARD,
+  ixopayReturnData,
   IXOPAY_TRANSACTION_STATUSES,
   type IxopayCallbackResult,
   type IxopayError,
@@ -137,7 +137,7 @@ export class IxopayState {
     if (description.includes('finished')) {
       returnType = 'FINISHED';
       this.#finish(tx, 'SUCCESS');
-      return { ...base, returnType, returnData: { ...IXOPAY_TEST_CARD } };
+      return { ...base, returnType, returnData: ixopayReturnData() };
     }
     if (description.includes('pending')) {
       tx.status = 'PENDING';
@@ -190,7 +190,7 @@ export class IxopayState {
       amount: tx.amount,
       currency: tx.currency,
       ...(tx.error ? { errors: [tx.error] } : {}),
-      ...(tx.status === 'SUCCESS' ? { returnData: { ...IXOPAY_TEST_CARD } } : {}),
+      ...(tx.status === 'SUCCESS' ? { returnData: ixopayReturnData() } : {}),
       ...(tx.extraData ? { extraData: { ...tx.extraData } } : {}),
       ...(tx.merchantMetaData !== undefined ? { merchantMetaData: tx.merchantMetaData } : {}),
     };
@@ -292,7 +292,7 @@ export class IxopayState {
       paymentMethod: 'Creditcard',
       amount: tx.amount,
       currency: tx.currency,
-      ...(result === 'OK' ? { returnData: { ...IXOPAY_TEST_CARD } } : {}),
+      ...(result === 'OK' ? { returnData: ixopayReturnData() } : {}),
       ...(tx.error
         ? {
             message: tx.error.errorMessage,

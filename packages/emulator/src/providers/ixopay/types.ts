@@ -54,15 +54,26 @@ export interface IxopayTransaction {
   createdAt: string;
 }
 
-/** The card the emulated `Creditcard` adapter reports in `returnData`. */
+/**
+ * The card the emulated `Creditcard` adapter reports, in the shape of the "Callbacks" guide:
+ * numeric expiry month and year, the 3-D Secure outcome and the BIN lookup.
+ */
 export const IXOPAY_TEST_CARD = Object.freeze({
-  _TYPE: 'cardData',
   type: 'visa',
   cardHolder: 'Test Holder',
-  expiryMonth: '12',
-  expiryYear: '2030',
+  expiryMonth: 12,
+  expiryYear: 2030,
   binDigits: '41111111',
   firstSixDigits: '411111',
   lastFourDigits: '1111',
   fingerprint: 'emulated',
+  threeDSecure: 'OFF',
+  binBrand: 'VISA',
+  binBank: 'Emulated Test Bank',
+  binCountry: 'US',
 });
+
+/** `returnData` of a successful card transaction: the card nested under `cardData`. */
+export function ixopayReturnData(): { cardData: typeof IXOPAY_TEST_CARD } {
+  return { cardData: { ...IXOPAY_TEST_CARD } };
+}

@@ -143,7 +143,14 @@ describe('Koywe emulator: methods and contacts', () => {
       extra?: { banks: unknown[] };
     }[];
     expect(co.map((m) => m.method)).toEqual(['PSE', 'NEQUI']);
-    expect(co[0]?.extra?.banks.length).toBeGreaterThan(0);
+    // Plain bank codes, as in Koywe's example list.
+    expect(co[0]?.extra?.banks).toEqual([
+      'BANCOLOMBIA',
+      'DAVIVIENDA',
+      'BOGOTA',
+      'BBVA_COLOMBIA',
+      'NEQUI',
+    ]);
     const br = (await (
       await api('GET', '/payment-method?countrySymbol=BR&currencySymbol=BRL')
     ).json()) as {

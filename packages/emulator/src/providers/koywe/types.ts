@@ -36,11 +36,15 @@ export interface KoywePaymentMethod {
   extra?: unknown;
 }
 
-/** PSE banks the emulated Koywe lists in PSE's `extra`. */
+/**
+ * PSE banks the emulated Koywe knows: `code` is what its method list shows in PSE's
+ * `extra.banks` (Koywe's example lists `"BANCOLOMBIA"`, `"DAVIVIENDA"`, `"BOGOTA"`) and what an
+ * order names as the bank; `name` is only shown on the hosted page.
+ */
 export const KOYWE_PSE_BANKS: readonly { code: string; name: string }[] = Object.freeze([
   { code: 'BANCOLOMBIA', name: 'Bancolombia' },
-  { code: 'BANCO_DE_BOGOTA', name: 'Banco de Bogotá' },
   { code: 'DAVIVIENDA', name: 'Davivienda' },
+  { code: 'BOGOTA', name: 'Banco de Bogotá' },
   { code: 'BBVA_COLOMBIA', name: 'BBVA Colombia' },
   { code: 'NEQUI', name: 'Nequi' },
 ]);
@@ -52,10 +56,11 @@ export const KOYWE_PSE_BANKS: readonly { code: string; name: string }[] = Object
 export const KOYWE_PAYMENT_METHODS: readonly KoywePaymentMethod[] = Object.freeze([
   {
     method: 'PSE',
-    name: 'PSE',
+    name: 'PSE - Pagos Seguros en Línea',
     supportedCountries: ['CO'],
     supportedCurrencies: ['COP'],
-    extra: { banks: KOYWE_PSE_BANKS },
+    // Bank codes as plain strings, as Koywe's method list shows them.
+    extra: { banks: Object.freeze(KOYWE_PSE_BANKS.map((bank) => bank.code)) },
   },
   { method: 'NEQUI', name: 'Nequi', supportedCountries: ['CO'], supportedCurrencies: ['COP'] },
   { method: 'PIX_STATIC', name: 'Pix', supportedCountries: ['BR'], supportedCurrencies: ['BRL'] },

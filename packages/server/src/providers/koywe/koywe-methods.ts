@@ -34,18 +34,24 @@ const NAMES: Readonly<Record<string, string>> = Object.freeze({
 });
 
 /**
- * PSE banks offered when Koywe's method list carries none (its `extra` is not documented).
- * Codes are the names Koywe's examples use for `extra`.
+ * PSE banks offered when Koywe's method list carries none, and the readable names of the bank
+ * codes Koywe lists. Codes are those of Koywe's examples (`"BANCOLOMBIA"`, `"DAVIVIENDA"`,
+ * `"BOGOTA"` in its method list).
  */
 export const DEFAULT_PSE_BANKS: readonly { value: string; label: string }[] = Object.freeze([
   { value: 'BANCOLOMBIA', label: 'Bancolombia' },
-  { value: 'BANCO_DE_BOGOTA', label: 'Banco de Bogotá' },
   { value: 'DAVIVIENDA', label: 'Davivienda' },
+  { value: 'BOGOTA', label: 'Banco de Bogotá' },
   { value: 'BBVA_COLOMBIA', label: 'BBVA Colombia' },
   { value: 'BANCO_DE_OCCIDENTE', label: 'Banco de Occidente' },
   { value: 'BANCO_POPULAR', label: 'Banco Popular' },
   { value: 'NEQUI', label: 'Nequi' },
 ]);
+
+/** The readable name of a known PSE bank code, else the code itself. */
+function bankLabel(code: string): string {
+  return DEFAULT_PSE_BANKS.find((bank) => bank.value === code)?.label ?? code;
+}
 
 const METHOD_CODE = /^[A-Za-z0-9_-]{1,50}$/;
 
@@ -56,8 +62,10 @@ export function koyweMethodCode(methodId: string): string | null {
 }
 
 /**
- * Banks listed in a method's `extra`, read leniently: an array of strings, an array of
- * `{ code|id|value, name|label }`, or an object holding such an array under `banks`.
+ * Banks listed in a method's `extra`. Koywe lists them as plain bank codes,
+ * `{ "banks": ["BANCOLOMBIA", "DAVIVIENDA", "BOGOTA"] }`; a known code is labelled with the
+ * bank's name, another with the code itself. Read leniently beside that: a bare array, and
+ * entries as `{ code|id|value, name|label }`.
  */
 export function banksOf(extra: unknown): { value: string; label: string }[] {
   const list = Array.isArray(extra)
@@ -70,16 +78,16 @@ export function banksOf(extra: unknown): { value: string; label: string }[] {
     let value: unknown;
     let label: unknown;
     if (typeof entry === 'string') {
-      value = entry;
-      label = entry;
+      value = entry.trim();
     } else if (entry && typeof entry === 'object') {
       const e = entry as Record<string, unknown>;
       value = e['code'] ?? e['id'] ?? e['value'] ?? e['name'];
-      label = e['name'] ?? e['label'] ?? value;
+      label = e['name'] ?? e['label'];
     }
-    if (typeof value === 'string' && typeof label === 'string' && /^[\w .-]{1,80}$/u.test(value)) {
-      if (!banks.some((b) => b.value === value)) banks.push({ value, label: label.slice(0, 80) });
-    }
+    if (typeof value !== 'string' || !/^[\w .-]{1,80}$/u.test(value)) continue;
+    const named = typeof label === 'string' ? label.trim() : '';
+    const text = named && named !== value ? named : bankLabel(value);
+    if (!banks.some((b) => b.value === value)) banks.push({ value, label: text.slice(0, 80) });
   }
   return banks;
 }
