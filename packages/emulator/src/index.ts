@@ -1,6 +1,6 @@
 /**
  * @packageDocumentation
- * `@pay-checkout/emulator` — offline emulators of the payment providers pay-checkout talks to:
+ * The emulator package — offline emulators of the payment providers pay-checkout talks to:
  * their APIs, hosted payment pages and signed webhooks, plus a control API for tests and demos.
  */
 export { createEmulator, EMULATED_PROVIDERS, type Emulator } from './emulator.js';
