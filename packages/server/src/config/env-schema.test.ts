@@ -1,19 +1,11 @@
 /**
  * @module
- * The pieces of the configuration sections: base URLs, whole numbers, flags, credentials that
+ * The pieces of the configuration sections: base URLs, whole numbers, credentials that
  * go together, and problems that name variables, never values.
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  ALWAYS,
-  baseUrl,
-  cleanEnv,
-  flag,
-  problemsOf,
-  together,
-  wholeNumber,
-} from './env-schema.js';
+import { ALWAYS, baseUrl, cleanEnv, problemsOf, together, wholeNumber } from './env-schema.js';
 
 describe('cleanEnv', () => {
   it('trims values and leaves out empty ones', () => {
@@ -43,7 +35,7 @@ describe('baseUrl', () => {
   });
 });
 
-describe('wholeNumber and flag', () => {
+describe('wholeNumber', () => {
   it('reads numbers within bounds only', () => {
     expect(wholeNumber(1, 100).parse('25')).toBe(25);
     for (const raw of ['0', '101', '1.5', '-1', '1e2', 'ten']) {
@@ -51,12 +43,6 @@ describe('wholeNumber and flag', () => {
         'must be a whole number from 1 to 100',
       );
     }
-  });
-
-  it('reads true and false in their usual spellings', () => {
-    expect(['true', '1', 'YES'].map((raw) => flag().parse(raw))).toEqual([true, true, true]);
-    expect(['false', '0', 'No'].map((raw) => flag().parse(raw))).toEqual([false, false, false]);
-    expect(flag().safeParse('maybe').error?.issues[0]?.message).toBe('must be true or false');
   });
 });
 

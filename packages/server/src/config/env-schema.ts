@@ -101,17 +101,6 @@ export function wholeNumber(min: number, max: number) {
     .transform(Number);
 }
 
-/** `true`/`false` (also `1`/`0`, `yes`/`no`, any case). */
-export function flag() {
-  return z
-    .string()
-    .refine(
-      (raw) => ['true', '1', 'yes', 'false', '0', 'no'].includes(raw.toLowerCase()),
-      'must be true or false',
-    )
-    .transform((raw) => ['true', '1', 'yes'].includes(raw.toLowerCase()));
-}
-
 /**
  * The rule of credentials that go together: all set, or none (the provider is off). Each
  * missing one is reported — "is required when <the other> is set" for a pair, "is required when

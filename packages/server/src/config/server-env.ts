@@ -4,7 +4,7 @@
  * the log level and the key of `/metrics`.
  */
 import { z } from 'zod';
-import { ALWAYS, envSection, httpUrl } from './env-schema.js';
+import { ALWAYS, baseUrl, envSection, httpUrl } from './env-schema.js';
 
 /** What the server section reads. */
 export interface ServerSettings {
@@ -84,20 +84,9 @@ export const serverEnv = envSection<ServerSettings>({
         .string()
         .regex(/^[^\s/]+$/, 'must be a host name or IP address')
         .default(DEFAULT_HOST),
-      PAY_CHECKOUT_PUBLIC_URL: z
-        .string()
-        .transform((raw, ctx) => {
-          const url = httpUrl(raw);
-          if (!url || url.search || url.hash || url.username || url.password) {
-            ctx.addIssue({
-              code: 'custom',
-              message: 'must be an absolute http(s) URL without query or fragment',
-            });
-            return z.NEVER;
-          }
-          return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
-        })
-        .optional(),
+      PAY_CHECKOUT_PUBLIC_URL: baseUrl(
+        'must be an absolute http(s) URL without query or fragment',
+      ).optional(),
       PAY_CHECKOUT_SECRET_KEY: key(),
       PAY_CHECKOUT_ALLOWED_ORIGINS: z
         .string()
