@@ -1,7 +1,7 @@
 /**
  * @module
  * The lazily loaded files of the script-tag build, next to `dist/pay-checkout.js`: the live status
- * stream (`pay-checkout.stream.js`), the form of methods with fields (`pay-checkout.form.js`), the
+ * stream (`pay-checkout.stream.js`), the methods step (`pay-checkout.methods.js`), the
  * QR step (`pay-checkout.qr-view.js`), the QR encoder (`pay-checkout.qr.js`) and one file per
  * built-in translation (`pay-checkout.de.js` …). Each is a minified ES module, loaded by
  * `import()` from the script's URL; none imports lit (the element hands them its own).
@@ -19,7 +19,7 @@ export default defineConfig(
         entry: {
           'pay-checkout.qr': 'src/qr/qr-encode.ts',
           'pay-checkout.qr-view': 'src/qr/qr-view.ts',
-          'pay-checkout.form': 'src/methods/method-form.ts',
+          'pay-checkout.methods': 'src/methods/methods-view.ts',
           'pay-checkout.stream': 'src/internal/status-stream.ts',
           'pay-checkout.es': 'src/translations/es.ts',
           'pay-checkout.pt-BR': 'src/translations/pt-BR.ts',

@@ -25,15 +25,45 @@ const PAST = '2000-01-01T00:00:00.000Z';
 const PNG =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
+const LOGO = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 24"><rect width="32" height="24" rx="4" fill="#0a7"/></svg>',
+)}`;
+
 const METHODS = [
-  { id: 'ivy:bank', provider: 'ivy', name: 'Bank transfer (Ivy)', flow: 'redirect' },
-  { id: 'furatpay:fib', provider: 'furatpay', name: 'FIB', flow: 'qr' },
+  {
+    id: 'ivy:bank',
+    provider: 'ivy',
+    name: 'Bank transfer (Ivy)',
+    flow: 'redirect',
+    kind: 'bank',
+    logo: LOGO,
+  },
+  // No logo: the element draws a neutral one.
+  { id: 'furatpay:fib', provider: 'furatpay', name: 'FIB', flow: 'qr', kind: 'qr' },
   {
     id: 'koywe:PSE',
     provider: 'koywe',
     name: 'PSE',
     flow: 'redirect',
+    kind: 'bank',
     fields: [
+      // Known to the session: filled in, still editable.
+      {
+        name: 'fullName',
+        label: 'Full name',
+        type: 'text',
+        required: true,
+        autocomplete: 'name',
+        value: 'Ana Gómez',
+      },
+      // One option: chosen already.
+      {
+        name: 'documentType',
+        label: 'Document type',
+        type: 'select',
+        required: true,
+        options: [{ value: 'CC', label: 'Cédula de ciudadanía' }],
+      },
       {
         name: 'bank',
         label: 'Bank',
@@ -45,7 +75,7 @@ const METHODS = [
         ],
       },
       {
-        name: 'document',
+        name: 'documentNumber',
         label: 'Document number',
         type: 'text',
         required: true,
@@ -226,6 +256,8 @@ function publicSession(id, kind, status) {
     orderId: status === 'created' ? null : (kind.script?.[0]?.[0] ?? null),
     ...(kind.mandate ? { mandate: kind.mandate } : {}),
     ...(kind.locale ? { locale: kind.locale } : {}),
+    // The method of the latest order, as the real server reports it once there is one.
+    ...(status === 'created' ? {} : { method: { id: 'ivy:bank', name: 'Bank transfer (Ivy)' } }),
   };
 }
 

@@ -211,11 +211,9 @@ function toError(status: number, body: unknown): CheckoutError {
 }
 
 function invalidResponse(): CheckoutError {
-  return new CheckoutError(
-    'invalid_response',
-    'The payment service sent an answer that could not be understood',
-    { retryable: true },
-  );
+  return new CheckoutError('invalid_response', 'The payment service answered in an unknown form', {
+    retryable: true,
+  });
 }
 
 function orderStatusView(body: unknown): OrderStatusView {

@@ -1,14 +1,14 @@
 /**
  * @module
  * The lazily loaded parts of the element in the script-tag build: ES module files published
- * next to `pay-checkout.js` (`pay-checkout.stream.js`, `pay-checkout.form.js`, `pay-checkout.qr-view.js`,
+ * next to `pay-checkout.js` (`pay-checkout.stream.js`, `pay-checkout.methods.js`, `pay-checkout.qr-view.js`,
  * `pay-checkout.qr.js`,
  * `pay-checkout.de.js` …), loaded with
  * `import()` from the script's own URL, so the one `<script>` tag is all a page needs.
  */
 import type { Translation } from '../translations/en.js';
 import type {
-  MethodFormModule,
+  MethodsViewModule,
   QrEncoderModule,
   QrViewModule,
   StatusStreamModule,
@@ -27,8 +27,8 @@ function load<T>(name: string): Promise<T> {
 /** Loads the live status stream. */
 export const loadStatusStream = (): Promise<StatusStreamModule> => load('stream');
 
-/** Loads the form of methods that declare fields. */
-export const loadMethodForm = (): Promise<MethodFormModule> => load('form');
+/** Loads the methods step. */
+export const loadMethodsView = (): Promise<MethodsViewModule> => load('methods');
 
 /** Loads the QR encoder. */
 export const loadQrEncoder = (): Promise<QrEncoderModule> => load('qr');

@@ -1,13 +1,13 @@
 /**
  * @module
  * The lazily loaded parts of the element: the live status stream (needed once a payment is under
- * way, fetched while the customer chooses), the form of methods that ask for input, the QR step,
+ * way, fetched while the customer chooses), the methods step (fetched alongside the session), the QR step,
  * the QR encoder and the built-in translations other than English. Bundlers turn each `import()` into a chunk of its own.
  *
  * The script-tag build swaps this module for chunks.script.ts, which loads the same modules as
  * files next to the script.
  */
-import type * as MethodForm from '../methods/method-form.js';
+import type * as MethodsView from '../methods/methods-view.js';
 import type * as QrEncoder from '../qr/qr-encode.js';
 import type * as QrView from '../qr/qr-view.js';
 import type { Translation } from '../translations/en.js';
@@ -25,11 +25,12 @@ export type StatusStreamModule = typeof Stream;
 /** Loads the live status stream. */
 export const loadStatusStream = (): Promise<StatusStreamModule> => import('./status-stream.js');
 
-/** The form of methods that declare fields. */
-export type MethodFormModule = typeof MethodForm;
+/** The methods step. */
+export type MethodsViewModule = typeof MethodsView;
 
-/** Loads the form of methods that declare fields. */
-export const loadMethodForm = (): Promise<MethodFormModule> => import('../methods/method-form.js');
+/** Loads the methods step. */
+export const loadMethodsView = (): Promise<MethodsViewModule> =>
+  import('../methods/methods-view.js');
 
 /** Loads the QR encoder. */
 export const loadQrEncoder = (): Promise<QrEncoderModule> => import('../qr/qr-encode.js');

@@ -13,6 +13,7 @@
  */
 import type {
   html as litHtml,
+  nothing as litNothing,
   ReactiveController,
   ReactiveControllerHost,
   TemplateResult,
@@ -192,6 +193,93 @@ export function parseStatusMessage(data: unknown): StatusUpdate | undefined {
   if (!isOrderStatus(status)) return undefined;
   if (orderId !== null && typeof orderId !== 'string') return undefined;
   return { status, orderId };
+}
+
+/** What {@link renderOutcome} shows and does. */
+export interface OutcomeState {
+  t: ElementTranslation;
+  phase: 'paid' | 'failed' | 'cancelled' | 'expired';
+  /** The order's status, as `data-status`. */
+  status: string;
+  /** The method's name, in the element's language where it has one. */
+  method: string | undefined;
+  /** The merchant's reference of the checkout. */
+  reference: string | undefined;
+  /** Another attempt is possible: "Try another method". */
+  again: boolean;
+  /** The QR code ran out: "Get a new code" first. */
+  newCode: boolean;
+  onNewCode: () => void;
+  onTryAnother: () => void;
+}
+
+/** The outcome screens' styles, adopted by the element's shadow root when this loads. */
+export const styles = `
+.facts{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem;margin:0}
+dt{color:var(--pay-color-muted,#4b5563)}dd{margin:0;overflow-wrap:anywhere}
+.icon{width:2.5rem;height:2.5rem;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}
+.status--paid :is(h2,.icon){color:var(--pay-color-success,#047857)}
+:is(.status--failed,.status--cancelled,.status--expired) :is(h2,.icon){color:var(--pay-color-danger,#b91c1c)}`;
+
+// 24 × 24 outlines: a tick, a clock, a cross.
+const ICONS = {
+  paid: 'M5 12.5l4.5 4.5L19 7.5',
+  expired: 'M12 7v5l3 2M21 12a9 9 0 1 1-18 0 9 9 0 0 1 18 0z',
+  failed: 'M6 6l12 12M18 6L6 18',
+};
+
+/**
+ * An outcome screen: its icon, what happened, the method and the merchant's reference, and the
+ * way on where there is one. Rendered with the element's own `html`.
+ */
+export function renderOutcome(
+  { html, nothing }: { html: typeof litHtml; nothing: typeof litNothing },
+  state: OutcomeState,
+): TemplateResult {
+  const t = lazyTexts(state.t);
+  const { phase, method, reference } = state;
+  const path = ICONS[phase === 'cancelled' ? 'failed' : phase];
+  return html`
+    <div part="status" class="status status--${phase}" data-status=${state.status}>
+      <svg part="status-icon" class="icon" viewBox="0 0 24 24" aria-hidden="true">
+        <path d=${path} />
+      </svg>
+      <h2 part="heading" tabindex="-1" data-focus>${t[phase]}</h2>
+      <p class="muted">${t[`${phase}Hint`]}</p>
+      ${
+        method || reference
+          ? html`<dl part="details" class="facts">
+              ${
+                method
+                  ? html`<dt>${t.resultMethod}</dt>
+                      <dd>${method}</dd>`
+                  : nothing
+              }
+              ${
+                reference
+                  ? html`<dt>${t.resultReference}</dt>
+                      <dd dir="auto">${reference}</dd>`
+                  : nothing
+              }
+            </dl>`
+          : nothing
+      }
+      ${
+        state.newCode
+          ? html`<button part="action" class="primary" type="button" @click=${state.onNewCode}>
+              ${t.newCode}
+            </button>`
+          : nothing
+      }
+      ${
+        state.again
+          ? html`<button part="action" class="secondary" type="button" @click=${state.onTryAnother}>
+              ${t.tryAnotherMethod}
+            </button>`
+          : nothing
+      }
+    </div>
+  `;
 }
 
 /** What {@link renderUnconfirmed} shows and does. */

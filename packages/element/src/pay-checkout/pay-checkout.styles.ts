@@ -36,16 +36,10 @@ export const styles = css`
     border-radius: var(--pay-radius, 0.75rem);
   }
 
-  h2,
-  h3 {
+  h2 {
     margin: 0;
     font-size: var(--pay-heading-size, 1.125rem);
     font-weight: 600;
-  }
-
-  h3 {
-    font-size: 0.875em;
-    color: var(--pay-color-muted, #4b5563);
   }
 
   h2:focus {
@@ -86,14 +80,6 @@ export const styles = css`
     font-variant-numeric: tabular-nums;
   }
 
-  .methods {
-    display: grid;
-    gap: 0.5rem;
-    margin: 0;
-    padding: 0;
-    list-style: none;
-  }
-
   button {
     font: inherit;
     cursor: pointer;
@@ -103,34 +89,6 @@ export const styles = css`
   :focus-visible {
     outline: var(--pay-focus-ring, 3px solid #2563eb);
     outline-offset: 2px;
-  }
-
-  button:disabled {
-    cursor: progress;
-    opacity: 0.6;
-  }
-
-  .method {
-    display: flex;
-    align-items: center;
-    gap: 0.75rem;
-    width: 100%;
-    min-height: 3rem;
-    padding: 0.75rem 1rem;
-    text-align: start;
-    color: var(--pay-color-text, #111827);
-    background: var(--pay-color-surface, #f9fafb);
-    border: 1px solid var(--pay-color-border, #d1d5db);
-  }
-
-  .method:hover:not(:disabled) {
-    border-color: var(--pay-color-primary, #1d4ed8);
-  }
-
-  .method img {
-    width: 1.5rem;
-    height: 1.5rem;
-    object-fit: contain;
   }
 
   .primary,
@@ -165,16 +123,6 @@ export const styles = css`
     justify-items: start;
   }
 
-  .status--paid h2 {
-    color: var(--pay-color-success, #047857);
-  }
-
-  .status--failed h2,
-  .status--cancelled h2,
-  .status--expired h2 {
-    color: var(--pay-color-danger, #b91c1c);
-  }
-
   .message {
     display: flex;
     align-items: center;
@@ -202,7 +150,7 @@ export const styles = css`
       animation-duration: 3s;
     }
 
-    .skeleton span {
+    .skeleton * {
       animation: none;
     }
   }
@@ -212,8 +160,21 @@ export const styles = css`
     gap: 0.5rem;
   }
 
+  .skeleton i {
+    width: 4rem;
+    height: 1.5em;
+  }
+
+  .skeleton .amount {
+    width: 7rem;
+  }
+
   .skeleton span {
     height: 3rem;
+  }
+
+  .skeleton i,
+  .skeleton span {
     border-radius: var(--pay-radius-control, 0.5rem);
     background: var(--pay-color-surface, #f3f4f6);
     animation: pulse 1.5s ease-in-out infinite;

@@ -12,6 +12,8 @@ import type {
   PaySuccessEvent,
 } from '../events/events.js';
 import '../define.js';
+import { ar } from '../translations/ar.js';
+import { es } from '../translations/es.js';
 import { PayCheckout } from './pay-checkout.js';
 
 const SERVER = `${location.origin}/mock`;
@@ -76,10 +78,28 @@ function liveRegion(el: HTMLElement): HTMLElement {
   return region;
 }
 
-function methodButton(el: HTMLElement, id: string): HTMLButtonElement {
-  const button = root(el).querySelector<HTMLButtonElement>(`button[data-method="${id}"]`);
-  if (!button) throw new Error(`no button for ${id}`);
+function methodRadio(el: HTMLElement, id: string): HTMLInputElement {
+  const radio = root(el).querySelector<HTMLInputElement>(`input[type="radio"][value="${id}"]`);
+  if (!radio) throw new Error(`no radio for ${id}`);
+  return radio;
+}
+
+/** Waits for `selector` in the element's shadow root and returns it. */
+async function find<T extends Element>(el: HTMLElement, selector: string): Promise<T> {
+  await waitUntil(() => root(el).querySelector(selector), `${selector} shown`);
+  return root(el).querySelector(selector) as T;
+}
+
+function payButton(el: HTMLElement): HTMLButtonElement {
+  const button = root(el).querySelector<HTMLButtonElement>('button[part="submit"]');
+  if (!button) throw new Error('no pay button');
   return button;
+}
+
+/** Chooses the method and presses the one Pay button. */
+function payWith(el: HTMLElement, id: string): void {
+  methodRadio(el, id).click();
+  payButton(el).click();
 }
 
 function buttonNamed(el: HTMLElement, name: string): HTMLButtonElement | undefined {
@@ -121,7 +141,7 @@ describe('<pay-checkout>', () => {
     const session = sessionOf('slow');
     const el = await mount(session);
     expect(el.phase).to.equal('loading');
-    expect(textOf(el)).to.contain('Loading payment options');
+    await waitUntil(() => textOf(el).includes('Loading payment options'), 'loading announced');
     const region = liveRegion(el);
     expect(region.getAttribute('aria-live')).to.equal('polite');
     await expect(el).to.be.accessible();
@@ -136,23 +156,47 @@ describe('<pay-checkout>', () => {
       'koywe:PSE',
     ]);
 
-    expect(root(el).querySelector('h2#methods-heading')?.textContent).to.equal(
-      'Choose a payment method',
+    // One radio group, named by its legend's heading; the first method is chosen already.
+    const group = root(el).querySelector('fieldset[part="methods"]');
+    expect(group?.querySelector('legend h2')?.textContent).to.equal('Choose a payment method');
+    const radios = [...root(el).querySelectorAll<HTMLInputElement>('input[type="radio"]')];
+    expect(radios.map((r) => r.value)).to.deep.equal(['ivy:bank', 'furatpay:fib', 'koywe:PSE']);
+    expect(radios.map((r) => r.checked)).to.deep.equal([true, false, false]);
+    expect(new Set(radios.map((r) => r.name)).size).to.equal(1);
+    // The server's logo where it sent one, a neutral one where not, never a remote image.
+    const logo = root(el).querySelector<HTMLImageElement>('[data-method="ivy:bank"] img');
+    expect(logo?.getAttribute('src')).to.match(/^data:image\/svg\+xml,/);
+    expect(logo?.alt).to.equal('');
+    expect(root(el).querySelector('[data-method="furatpay:fib"] .logo')?.textContent).to.equal('F');
+    // The chosen method opens in place with what happens next; one button carries the amount.
+    expect(root(el).querySelectorAll('[part="method-details"]')).to.have.length(1);
+    expect(root(el).querySelector('[part="method-note"]')?.textContent?.trim()).to.equal(
+      'You will be sent to your bank to approve the payment.',
     );
-    // Grouped by how they are paid, each list named by its group heading.
-    const lists = [...root(el).querySelectorAll('ul[part="methods"]')];
-    expect(lists.map((l) => l.getAttribute('aria-labelledby'))).to.deep.equal([
-      'group-redirect',
-      'group-qr',
-    ]);
-    expect(
-      lists.map((l) =>
-        [...l.querySelectorAll<HTMLButtonElement>('li > button')].map((b) => b.dataset.method),
-      ),
-    ).to.deep.equal([['ivy:bank', 'koywe:PSE'], ['furatpay:fib']]);
-    expect(root(el).querySelector('#group-qr')?.textContent).to.equal('Pay with a QR code');
+    expect(payButton(el).textContent?.trim()).to.equal('Pay €19.99');
+    expect(root(el).querySelectorAll('button')).to.have.length(1);
     expect(liveRegion(el)).to.equal(region, 'the live region stays the same node');
     await expect(el).to.be.accessible();
+  });
+
+  it('only selects a method on a click: the payment starts with the Pay button', async () => {
+    const session = sessionOf('qr');
+    const el = await mount(session);
+    await oneEvent(el, 'pay-ready');
+    methodRadio(el, 'furatpay:fib').click();
+    await el.updateComplete;
+    expect(methodRadio(el, 'furatpay:fib').checked).to.equal(true);
+    expect(root(el).querySelector('[part="method-note"]')?.textContent?.trim()).to.equal(
+      'You will get a code to pay with your banking app.',
+    );
+    expect(el.phase).to.equal('methods');
+    expect(el.navigations).to.deep.equal([]);
+    expect(await recordedOrders(session)).to.have.length(0);
+    payButton(el).click();
+    await waitUntil(() => el.phase === 'qr', 'the QR step');
+    expect((await recordedOrders(session)).map((o) => o.body)).to.deep.equal([
+      { method: 'furatpay:fib' },
+    ]);
   });
 
   describe('money', () => {
@@ -183,9 +227,8 @@ describe('<pay-checkout>', () => {
     const el = await mount(session);
     await oneEvent(el, 'pay-ready');
 
-    const button = methodButton(el, 'ivy:bank');
-    button.click();
-    button.click();
+    payWith(el, 'ivy:bank');
+    payButton(el).click();
     await waitUntil(() => el.navigations.length > 0, 'navigated');
 
     const orders = await recordedOrders(session);
@@ -199,57 +242,119 @@ describe('<pay-checkout>', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('locks the list while the attempt starts, then redirects', async () => {
+  it('locks the choice while the attempt starts, busy on the pressed button, then redirects', async () => {
     const session = sessionOf('slowpay');
     const el = await mount(session);
     await oneEvent(el, 'pay-ready');
-    methodButton(el, 'ivy:bank').click();
+    payWith(el, 'ivy:bank');
     await waitUntil(() => el.phase === 'submitting');
     await el.updateComplete;
-    expect(
-      [...root(el).querySelectorAll<HTMLButtonElement>('button[data-method]')].every(
-        (b) => b.disabled,
-      ),
-    ).to.equal(true);
-    expect(root(el).querySelector('ul[part="methods"]')?.getAttribute('aria-busy')).to.equal(
-      'true',
-    );
+    const button = payButton(el);
+    expect(button.getAttribute('aria-busy')).to.equal('true');
+    expect(button.getAttribute('aria-disabled')).to.equal('true');
+    expect(button.querySelector('.spinner')).to.not.equal(null);
+    // Neither another method nor a second press changes anything meanwhile.
+    methodRadio(el, 'furatpay:fib').click();
+    button.click();
+    await el.updateComplete;
+    expect(methodRadio(el, 'ivy:bank').checked).to.equal(true);
     expect(liveRegion(el).textContent?.trim()).to.equal('Starting your payment…');
     await expect(el).to.be.accessible();
     await control('release', session);
     await waitUntil(() => el.navigations.length === 1, 'navigated');
     expect(el.phase).to.equal('redirecting');
+    expect(await recordedOrders(session)).to.have.length(1);
   });
 
-  it('can be operated with the keyboard alone', async () => {
+  it('makes the inputs read-only while the attempt starts', async () => {
+    const session = sessionOf('slowpay');
+    const el = await mount(session);
+    await oneEvent(el, 'pay-ready');
+    methodRadio(el, 'koywe:PSE').click();
+    const bank = await find<HTMLSelectElement>(el, 'select[name="bank"]');
+    bank.value = 'b1';
+    const number = root(el).querySelector<HTMLInputElement>('input[name="documentNumber"]');
+    if (!number) throw new Error('no document number');
+    number.value = '1234567';
+    payButton(el).click();
+    await waitUntil(() => el.phase === 'submitting');
+    await el.updateComplete;
+    expect(number.readOnly).to.equal(true);
+    expect(root(el).querySelector<HTMLInputElement>('input[name="fullName"]')?.readOnly).to.equal(
+      true,
+    );
+    expect(bank.disabled).to.equal(true);
+    // The request may reach the backend after this point: release until it went through.
+    await waitUntil(async () => {
+      await control('release', session);
+      return el.navigations.length === 1;
+    }, 'navigated');
+  });
+
+  it('can be operated with the keyboard alone: one tab stop, arrows choose', async () => {
     const session = sessionOf('open');
     const el = await mount(session);
     await oneEvent(el, 'pay-ready');
+    const active = () => root(el).activeElement as HTMLInputElement | null;
     el.focus();
     await sendKeys({ press: 'Tab' });
-    expect(root(el).activeElement?.getAttribute('data-method')).to.equal('ivy:bank');
+    expect(active()?.value).to.equal('ivy:bank');
+    // Arrows move the choice; nothing starts.
+    await sendKeys({ press: 'ArrowDown' });
+    expect(active()?.value).to.equal('furatpay:fib');
+    expect(methodRadio(el, 'furatpay:fib').checked).to.equal(true);
+    await sendKeys({ press: 'ArrowDown' });
+    expect(active()?.value).to.equal('koywe:PSE');
+    expect(el.phase).to.equal('methods');
+    // The group is one stop: Tab leaves it for the chosen method's inputs.
+    await waitUntil(() => root(el).querySelector('select[name="bank"]'), 'inputs shown');
     await sendKeys({ press: 'Tab' });
-    expect(root(el).activeElement?.getAttribute('data-method')).to.equal('koywe:PSE');
-    await sendKeys({ press: 'Enter' });
-    await waitUntil(() => root(el).querySelector('select'), 'form opened');
+    expect(active()?.name).to.equal('fullName');
+    await sendKeys({ press: 'Shift+Tab' });
+    expect(active()?.value).to.equal('koywe:PSE');
     await sendKeys({ press: 'Tab' });
-    expect(root(el).activeElement?.tagName).to.equal('SELECT');
+    await sendKeys({ press: 'Tab' });
+    expect(active()?.name).to.equal('documentType');
+    await sendKeys({ press: 'Tab' });
+    expect(active()?.name).to.equal('bank');
     await sendKeys({ press: 'ArrowDown' });
     await sendKeys({ press: 'Tab' });
     await sendKeys({ type: '1234567' });
+    await sendKeys({ press: 'Tab' });
+    expect(active()).to.equal(payButton(el));
     await sendKeys({ press: 'Enter' });
     await waitUntil(() => el.navigations.length === 1, 'paid with the keyboard');
     expect((await recordedOrders(session))[0]?.body).to.deep.equal({
       method: 'koywe:PSE',
-      fields: { bank: 'b1', document: '1234567' },
+      fields: { fullName: 'Ana Gómez', documentType: 'CC', bank: 'b1', documentNumber: '1234567' },
     });
+  });
+
+  it('prompts in selects, chooses a lone option and fills in what the session knows', async () => {
+    const el = await mount(sessionOf('open'));
+    await oneEvent(el, 'pay-ready');
+    methodRadio(el, 'koywe:PSE').click();
+    const bank = await find<HTMLSelectElement>(el, 'select[name="bank"]');
+    expect(bank.options[0]?.textContent?.trim()).to.equal('Choose…');
+    expect(bank.value).to.equal('');
+    const type = root(el).querySelector<HTMLSelectElement>('select[name="documentType"]');
+    expect([...(type?.options ?? [])].map((o) => o.value)).to.deep.equal(['CC']);
+    expect(type?.value).to.equal('CC');
+    const name = root(el).querySelector<HTMLInputElement>('input[name="fullName"]');
+    expect(name?.value).to.equal('Ana Gómez');
+    expect(name?.autocomplete).to.equal('name');
+    expect(name?.readOnly).to.equal(false);
+    expect(
+      root(el).querySelector<HTMLInputElement>('input[name="documentNumber"]')?.autocomplete,
+    ).to.equal('off');
+    await expect(el).to.be.accessible();
   });
 
   it('re-sends the same Idempotency-Key for the same attempt after a reload', async () => {
     const session = sessionOf('open');
     const first = await mount(session);
     await oneEvent(first, 'pay-ready');
-    methodButton(first, 'ivy:bank').click();
+    payWith(first, 'ivy:bank');
     await waitUntil(() => first.navigations.length > 0);
     first.remove();
     // A reload before the provider's page opened: the tab never left for the provider.
@@ -257,7 +362,7 @@ describe('<pay-checkout>', () => {
 
     const second = await mount(session);
     await oneEvent(second, 'pay-ready');
-    methodButton(second, 'ivy:bank').click();
+    payWith(second, 'ivy:bank');
     await waitUntil(() => second.navigations.length > 0);
 
     const orders = await recordedOrders(session);
@@ -271,14 +376,11 @@ describe('<pay-checkout>', () => {
     const el = await mount(session);
     await oneEvent(el, 'pay-ready');
 
-    const pse = methodButton(el, 'koywe:PSE');
-    expect(pse.getAttribute('aria-expanded')).to.equal('false');
-    pse.click();
-    await waitUntil(() => pse.getAttribute('aria-expanded') === 'true', 'form opened');
-    const form = root(el).querySelector('form');
-    const select = root(el).querySelector<HTMLSelectElement>('select[name="bank"]');
-    const input = root(el).querySelector<HTMLInputElement>('input[name="document"]');
-    if (!form || !select || !input) throw new Error('form not rendered');
+    methodRadio(el, 'koywe:PSE').click();
+    const select = await find<HTMLSelectElement>(el, 'select[name="bank"]');
+    const form = root(el).querySelector<HTMLFormElement>('form[part="pay"]');
+    const input = root(el).querySelector<HTMLInputElement>('input[name="documentNumber"]');
+    if (!form || !input) throw new Error('form not rendered');
     expect(input.inputMode).to.equal('numeric');
     expect(root(el).querySelector(`label[for="${input.id}"]`)?.textContent).to.equal(
       'Document number',
@@ -305,7 +407,10 @@ describe('<pay-checkout>', () => {
     await waitUntil(() => el.navigations.length > 0, 'navigated');
     const orders = await recordedOrders(session);
     expect(orders.map((o) => o.body)).to.deep.equal([
-      { method: 'koywe:PSE', fields: { bank: 'b1', document: '123456' } },
+      {
+        method: 'koywe:PSE',
+        fields: { fullName: 'Ana Gómez', documentType: 'CC', bank: 'b1', documentNumber: '123456' },
+      },
     ]);
   });
 
@@ -401,7 +506,7 @@ describe('<pay-checkout>', () => {
     await waitUntil(() => readies === 2, 'pay-ready again');
     expect(el.phase).to.equal('methods');
     expect(el.status).to.equal(undefined);
-    expect(root(el).querySelectorAll('button[data-method]')).to.have.length(3);
+    expect(root(el).querySelectorAll('input[type="radio"]')).to.have.length(3);
     await expect(el).to.be.accessible();
   });
 
@@ -482,7 +587,7 @@ describe('<pay-checkout>', () => {
       const session = sessionOf('qr');
       const el = await mount(session);
       await oneEvent(el, 'pay-ready');
-      methodButton(el, 'furatpay:fib').click();
+      payWith(el, 'furatpay:fib');
       await waitUntil(() => el.phase === 'qr', 'QR shown');
       await waitUntil(() => root(el).querySelector('svg[part="qr-image"]'), 'QR code drawn');
       const image = root(el).querySelector('svg[part="qr-image"]');
@@ -518,7 +623,7 @@ describe('<pay-checkout>', () => {
       const session = sessionOf('qrimg');
       const el = await mount(session);
       await oneEvent(el, 'pay-ready');
-      methodButton(el, 'furatpay:fib').click();
+      payWith(el, 'furatpay:fib');
       await waitUntil(() => root(el).querySelector('img[part="qr-image"]'), 'image shown');
       const image = root(el).querySelector('img[part="qr-image"]');
       expect(image?.getAttribute('alt')).to.equal('QR code for this payment');
@@ -540,7 +645,7 @@ describe('<pay-checkout>', () => {
       const session = sessionOf('qrexp');
       const el = await mount(session);
       await oneEvent(el, 'pay-ready');
-      methodButton(el, 'furatpay:fib').click();
+      payWith(el, 'furatpay:fib');
       await waitUntil(() => el.phase === 'qr');
       await waitUntil(() => buttonNamed(el, 'Get a new code'), 'expired', { timeout: 5000 });
       const fresh = buttonNamed(el, 'Get a new code');
@@ -560,7 +665,7 @@ describe('<pay-checkout>', () => {
       const session = sessionOf('qr');
       const first = await mount(session);
       await oneEvent(first, 'pay-ready');
-      methodButton(first, 'furatpay:fib').click();
+      payWith(first, 'furatpay:fib');
       await waitUntil(() => first.phase === 'qr');
       first.remove();
 
@@ -690,7 +795,6 @@ describe('<pay-checkout>', () => {
     const ready = oneEvent(el, 'pay-ready');
     shadow.append(el);
     await ready;
-    const button = methodButton(el, 'ivy:bank');
     // The custom property set on the outer component's host reaches inside.
     expect(getComputedStyle(el).getPropertyValue('--pay-color-primary').trim()).to.equal(
       'rgb(1, 2, 3)',
@@ -698,7 +802,7 @@ describe('<pay-checkout>', () => {
     const heading = root(el).querySelector('h2') as HTMLElement;
     expect(heading.textContent).to.equal('Choose a payment method');
     await expect(el).to.be.accessible();
-    button.click();
+    payWith(el, 'ivy:bank');
     await waitUntil(() => el.navigations.length === 1, 'pays from inside the shadow root');
   });
 
@@ -746,7 +850,7 @@ describe('<pay-checkout>', () => {
     it('explains a session paid meanwhile when a method is chosen', async () => {
       const el = await mount(sessionOf('paidrace'));
       await oneEvent(el, 'pay-ready');
-      methodButton(el, 'ivy:bank').click();
+      payWith(el, 'ivy:bank');
       await waitUntil(() => el.phase === 'error');
       expect(textOf(el)).to.contain('This checkout has already been paid.');
       expect(el.navigations).to.deep.equal([]);
@@ -836,7 +940,7 @@ describe('waiting, recovering and focus', () => {
   it('counts a QR code down on the server’s clock, not the device’s', async () => {
     const el = await mount(sessionOf('qrskew'));
     await oneEvent(el, 'pay-ready');
-    methodButton(el, 'furatpay:fib').click();
+    payWith(el, 'furatpay:fib');
     await waitUntil(() => el.phase === 'qr', 'qr');
     await waitUntil(() => textOf(el).includes('Expires in'), 'countdown');
     expect(textOf(el)).to.match(/Expires in [45]:\d\d/);
@@ -846,7 +950,8 @@ describe('waiting, recovering and focus', () => {
   it('moves focus to the QR step when a QR method is chosen by keyboard', async () => {
     const el = await mount(sessionOf('qr'));
     await oneEvent(el, 'pay-ready');
-    methodButton(el, 'furatpay:fib').focus();
+    methodRadio(el, 'furatpay:fib').click();
+    payButton(el).focus();
     await sendKeys({ press: 'Enter' });
     await waitUntil(() => el.phase === 'qr', 'qr');
     await el.updateComplete;
@@ -857,7 +962,8 @@ describe('waiting, recovering and focus', () => {
   it('announces a QR code that runs out on screen, and keeps focus inside', async () => {
     const el = await mount(sessionOf('qrexp'));
     await oneEvent(el, 'pay-ready');
-    methodButton(el, 'furatpay:fib').focus();
+    methodRadio(el, 'furatpay:fib').click();
+    payButton(el).focus();
     await sendKeys({ press: 'Enter' });
     await waitUntil(() => el.phase === 'qr', 'qr');
     await waitUntil(() => buttonNamed(el, 'Copy'), 'copy button');
@@ -942,5 +1048,84 @@ describe('mistakes of the page’s setup', () => {
     expect(warnings.join('\n')).to.contain(`refuses this page's origin, ${location.origin}`);
     expect(warnings.join('\n')).to.contain('PAY_CHECKOUT_ALLOWED_ORIGINS');
     await expect(el).to.be.accessible();
+  });
+});
+
+describe('the shopper’s language, the outcome and the layout', () => {
+  it('translates the server’s method names and labels by key, never mixing languages', async () => {
+    const el = await mount(sessionOf('open'), { locale: 'es' });
+    await oneEvent(el, 'pay-ready');
+    const labels = es.labels ?? {};
+    expect(
+      root(el).querySelector('[data-method="ivy:bank"] [part="method-name"]')?.textContent,
+    ).to.equal(labels['ivy:bank']);
+    const amount = root(el).querySelector('[part="amount"]')?.textContent?.trim() ?? '';
+    expect(payButton(el).textContent?.trim()).to.equal(es.pay(amount));
+    methodRadio(el, 'koywe:PSE').click();
+    const bank = await find<HTMLSelectElement>(el, 'select[name="bank"]');
+    expect(root(el).querySelector(`label[for="${bank.id}"]`)?.textContent).to.equal(
+      labels['field:bank'],
+    );
+    expect(bank.options[0]?.textContent?.trim()).to.equal(es.choose);
+    root(el).querySelector<HTMLFormElement>('form[part="pay"]')?.requestSubmit();
+    await el.updateComplete;
+    const message = root(el).querySelector(`#${bank.id}-error`)?.textContent ?? '';
+    expect(message).to.equal(es.fieldRequired(labels['field:bank'] ?? ''));
+    expect(textOf(el)).not.to.match(/\b(Bank|Document|required|Full name)\b/);
+  });
+
+  it('speaks the page’s language from the first announcement on', async () => {
+    const session = sessionOf('slow');
+    const heard: string[] = [];
+    const observer = new MutationObserver((records) => {
+      for (const record of records) {
+        const region = (record.target as Node).parentElement?.closest('[role="status"]');
+        const text = region?.textContent?.trim();
+        if (text && heard.at(-1) !== text) heard.push(text);
+      }
+    });
+    const el = document.createElement('test-pay-checkout') as TestCheckout;
+    el.setAttribute('session', session);
+    el.setAttribute('server', SERVER);
+    el.setAttribute('lang', 'ar');
+    document.body.append(el);
+    await el.updateComplete;
+    observer.observe(root(el), { subtree: true, characterData: true, childList: true });
+    await waitUntil(() => heard.length > 0, 'an announcement');
+    await control('release', session);
+    await oneEvent(el, 'pay-ready');
+    observer.disconnect();
+    el.remove();
+    expect(heard[0]).to.equal(ar.loading);
+    expect(heard.join(' ')).not.to.match(/[A-Za-z]{3}/);
+  });
+
+  it('shows the outcome with an icon, the method and the merchant’s reference', async () => {
+    const session = sessionOf('retpaid');
+    const el = await mount(session);
+    await waitUntil(() => el.status === 'pending', 'snapshot received');
+    await control('advance', session);
+    await control('advance', session);
+    await waitUntil(() => el.phase === 'paid', 'paid');
+    await el.updateComplete;
+    expect(root(el).querySelector('svg[part="status-icon"]')).to.not.equal(null);
+    const facts = [...root(el).querySelectorAll('[part="details"] dt, [part="details"] dd')].map(
+      (node) => node.textContent?.trim(),
+    );
+    expect(facts).to.deep.equal(['Method', 'Bank transfer (Ivy)', 'Reference', `order-${session}`]);
+    await expect(el).to.be.accessible();
+  });
+
+  it('reserves the amount’s line while loading, so nothing jumps when it arrives', async () => {
+    const session = sessionOf('slow');
+    const el = await mount(session);
+    const ghost = root(el).querySelector('[part="skeleton"] .amount')?.getBoundingClientRect();
+    const ready = oneEvent(el, 'pay-ready');
+    await control('release', session);
+    await ready;
+    const amount = root(el).querySelector('[part="amount"]')?.getBoundingClientRect();
+    if (!ghost || !amount) throw new Error('no amount line');
+    expect(Math.abs(amount.top - ghost.top)).to.be.below(1);
+    expect(Math.abs(amount.height - ghost.height)).to.be.below(1);
   });
 });

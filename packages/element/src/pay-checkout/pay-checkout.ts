@@ -17,11 +17,11 @@ import type { PayCheckoutEventDetails, PayResult } from '../events/events.js';
 import { createApiClient, type ApiClient } from '../internal/api-client.js';
 import { CheckoutError } from '../internal/checkout-error.js';
 import {
-  loadMethodForm,
+  loadMethodsView,
   loadQrEncoder,
   loadQrView,
   loadStatusStream,
-  type MethodFormModule,
+  type MethodsViewModule,
   type QrViewModule,
   type StatusStreamModule,
 } from '../internal/chunks.js';
@@ -37,7 +37,7 @@ import {
 } from '../internal/session-memory.js';
 import type { StatusStream, StatusUpdate } from '../internal/status-stream.js';
 import type { QrSvg } from '../qr/qr-encode.js';
-import type { ElementTranslation, MandateCadence, Translation } from '../translations/en.js';
+import type { ElementTranslation, Translation } from '../translations/en.js';
 import { styles } from './pay-checkout.styles.js';
 
 /** What the element is showing. */
@@ -101,19 +101,24 @@ const RANK: Record<PayCheckoutPhase, number> = {
  * @csspart mandate - What a mandate set up with this payment allows.
  * @csspart skeleton - The placeholder shown while loading.
  * @csspart heading - The heading of the current step.
- * @csspart group-heading - The heading of a group of methods.
- * @csspart methods - A list of payment methods.
- * @csspart method - One payment method button.
- * @csspart method-logo - A payment method's logo.
- * @csspart form - The inputs a method asks for.
+ * @csspart pay - The methods step's form: the methods and the Pay button.
+ * @csspart methods - The group of payment methods (a fieldset of radios).
+ * @csspart method - One payment method: its radio, logo and name.
+ * @csspart method-logo - A payment method's logo (the server's, or a neutral initial).
+ * @csspart method-name - A payment method's name.
+ * @csspart method-details - What opens under the chosen method: its note and inputs.
+ * @csspart method-note - One line on what happens when the customer pays with the method.
+ * @csspart fields - The inputs a method asks for.
  * @csspart field - One input with its label and error.
  * @csspart label - An input's label.
  * @csspart input - An input or select.
  * @csspart field-error - The message under an invalid input.
- * @csspart submit - The button that sends a method's form.
+ * @csspart submit - The one Pay button, with the amount.
  * @csspart message - A progress message with its spinner.
  * @csspart error - An error message block.
  * @csspart status - The confirming or final status block.
+ * @csspart status-icon - The icon of an outcome (paid, failed, expired).
+ * @csspart details - The method and the merchant's reference on an outcome screen.
  * @csspart action - A secondary button ("Try another method", "Try again", "Get a new code").
  * @csspart qr - The QR code step.
  * @csspart qr-image - The QR code image.
@@ -238,7 +243,7 @@ export class PayCheckout extends LitElement {
   /** The control focused before the current render. */
   #focused?: Element;
   #qrView?: QrViewModule;
-  #form?: MethodFormModule;
+  #methodsView?: MethodsViewModule;
   readonly #adopted = new Set<string>();
   /** The latest detail of each event, replayed to listeners that subscribe later. */
   readonly #latest = new Map<string, unknown>();
@@ -438,13 +443,18 @@ export class PayCheckout extends LitElement {
     const controller = new AbortController();
     this.#load = controller;
     this._phase = 'loading';
-    this._announcement = this.#t.loading;
+    this._announcement = '';
+    // The translation loads alongside the session, so a page in Arabic never flashes English,
+    // nor hears it: the first announcement waits for the page's language.
+    const translated = loadTranslation(this.#locale).then(() => {
+      if (this.#load === controller && this._phase === 'loading') {
+        this._announcement = this.#t.loading;
+      }
+    });
+    // The methods step loads alongside them too; a page back from the provider does not need it.
+    if (!wasRedirected(session)) void this.#loadMethodsView();
     try {
-      // The translation loads alongside the session, so a page in Arabic never flashes English.
-      const [data] = await Promise.all([
-        api.getMethods(session, controller.signal),
-        loadTranslation(this.#locale),
-      ]);
+      const [data] = await Promise.all([api.getMethods(session, controller.signal), translated]);
       if (controller.signal.aborted) return;
       this.#data = data;
       await loadTranslation(this.#locale);
@@ -509,13 +519,16 @@ export class PayCheckout extends LitElement {
   async #showMethods(): Promise<void> {
     const data = this.#data;
     if (!data) return;
+    if (!(await this.#loadMethodsView())) {
+      this.#fail(new CheckoutError('network', 'The methods step could not be loaded'));
+      return;
+    }
+    if (this.#data !== data) return;
     this._phase = 'methods';
     this._announcement = data.methods.length ? '' : this.#t.noMethods;
     // Fetch the QR step while the customer chooses, so it is there when they pick a QR method.
     if (data.methods.some((m) => m.flow === 'qr')) void this.#loadQrView();
-    void loadStatusStream().catch(() => {});
-    if (data.methods.some((m) => m.fields?.length))
-      void this.#adopt(loadMethodForm()).catch(() => {});
+    void this.#adopt(loadStatusStream()).catch(() => {});
     await this.#announceReady();
   }
 
@@ -541,7 +554,7 @@ export class PayCheckout extends LitElement {
   /** Loads the live status's code (and the outcome screens' texts); offline, it stays unloaded. */
   async #loadStream(): Promise<void> {
     try {
-      this.#streamModule ??= await loadStatusStream();
+      this.#streamModule ??= await this.#adopt(loadStatusStream());
     } catch {
       // The next #watch tries again.
     }
@@ -554,7 +567,7 @@ export class PayCheckout extends LitElement {
     if (!api || !session) return;
     const token = ++this.#watching;
     try {
-      this.#streamModule ??= await loadStatusStream();
+      this.#streamModule ??= await this.#adopt(loadStatusStream());
       this.#stream ??= new this.#streamModule.StatusStream(this);
     } catch {
       // Offline for a moment: try again as often as polling would.
@@ -606,7 +619,7 @@ export class PayCheckout extends LitElement {
     this._unconfirmed = false;
     const phase: FinalPhase = isPaidFamily(now) ? 'paid' : (now as FinalPhase);
     this._phase = phase;
-    this._announcement = this.#statusTexts(phase)[0];
+    this._announcement = this.#streamModule?.lazyTexts(this.#t)[phase] ?? '';
     this.#focusResult = true;
     forgetAttempts(session, this.#methodIds());
     const order = this.#orderId;
@@ -631,31 +644,48 @@ export class PayCheckout extends LitElement {
     return this.#data?.methods.map((m) => m.id) ?? [];
   }
 
-  async #choose(method: Method): Promise<void> {
-    if (this._busy) return;
-    if (!method.fields?.length) return this.#pay(method);
-    this.#form ??= await this.#adopt(loadMethodForm());
-    this._selected = this._selected === method.id ? undefined : method.id;
-    this._fieldErrors = {};
+  /** The method that is selected: the customer's choice, else the first one. */
+  #chosen(): Method | undefined {
+    const methods = this.#data?.methods ?? [];
+    return methods.find((m) => m.id === this._selected) ?? methods[0];
   }
 
-  #submitForm(event: SubmitEvent, method: Method): void {
+  readonly #onChoose = (event: Event): void => {
+    const input = event.target as HTMLInputElement;
+    if (input.name !== 'pay-method' || this._busy) return;
+    this._selected = input.value;
+    this._fieldErrors = {};
+    this._submitError = undefined;
+  };
+
+  readonly #onSubmit = (event: SubmitEvent): void => {
     event.preventDefault();
-    const form = this.#form;
-    if (this._busy || !form) return;
-    const { values, errors } = form.readMethodForm(
-      event.currentTarget as HTMLFormElement,
-      method,
-      this.#t,
-    );
-    this._fieldErrors = errors;
-    if (Object.keys(errors).length) {
-      void this.updateComplete.then(() => {
-        this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-      });
-      return;
+    const method = this.#chosen();
+    if (this._busy || !method) return;
+    let values: Record<string, string> | undefined;
+    const view = this.#methodsView;
+    if (method.fields?.length && view) {
+      const read = view.readMethodForm(event.currentTarget as HTMLFormElement, method, this.#t);
+      this._fieldErrors = read.errors;
+      if (Object.keys(read.errors).length) {
+        void this.updateComplete.then(() => {
+          this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+        });
+        return;
+      }
+      values = read.values;
     }
     void this.#pay(method, values);
+  };
+
+  /** Loads the methods step once; false when it cannot be had (offline). */
+  async #loadMethodsView(): Promise<boolean> {
+    try {
+      this.#methodsView ??= await this.#adopt(loadMethodsView());
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Adopts the styles of a lazily loaded part into the shadow root, once. */
@@ -864,12 +894,6 @@ export class PayCheckout extends LitElement {
     return messages[error.code] ?? t.errorGeneric;
   }
 
-  #statusTexts(phase: PayCheckoutPhase): [title: string, hint: string] {
-    const t = this.#streamModule?.lazyTexts(this.#t) ?? this.#t;
-    const key = (RANK[phase] > 5 ? phase : 'confirming') as FinalPhase | 'confirming';
-    return [t[key] ?? '', t[`${key}Hint`] ?? ''];
-  }
-
   #formatAmount(amount: Money): string {
     try {
       return formatMoney(amount, regionalLocale(this.#locale, this.#data?.session.country));
@@ -905,7 +929,9 @@ export class PayCheckout extends LitElement {
   #renderPhase(t: ElementTranslation): TemplateResult | typeof nothing {
     switch (this._phase) {
       case 'loading':
+        // The amount's line is reserved, in the amount's own size: nothing moves once it loads.
         return html`<div part="skeleton" class="skeleton" aria-hidden="true">
+          <div class="summary"><i></i><i class="amount"></i></div>
           <span></span><span></span><span></span>
         </div>`;
       case 'error':
@@ -932,8 +958,14 @@ export class PayCheckout extends LitElement {
   ): TemplateResult | typeof nothing {
     if (!session) return nothing;
     const mandate = session.mandate;
-    const cadence = mandate?.cadence ? t.cadence[mandate.cadence as MandateCadence] : undefined;
-    const limit = mandate?.amount ? this.#formatAmount(mandate.amount) : undefined;
+    // With the methods, where the customer agrees to it.
+    const terms =
+      mandate &&
+      this.#methodsView?.mandateText(
+        t,
+        mandate.amount && this.#formatAmount(mandate.amount),
+        mandate.cadence,
+      );
     return html`
       <div part="summary" class="summary">
         <span class="muted">${t.total}</span>
@@ -943,11 +975,7 @@ export class PayCheckout extends LitElement {
             ? html`<p part="description" class="muted wide" dir="auto">${session.description}</p>`
             : nothing
         }
-        ${
-          cadence || limit
-            ? html`<p part="mandate" class="mandate wide">${t.mandateTerms(limit, cadence)}</p>`
-            : nothing
-        }
+        ${terms ? html`<p part="mandate" class="mandate wide">${terms}</p>` : nothing}
       </div>
     `;
   }
@@ -978,79 +1006,24 @@ export class PayCheckout extends LitElement {
     `;
   }
 
-  #renderMethods(t: ElementTranslation): TemplateResult {
-    const methods = this.#data?.methods ?? [];
-    if (!methods.length) return html`<p part="message" class="message">${t.noMethods}</p>`;
-    const groups = [
-      { id: 'redirect', label: t.groupRedirect, methods: methods.filter((m) => m.flow !== 'qr') },
-      { id: 'qr', label: t.groupQr, methods: methods.filter((m) => m.flow === 'qr') },
-    ].filter((group) => group.methods.length);
-    const grouped = groups.length > 1;
-    return html`
-      <h2 part="heading" id="methods-heading" tabindex="-1" data-focus>${t.chooseMethod}</h2>
-      ${
-        this._submitError
-          ? html`<p part="error" class="error">${this.#errorMessage(this._submitError)}</p>`
-          : nothing
-      }
-      ${groups.map(
-        (group) => html`
-          ${
-            grouped
-              ? html`<h3 part="group-heading" id="group-${group.id}">${group.label}</h3>`
-              : nothing
-          }
-          <ul
-            part="methods"
-            class="methods"
-            aria-labelledby=${grouped ? `group-${group.id}` : 'methods-heading'}
-            aria-busy=${this._busy ? 'true' : 'false'}
-          >
-            ${group.methods.map((method) => this.#renderMethod(t, method))}
-          </ul>
-        `,
-      )}
-    `;
-  }
-
-  #renderMethod(t: ElementTranslation, method: Method): TemplateResult {
-    const hasFields = !!method.fields?.length;
-    const open = hasFields && this._selected === method.id;
-    return html`
-      <li>
-        <button
-          part="method"
-          class="method"
-          type="button"
-          data-method=${method.id}
-          aria-expanded=${hasFields ? String(open) : nothing}
-          ?disabled=${!!this._busy}
-          @click=${() => void this.#choose(method).catch((error: unknown) => this.#fail(error))}
-        >
-          ${
-            method.logo && /^(https:|data:image\/)/.test(method.logo)
-              ? html`<img part="method-logo" src=${method.logo} alt="" width="24" height="24" />`
-              : nothing
-          }
-          <span>${method.name}</span>
-          ${this._busy === method.id ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}
-        </button>
-        ${
-          open && this.#form
-            ? this.#form.renderMethodForm(
-                { html, nothing },
-                {
-                  t,
-                  method,
-                  errors: this._fieldErrors,
-                  busy: !!this._busy,
-                  onSubmit: (event) => this.#submitForm(event, method),
-                },
-              )
-            : nothing
-        }
-      </li>
-    `;
+  #renderMethods(t: ElementTranslation): TemplateResult | typeof nothing {
+    const view = this.#methodsView;
+    const data = this.#data;
+    if (!view || !data) return nothing;
+    return view.renderMethods(
+      { html, nothing },
+      {
+        t,
+        methods: data.methods,
+        chosen: this.#chosen(),
+        amount: this.#formatAmount(data.session.amount),
+        errors: this._fieldErrors,
+        busy: !!this._busy,
+        error: this._submitError && this.#errorMessage(this._submitError),
+        onChoose: this.#onChoose,
+        onSubmit: this.#onSubmit,
+      },
+    );
   }
 
   #renderQr(t: ElementTranslation, action: QrAction): TemplateResult {
@@ -1085,12 +1058,26 @@ export class PayCheckout extends LitElement {
 
   #renderStatus(t: ElementTranslation): TemplateResult {
     const phase = this._phase;
-    const [title, hint] = this.#statusTexts(phase);
-    const negative = phase === 'failed' || phase === 'cancelled' || phase === 'expired';
-    const again = negative && this.#canRetry();
-    const qrAgain = again && this.#method?.flow === 'qr' && phase === 'expired';
     const stream = this.#streamModule;
-    if (phase === 'confirming' && this._unconfirmed && stream) {
+    if (phase !== 'confirming' && stream) {
+      const again = phase !== 'paid' && this.#canRetry();
+      const method = this.#method ?? this.#data?.session.method;
+      return stream.renderOutcome(
+        { html, nothing },
+        {
+          t,
+          phase: phase as FinalPhase,
+          status: this._status ?? 'created',
+          method: method && (t.labels?.[method.id] ?? method.name),
+          reference: this.#data?.session.reference,
+          again,
+          newCode: again && phase === 'expired' && this.#method?.flow === 'qr',
+          onNewCode: () => this.#newCode(),
+          onTryAnother: () => this.#tryAnother(),
+        },
+      );
+    }
+    if (this._unconfirmed && stream) {
       return stream.renderUnconfirmed(
         { html },
         {
@@ -1101,40 +1088,12 @@ export class PayCheckout extends LitElement {
       );
     }
     return html`
-      <div part="status" class="status status--${phase}" data-status=${this._status ?? 'created'}>
-        ${
-          phase === 'confirming'
-            ? html`<div part="message" class="message">
-                <span class="spinner" aria-hidden="true"></span>
-                <h2 part="heading" tabindex="-1" data-focus>${title}</h2>
-              </div>`
-            : html`<h2 part="heading" tabindex="-1" data-focus>${title}</h2>`
-        }
-        <p class="muted">${hint}</p>
-        ${
-          qrAgain
-            ? html`<button
-                part="action"
-                class="primary"
-                type="button"
-                @click=${() => this.#newCode()}
-              >
-                ${t.newCode}
-              </button>`
-            : nothing
-        }
-        ${
-          again
-            ? html`<button
-                part="action"
-                class="secondary"
-                type="button"
-                @click=${() => this.#tryAnother()}
-              >
-                ${t.tryAnotherMethod}
-              </button>`
-            : nothing
-        }
+      <div part="status" class="status" data-status=${this._status ?? 'created'}>
+        <div part="message" class="message">
+          <span class="spinner" aria-hidden="true"></span>
+          <h2 part="heading" tabindex="-1" data-focus>${t.confirming}</h2>
+        </div>
+        <p class="muted">${t.confirmingHint}</p>
       </div>
     `;
   }

@@ -11,7 +11,7 @@
  */
 import type { html as litHtml, nothing as litNothing, svg as litSvg, TemplateResult } from 'lit';
 import type { QrAction } from '@pay-checkout/protocol';
-import { enLazy, type ElementTranslation } from '../translations/en.js';
+import { enQr, type ElementTranslation } from '../translations/en.js';
 import type { QrSvg } from './qr-encode.js';
 
 /** The lit template tags the view renders with. */
@@ -62,13 +62,13 @@ const UNSAFE_SCHEMES = /^(javascript|data|vbscript|file|blob):$/;
 
 /** What the live region says as the QR step appears: scan the code, or on a phone, pay in the app. */
 export function qrAnnouncement(t: ElementTranslation): string {
-  const texts = { ...enLazy, ...t };
+  const texts = { ...enQr, ...t };
   return matchMedia(DESKTOP).matches ? texts.scanToPay : texts.payInApp;
 }
 
 /** What the live region says when the code runs out on screen. */
 export function expiredText(t: ElementTranslation): string {
-  return { ...enLazy, ...t }.qrExpired;
+  return { ...enQr, ...t }.qrExpired;
 }
 
 /** Renders the QR step. */
@@ -77,7 +77,7 @@ export function renderQrView(
   state: QrViewState,
 ): TemplateResult {
   const { action, qr, left } = state;
-  const t = { ...enLazy, ...state.t };
+  const t = { ...enQr, ...state.t };
   if (left === 0) {
     return html`
       <div part="status" class="status">

@@ -20,4 +20,6 @@ export const enStatus = {
     'If you completed the payment, it can take a few minutes to reach us. If not, you can pay another way.',
   keepWaiting: 'I have paid — keep waiting',
   payAnotherWay: 'Pay another way',
+  resultMethod: 'Method',
+  resultReference: 'Reference',
 } satisfies Partial<Translation>;

@@ -19,11 +19,18 @@ export interface Translation {
   loading: string;
   total: string;
   chooseMethod: string;
-  /** Heading of the methods that open the provider's page (bank, wallet). */
-  groupRedirect: string;
-  /** Heading of the methods paid by scanning a code. */
-  groupQr: string;
-  continue: string;
+  /** The one primary button: `amount` is formatted, e.g. "Pay €24.00". */
+  pay: (amount: string) => string;
+  /** The empty first option of a select. */
+  choose: string;
+  /** One line under the chosen method: what happens when the customer pays. */
+  notes: Record<MethodKind, string>;
+  /**
+   * The server's texts in this language, by stable key: a method's id (`ivy:bank`) for its
+   * name, `field:<name>` for a field's label, `option:<field>:<value>` for an option's label.
+   * A key the table lacks shows the server's (English) text.
+   */
+  labels?: Readonly<Record<string, string>>;
   submitting: string;
   redirecting: string;
   fieldRequired: (label: string) => string;
@@ -58,6 +65,10 @@ export interface Translation {
   cancelledHint: string;
   expired: string;
   expiredHint: string;
+  /** Label of the method on the outcome screens. */
+  resultMethod: string;
+  /** Label of the merchant's reference on the outcome screens. */
+  resultReference: string;
   tryAnotherMethod: string;
   retry: string;
   noMethods: string;
@@ -71,15 +82,15 @@ export interface Translation {
   errorGeneric: string;
 }
 
+import type { MethodKind } from '@pay-checkout/protocol';
+import { enMethods } from './en-methods.js';
 import { enStatus } from './en-status.js';
 
 /**
- * English texts of the lazily loaded parts only (the QR step, the form of methods with fields):
- * they travel with those parts, so a page that needs neither does not download them.
+ * English texts of the QR step: they travel with it, so a page without a QR method does not
+ * download them.
  */
-export const enLazy = {
-  fieldRequired: (label) => `${label} is required.`,
-  fieldInvalid: (label) => `${label} is not valid.`,
+export const enQr = {
   qrImage: 'QR code for this payment',
   paymentCode: 'Payment code',
   copy: 'Copy',
@@ -90,10 +101,13 @@ export const enLazy = {
   payInApp: 'Pay in your banking app',
 } satisfies Partial<Translation>;
 
-/** The keys of {@link enLazy} and of `enStatus` (en-status.ts). */
-export type LazyTextKey = keyof typeof enLazy | keyof typeof enStatus;
+/**
+ * The keys of the lazily loaded parts' English: {@link enQr}, `enMethods` (en-methods.ts) and
+ * `enStatus` (en-status.ts).
+ */
+export type LazyTextKey = keyof typeof enQr | keyof typeof enMethods | keyof typeof enStatus;
 
-/** A translation as the element holds it: the lazily loaded parts fill in {@link enLazy}. */
+/** A translation as the element holds it: each lazily loaded part fills in its own English. */
 export type ElementTranslation = Omit<Translation, LazyTextKey> & Partial<Translation>;
 
 /** English texts of the element itself, the fallback for missing strings. */
@@ -102,28 +116,11 @@ export const enCore: Omit<Translation, LazyTextKey> = {
   $dir: 'ltr',
   loading: 'Loading payment options…',
   total: 'Total',
-  chooseMethod: 'Choose a payment method',
-  groupRedirect: 'Pay online',
-  groupQr: 'Pay with a QR code',
-  continue: 'Continue',
   submitting: 'Starting your payment…',
   redirecting: 'Taking you to your payment provider…',
   scanToPay: 'Scan the code with your banking app to pay',
   newCode: 'Get a new code',
   waitingForPayment: 'Waiting for your payment…',
-  mandateTerms: (amount, cadence) =>
-    `You also authorise future payments${amount ? ` of up to ${amount}` : ''}${
-      cadence ? `, ${cadence}` : ''
-    }.`,
-  cadence: {
-    BI_WEEKLY: 'every two weeks',
-    WEEKLY: 'every week',
-    MONTHLY: 'every month',
-    QUARTERLY: 'every quarter',
-    SEMI_ANNUAL: 'every six months',
-    ANNUAL: 'every year',
-    ON_DEMAND: 'when due',
-  },
   confirming: 'Confirming your payment…',
   confirmingHint: 'This usually takes a few seconds. You can keep this page open.',
   tryAnotherMethod: 'Try another method',
@@ -140,4 +137,4 @@ export const enCore: Omit<Translation, LazyTextKey> = {
 };
 
 /** The whole English table. */
-export const en: Translation = { ...enCore, ...enLazy, ...enStatus };
+export const en: Translation = { ...enCore, ...enQr, ...enMethods, ...enStatus };

@@ -38,11 +38,15 @@ export function sessionView(session: SessionRecord, now: Date): Session {
   };
 }
 
-/** What the browser may see of its session; `latestOrderId` lets it resume a started payment. */
+/**
+ * What the browser may see of its session; `latestOrderId` lets it resume a started payment, and
+ * `method` (that order's method) lets the outcome screen name it.
+ */
 export function publicSessionView(
   session: SessionRecord,
   now: Date,
   latestOrderId: string | null = null,
+  method?: PublicSession['method'],
 ): PublicSession {
   return {
     id: session.id,
@@ -50,6 +54,7 @@ export function publicSessionView(
     reference: session.reference,
     status: effectiveStatus(session, now),
     orderId: latestOrderId,
+    ...(method ? { method } : {}),
     expiresAt: session.expiresAt,
     country: session.country,
     ...(session.description !== undefined ? { description: session.description } : {}),
