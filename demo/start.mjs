@@ -17,6 +17,9 @@
  * (demo/proxy.mjs) is the address the shop, the browser and the providers use. The proxy logs
  * which instance served each request and says so in `X-Pay-Checkout-Instance`; a restart then
  * restarts one instance after the other while the other keeps serving.
+ *
+ * `DEMO_PLAIN=1` makes the shop a bare file server (no compression, no cache headers, no
+ * preloads), the baseline bench/time-to-methods.mjs compares its shop-grade serving with.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -54,6 +57,7 @@ const emulatorPort = Number(process.env.EMULATOR_PORT ?? 8788);
 const serverUrl = `http://${host}:${serverPort}`;
 const postgresUrl = postgresUrlFromArguments();
 const emulatorUrl = `http://${host}:${emulatorPort}`;
+const plain = /^(1|true|yes)$/i.test(process.env.DEMO_PLAIN ?? '');
 const shopOrigins = [`http://${host}:${shopPort}`];
 if (host === '127.0.0.1') shopOrigins.push(`http://localhost:${shopPort}`);
 
@@ -314,6 +318,7 @@ try {
     serverUrl,
     secretKey: env.PAY_CHECKOUT_SECRET_KEY,
     restartServer,
+    plain,
   });
   const api = postgresUrl
     ? `${serverUrl}   (round-robin proxy over ${instances
@@ -324,7 +329,7 @@ try {
   console.log(`
   pay-checkout demo is running${postgresUrl ? ' with two server instances on PostgreSQL' : ''}.
 
-    Shop (open this):   ${shop.url}
+    Shop (open this):   ${shop.url}${plain ? '   (plain serving: DEMO_PLAIN)' : ''}
     pay-checkout API:   ${api}
     Provider emulator:  ${emulatorUrl}   (orders: ${emulatorUrl}/_emulator/orders)
 ${

@@ -64,6 +64,8 @@ export default defineConfig({
       DATABASE_URL: `sqlite:${join(dataDir, 'pay-checkout.db')}`,
       EMULATOR_SETTLE_DELAY_MS: '1500',
       LOG_LEVEL: 'warn',
+      // Only the shop's own address: the same shop under another name is a forgotten origin.
+      PAY_CHECKOUT_ALLOWED_ORIGINS: urls.shop,
     },
   },
 });

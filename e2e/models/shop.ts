@@ -13,19 +13,25 @@ export interface CheckoutPageOptions {
 }
 
 export class Shop {
-  constructor(private readonly page: Page) {}
+  /** `origin` is where the shop is opened; by default the address the stack serves it on. */
+  constructor(
+    private readonly page: Page,
+    private readonly origin = '',
+  ) {}
 
   /**
    * Opens the product page and buys for a market (DE, GB, CO, CL, BR, MX, IQ: each with its
    * currency); lands on the checkout page with the element.
    */
   async buy(quantity = 1, market = 'DE', options: CheckoutPageOptions = {}): Promise<Checkout> {
-    await this.page.goto('/');
-    await this.page.getByLabel('Ship to').selectOption(market);
-    await this.page.getByLabel('Quantity').selectOption(String(quantity));
-    if (options.page) await this.page.getByLabel('Checkout page').selectOption(options.page);
-    if (options.lang) await this.page.getByLabel('Language').selectOption(options.lang);
-    await this.page.getByRole('button', { name: 'Buy now' }).click();
+    await this.page.goto(`${this.origin}/`);
+    // The product's form; the header has display settings of its own.
+    const form = this.page.getByRole('main');
+    await form.getByLabel('Ship to').selectOption(market);
+    await form.getByLabel('Quantity').selectOption(String(quantity));
+    if (options.page) await form.getByLabel('Checkout page').selectOption(options.page);
+    if (options.lang) await form.getByLabel('Language').selectOption(options.lang);
+    await form.getByRole('button', { name: 'Buy now' }).click();
     await expect(this.page).toHaveURL(/\/checkout\?session=cs_/);
     return new Checkout(this.page);
   }
@@ -38,13 +44,46 @@ export class Checkout {
     this.element = page.locator('pay-checkout');
   }
 
-  /** The method button with this visible name (e.g. "Pay by bank"). */
+  /** The amount to pay, as the summary above the methods shows it. */
+  amount(): Locator {
+    return this.element.locator('[part~="amount"]');
+  }
+
+  /** The heading of the methods step, the legend of its radio group. */
+  methodsHeading(name: string | RegExp = /choose a payment method/i): Locator {
+    return this.element.getByRole('heading', { name });
+  }
+
+  /** The method's radio with this visible name (e.g. "Pay by bank"). */
   method(name: string | RegExp): Locator {
+    return this.element.getByRole('radio', { name });
+  }
+
+  /** Every method's radio, in the order the element lists them. */
+  methods(): Locator {
+    return this.element.getByRole('radio');
+  }
+
+  /** The open method's part: its one-line note and, if it has any, its inputs. */
+  details(): Locator {
+    return this.element.locator('[part~="method-details"]');
+  }
+
+  /** The one primary button, whose text carries the amount ("Pay €24.00"). */
+  payButton(name: string | RegExp = /^Pay /): Locator {
     return this.element.getByRole('button', { name });
   }
 
+  /** Selects a method; this alone starts nothing. */
   async choose(name: string | RegExp): Promise<void> {
-    await this.method(name).click();
+    const method = this.method(name);
+    await method.check();
+    await expect(method).toBeChecked();
+  }
+
+  /** Presses the Pay button, which starts the payment with the selected method. */
+  async pay(name?: string | RegExp): Promise<void> {
+    await this.payButton(name).click();
   }
 
   /** The element's live status region (role=status). */

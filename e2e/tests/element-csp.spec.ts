@@ -35,8 +35,9 @@ test('pays on a page with a strict CSP and Trusted Types, without a violation', 
   expect(policy).toContain("style-src 'self'");
   expect(policy).toContain("require-trusted-types-for 'script'");
 
-  await expect(checkout.element.getByText('€24.00')).toBeVisible();
+  await expect(checkout.amount()).toHaveText('€24.00');
   await checkout.choose(/pay by bank/i);
+  await checkout.pay('Pay €24.00');
   const hosted = new HostedPage(page);
   await hosted.expectOpen('ivy');
   await hosted.pay();
@@ -57,7 +58,9 @@ test('pays on a page that imports the npm package as ES modules, in German', asy
     ),
   ).toEqual(['importmap', 'module']);
 
-  await checkout.choose(/pay by bank/i);
+  await checkout.choose(/banküberweisung/i);
+  // The button carries the amount as German writes it.
+  await checkout.pay(/^24,00\s€ bezahlen$/);
   await new HostedPage(page).pay();
   await expect(page).toHaveURL(/\/order\/complete\?page=esm&lang=de&pay_checkout_session=cs_/);
   await expect(checkout.outcome(/zahlung eingegangen/i)).toBeVisible();

@@ -20,6 +20,8 @@ test('pays by bank on a phone, with the element fitting the screen', async ({ pa
   expect(box && box.width <= (page.viewportSize()?.width ?? 0)).toBe(true);
 
   await method.tap();
+  await expect(method).toBeChecked();
+  await checkout.payButton().tap();
   const hosted = new HostedPage(page);
   await hosted.expectOpen('ivy');
   await page.getByRole('button', { name: 'Pay', exact: true }).tap();

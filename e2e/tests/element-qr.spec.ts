@@ -13,9 +13,14 @@ test('the desktop page turns to paid live when the phone pays the QR code', asyn
   request,
 }) => {
   const checkout = await new Shop(page).buy(1, 'IQ');
-  const fib = checkout.element.locator('button[data-method="furatpay:fib"]');
+  const fib = checkout.element.locator('[part~="method"][data-method="furatpay:fib"]');
   await expect(fib).toBeVisible();
-  await fib.click();
+  await fib.getByRole('radio').check();
+  // Choosing only selects: the QR comes with the Pay button.
+  await expect(checkout.element.getByRole('img', { name: 'QR code for this payment' })).toHaveCount(
+    0,
+  );
+  await checkout.pay();
   await expect(
     checkout.element.getByRole('img', { name: 'QR code for this payment' }),
   ).toBeVisible();

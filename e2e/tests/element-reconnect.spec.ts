@@ -18,6 +18,7 @@ test('the open page reconnects after a server restart mid-payment and turns to p
   await new EmulatorControl(request).setFaults({ provider: 'ivy', delayMs: 5000 });
   const checkout = await new Shop(page).buy();
   await checkout.choose(/pay by bank/i);
+  await checkout.pay();
   await new HostedPage(page).pay();
   await expect(page).toHaveURL(/\/order\/complete\?pay_checkout_session=cs_/);
   await checkout.expectConfirming();

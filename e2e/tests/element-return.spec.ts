@@ -28,6 +28,7 @@ test('a closed tab after paying: the return URL in a new tab shows the payment',
   const checkout = await new Shop(page).buy();
   const sessionId = new URL(page.url()).searchParams.get('session');
   await checkout.choose(/pay by bank/i);
+  await checkout.pay();
   const hosted = new HostedPage(page);
   await hosted.expectOpen('ivy');
 
@@ -58,6 +59,7 @@ test('Back from the result shows the payment, not the methods, with one success 
   await countSuccesses(page);
   const checkout = await new Shop(page).buy();
   await checkout.choose(/pay by bank/i);
+  await checkout.pay();
   const hosted = new HostedPage(page);
   await hosted.expectOpen('ivy');
   await hosted.pay();

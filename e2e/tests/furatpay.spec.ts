@@ -15,6 +15,7 @@ test.afterEach(async ({ request }) => {
 test('pays with ZainCash through FuratPay and sees the payment confirmed', async ({ page }) => {
   const checkout = await new Shop(page).buy(1, 'IQ');
   await checkout.choose(/^ZainCash$/);
+  await checkout.pay();
 
   const hosted = new HostedPage(page);
   await hosted.expectOpen('furatpay');
@@ -27,6 +28,7 @@ test('pays with ZainCash through FuratPay and sees the payment confirmed', async
 test('a failed ZainCash payment shows the failure and offers another try', async ({ page }) => {
   const checkout = await new Shop(page).buy(1, 'IQ');
   await checkout.choose(/^ZainCash$/);
+  await checkout.pay();
 
   const hosted = new HostedPage(page);
   await hosted.expectOpen('furatpay');
@@ -44,6 +46,7 @@ test('FIB: the phone scans and pays, the open checkout page flips to paid withou
 }) => {
   const checkout = await new Shop(page).buy(1, 'IQ');
   await checkout.choose(/^FIB$/);
+  await checkout.pay();
   await expect(
     checkout.element.getByRole('img', { name: 'QR code for this payment' }),
   ).toBeVisible();

@@ -11,8 +11,9 @@ test.afterEach(async ({ request }) => {
 
 test('pays by bank with Ivy and sees the payment confirmed', async ({ page }) => {
   const checkout = await new Shop(page).buy(2);
-  await expect(checkout.element.getByText('€48.00')).toBeVisible();
+  await expect(checkout.amount()).toHaveText('€48.00');
   await checkout.choose(/pay by bank/i);
+  await checkout.pay('Pay €48.00');
 
   const hosted = new HostedPage(page);
   await hosted.expectOpen('ivy');
@@ -20,11 +21,14 @@ test('pays by bank with Ivy and sees the payment confirmed', async ({ page }) =>
 
   await expect(page).toHaveURL(/\/order\/complete\?pay_checkout_session=cs_/);
   await checkout.expectPaid();
+  // The receipt names the shop's own order reference.
+  await expect(checkout.element.getByText(/^demo-[a-z0-9]+-[0-9a-f]{6}$/)).toBeVisible();
 });
 
 test('a failed bank payment shows the failure and offers another try', async ({ page }) => {
   const checkout = await new Shop(page).buy();
   await checkout.choose(/pay by bank/i);
+  await checkout.pay();
 
   const hosted = new HostedPage(page);
   await hosted.expectOpen('ivy');
@@ -39,9 +43,10 @@ test('a webhook that arrives late still flips the open page to paid, without a r
   page,
   request,
 }) => {
-  await new EmulatorControl(request).setFaults({ provider: 'ivy', delayMs: 4000 });
+  await new EmulatorControl(request).setFaults({ provider: 'ivy', delayMs: 2500 });
   const checkout = await new Shop(page).buy();
   await checkout.choose(/pay by bank/i);
+  await checkout.pay();
   await new HostedPage(page).pay();
 
   await expect(page).toHaveURL(/\/order\/complete\?pay_checkout_session=cs_/);

@@ -12,10 +12,10 @@ test.afterEach(async ({ request }) => {
 
 test('pays later with iwocaPay and sees the payment confirmed', async ({ page }) => {
   const checkout = await new Shop(page).buy(1, 'GB');
-  await expect(checkout.element.getByText('£21.00')).toBeVisible();
+  await expect(checkout.amount()).toHaveText('£21.00');
   await checkout.choose(/iwocapay/i);
   await checkout.element.getByLabel('Payment terms').selectOption('PAY_LATER');
-  await checkout.element.getByRole('button', { name: /continue/i }).click();
+  await checkout.pay();
 
   const hosted = new HostedPage(page);
   await hosted.expectOpen('iwocapay');
@@ -30,7 +30,7 @@ test('pays later with iwocaPay and sees the payment confirmed', async ({ page })
 test('a declined iwocaPay checkout shows the failure and offers another try', async ({ page }) => {
   const checkout = await new Shop(page).buy(1, 'GB');
   await checkout.choose(/iwocapay/i);
-  await checkout.element.getByRole('button', { name: /continue/i }).click();
+  await checkout.pay();
 
   const hosted = new HostedPage(page);
   await hosted.expectOpen('iwocapay');

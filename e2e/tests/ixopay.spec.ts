@@ -12,8 +12,9 @@ test.afterEach(async ({ request }) => {
 
 test('pays by card with IXOPAY and sees the payment confirmed', async ({ page }) => {
   const checkout = await new Shop(page).buy(2, 'DE');
-  await expect(checkout.element.getByText('€48.00')).toBeVisible();
+  await expect(checkout.amount()).toHaveText('€48.00');
   await checkout.choose(/^pay by card$/i);
+  await checkout.pay();
 
   const hosted = new HostedPage(page);
   await hosted.expectOpen('ixopay');
@@ -27,6 +28,7 @@ test('pays by card with IXOPAY and sees the payment confirmed', async ({ page })
 test('a declined card payment shows the failure and offers another try', async ({ page }) => {
   const checkout = await new Shop(page).buy(1, 'GB');
   await checkout.choose(/^pay by card$/i);
+  await checkout.pay();
 
   const hosted = new HostedPage(page);
   await hosted.expectOpen('ixopay');
@@ -41,6 +43,7 @@ test('without any callback, the return still confirms the payment', async ({ pag
   await new EmulatorControl(request).setFaults({ provider: 'ixopay', drop: true });
   const checkout = await new Shop(page).buy(1, 'DE');
   await checkout.choose(/^pay by card$/i);
+  await checkout.pay();
   await new HostedPage(page).pay();
 
   // No callback ever arrives: the return route asks IXOPAY's Status API instead.

@@ -20,7 +20,7 @@ async function payWithPse(page: Page, checkout: Checkout): Promise<HostedPage> {
     .selectOption({ label: 'Cédula de ciudadanía (CC)' });
   await checkout.element.getByLabel('Document number').fill('1020304050');
   await checkout.element.getByLabel('Bank').selectOption({ label: 'Bancolombia' });
-  await checkout.element.getByRole('button', { name: /^(continue|continuar)$/i }).click();
+  await checkout.pay();
   const hosted = new HostedPage(page);
   await hosted.expectOpen('koywe');
   await expect(page.getByText('PSE · Bancolombia')).toBeVisible();
@@ -30,7 +30,21 @@ async function payWithPse(page: Page, checkout: Checkout): Promise<HostedPage> {
 test('pays by PSE with Koywe after entering document and bank', async ({ page }) => {
   const checkout = await new Shop(page).buy(1, 'CO');
   await expect(checkout.method(/^Nequi$/)).toBeVisible();
-  const hosted = await payWithPse(page, checkout);
+  // Hold the start of the payment until the busy state has been looked at.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(`${urls.server}/v1/sessions/*/orders`, async (route) => {
+    await held;
+    await route.fallback();
+  });
+  const paying = payWithPse(page, checkout);
+  // While the payment starts: the button is busy, and the choice and inputs are locked.
+  await expect(checkout.payButton()).toHaveAttribute('aria-busy', 'true');
+  await expect(checkout.element.getByLabel('Document number')).toHaveAttribute('readonly', '');
+  await checkout.method(/^Nequi$/).click({ force: true });
+  await expect(checkout.method(/^PSE$/)).toBeChecked();
+  release();
+  const hosted = await paying;
   await hosted.pay();
 
   await expect(page).toHaveURL(/\/order\/complete\?pay_checkout_session=cs_/);
@@ -62,7 +76,7 @@ test('an invalid document is refused before Koywe is asked', async ({ page, requ
   // Passes the field's loose pattern in the browser; the server's CC rule (6–10 digits) refuses it.
   await checkout.element.getByLabel('Document number').fill('12345');
   await checkout.element.getByLabel('Bank').selectOption('BANCOLOMBIA');
-  await checkout.element.getByRole('button', { name: /^(continue|continuar)$/i }).click();
+  await checkout.pay();
   await expect(
     checkout.element.getByText(/some details are not valid|algunos datos no son válidos/i).first(),
   ).toBeVisible();

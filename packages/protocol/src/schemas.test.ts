@@ -3,6 +3,8 @@ import {
   CreateOrderRequestSchema,
   CreateSessionRequestSchema,
   IdempotencyKeySchema,
+  MethodFieldSchema,
+  MethodSchema,
   fieldIssues,
 } from './index.js';
 
@@ -78,5 +80,43 @@ describe('IdempotencyKeySchema', () => {
     for (const bad of ['', ' ', 'a b', 'x\r\ny', 'x'.repeat(256)]) {
       expect(IdempotencyKeySchema.safeParse(bad).success).toBe(false);
     }
+  });
+});
+
+describe('MethodSchema', () => {
+  const method = { id: 'ivy:bank', provider: 'ivy', name: 'Pay by bank', flow: 'redirect' };
+
+  it('accepts a kind, a data: logo and the mandate flag, and keeps older shapes valid', () => {
+    const full = {
+      ...method,
+      kind: 'bank',
+      logo: 'data:image/svg+xml,%3Csvg%20xmlns%3D%22http%3A%2F%2Fwww.w3.org%2F2000%2Fsvg%22%2F%3E',
+      mandate: true,
+    };
+    expect(MethodSchema.parse(full)).toEqual(full);
+    expect(MethodSchema.parse(method)).toEqual(method);
+  });
+
+  it('refuses an unknown kind and a non-boolean mandate flag', () => {
+    expect(MethodSchema.safeParse({ ...method, kind: 'crypto' }).success).toBe(false);
+    expect(MethodSchema.safeParse({ ...method, mandate: 'yes' }).success).toBe(false);
+  });
+});
+
+describe('MethodFieldSchema', () => {
+  const field = { name: 'fullName', label: 'Full name', type: 'text', required: true };
+
+  it('accepts autocomplete tokens and a prefill', () => {
+    for (const autocomplete of ['name', 'email', 'tel', 'off', 'billing postal-code']) {
+      expect(MethodFieldSchema.parse({ ...field, autocomplete }).autocomplete).toBe(autocomplete);
+    }
+    expect(MethodFieldSchema.parse({ ...field, value: 'Ana Gómez' }).value).toBe('Ana Gómez');
+  });
+
+  it('refuses autocomplete values that are not tokens and prefills over 256 characters', () => {
+    for (const autocomplete of ['', 'Name', 'name ', '"><script>', 'a'.repeat(65)]) {
+      expect(MethodFieldSchema.safeParse({ ...field, autocomplete }).success).toBe(false);
+    }
+    expect(MethodFieldSchema.safeParse({ ...field, value: 'x'.repeat(257) }).success).toBe(false);
   });
 });

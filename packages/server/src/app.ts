@@ -16,6 +16,7 @@ import { createPostgresBus } from './bus/pg-bus.js';
 import type { EventBus } from './bus/bus.js';
 import type { CheckoutServerConfig } from './config.js';
 import { ApiError } from './core/api-error.js';
+import { startReconciler } from './core/reconciler.js';
 import type { AppContext, AppEnv } from './core/context.js';
 import { createLogger } from './core/logger.js';
 import { Metrics } from './core/metrics.js';
@@ -121,6 +122,9 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
   });
   ctx.notifier = deliverer;
   deliverer.start(ready);
+  // Orders whose news never comes are asked about on a schedule, by whichever instance holds
+  // the check's lease.
+  const reconciler = startReconciler(ctx, { ready, ...(config.reconciler ?? {}) });
 
   const app = new Hono<AppEnv>();
   app.use(requestId());
@@ -223,6 +227,7 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
       closing ??= (async () => {
         for (const close of [...ctx.streams]) close();
         migration.stop();
+        await reconciler.stop();
         await deliverer.close();
         await bus.close();
         await migration.settled;

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { OrderView } from '@pay-checkout/protocol';
 import { cleanEnv, problemsOf, type EnvProblem, type EnvSection } from './config/env-schema.js';
 import { databaseEnv } from './config/database-env.js';
+import { reconcilerEnv, type ReconcilerConfig } from './config/reconciler-env.js';
 import { serverEnv } from './config/server-env.js';
 import type { Provider } from './providers/provider.js';
 import { PROVIDER_ENTRIES, type ProviderConfigs } from './providers/registry.js';
@@ -45,6 +46,8 @@ export interface CheckoutServerConfig {
   providers: ProviderConfigs;
   /** Merchant notifications (`MERCHANT_WEBHOOK_URL`, `MERCHANT_WEBHOOK_SECRET`); off when absent. */
   merchantWebhook?: MerchantWebhookConfig;
+  /** The order checks' schedule (`PAY_CHECKOUT_RECONCILE_SCALE`). */
+  reconciler?: ReconcilerConfig;
 
   /** A pino logger to log through, or options for a new one. */
   logger?: Logger | LoggerOptions;
@@ -91,6 +94,7 @@ export const CONFIG_SECTIONS: readonly EnvSection<unknown>[] = [
   serverEnv,
   databaseEnv,
   merchantWebhookEnv,
+  reconcilerEnv,
   ...PROVIDER_ENTRIES.map((entry) => entry.env),
 ];
 
@@ -110,12 +114,19 @@ export const configSchema = z.looseObject({}).transform((raw, ctx) => {
   const server = read(serverEnv);
   const database = read(databaseEnv);
   const merchantWebhook = read(merchantWebhookEnv);
+  const reconciler = read(reconcilerEnv);
   const providers: ProviderConfigs = {};
   for (const entry of PROVIDER_ENTRIES) {
     const config = read(entry.env);
     if (config) Object.assign(providers, { [entry.id]: config });
   }
-  return { ...server, database, providers, ...(merchantWebhook ? { merchantWebhook } : {}) };
+  return {
+    ...server,
+    database,
+    providers,
+    reconciler,
+    ...(merchantWebhook ? { merchantWebhook } : {}),
+  };
 });
 
 /**

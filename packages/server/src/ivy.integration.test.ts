@@ -10,6 +10,7 @@ import { CreateOrderResponseSchema, MethodsResponseSchema } from '@pay-checkout/
 import type { StartedCheckoutServer } from './node.js';
 import { startCheckoutStack, type CheckoutStack } from './test-support/checkout-stack.js';
 import { signIvyBody } from './providers/ivy/ivy-signature.js';
+import { methodLogo } from './providers/method-logos.js';
 import { IVY_API_KEY, IVY_WEBHOOK_SECRET, SHOP_ORIGIN } from './test-support/config.js';
 import { eventually } from './test-support/sse-client.js';
 
@@ -76,7 +77,15 @@ describe('Ivy end to end', () => {
       await (await fetch(`${server.url}/v1/sessions/${session.id}/methods`)).json(),
     );
     expect(methods.methods).toEqual([
-      { id: 'ivy:bank', provider: 'ivy', name: 'Pay by bank', flow: 'redirect' },
+      {
+        id: 'ivy:bank',
+        provider: 'ivy',
+        name: 'Pay by bank',
+        flow: 'redirect',
+        kind: 'bank',
+        logo: methodLogo('ivy:bank'),
+        mandate: true,
+      },
     ]);
 
     const stream = await stack.sse(session.id);

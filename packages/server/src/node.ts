@@ -12,8 +12,45 @@ export interface StartedCheckoutServer {
   url: string;
   port: number;
   server: CheckoutServer;
-  /** Stops listening, ends SSE streams and closes the store. */
-  close(): Promise<void>;
+  /**
+   * Drains, then stops: `/readyz` answers 503 at once, new requests get 503 with `Retry-After`
+   * and `Connection: close`, the listener stops accepting, requests in flight finish (within
+   * `timeoutMs`, default the config's shutdown timeout), SSE streams end with a reconnect hint,
+   * background jobs stop, and only then the store closes.
+   */
+  close(options?: { timeoutMs?: number }): Promise<void>;
+  /** Requests still being handled (for a shutdown that is cut short). */
+  inFlight(): number;
+}
+
+const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+
+/** A copy of `response` that asks the client to close its connection after reading it. */
+function withConnectionClose(response: Response): Response {
+  const headers = new Headers(response.headers);
+  headers.set('Connection', 'close');
+  return new Response(response.body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
+}
+
+function drainingAnswer(readiness: boolean): Response {
+  const body = {
+    error: {
+      code: 'service_unavailable',
+      message: readiness
+        ? 'Not ready: the instance is draining for shutdown'
+        : 'The instance is shutting down; retry on another instance',
+      retryable: true,
+      ...(readiness ? { details: { draining: true } } : {}),
+    },
+  };
+  return new Response(JSON.stringify(body), {
+    status: 503,
+    headers: { 'Content-Type': 'application/json', 'Retry-After': '1', Connection: 'close' },
+  });
 }
 
 function closeListener(listener: ServerType): Promise<void> {
@@ -38,13 +75,30 @@ export async function startCheckoutServer(
   const host = options.host ?? config.host;
   let server: CheckoutServer | null = null;
   let listener!: ServerType;
+  let draining = false;
+  let inFlight = 0;
+  let idle: (() => void) | null = null;
+  const handle = async (request: Request): Promise<Response> => {
+    if (draining) {
+      const readiness = new URL(request.url).pathname === '/readyz';
+      return drainingAnswer(readiness);
+    }
+    if (!server) return new Response('Starting', { status: 503 });
+    inFlight++;
+    try {
+      const response = await server.fetch(request);
+      // A request that was already running when draining began is answered fully, on a
+      // connection that closes afterwards.
+      return draining ? withConnectionClose(response) : response;
+    } finally {
+      inFlight--;
+      if (inFlight === 0) idle?.();
+    }
+  };
   const port = await new Promise<number>((resolve, reject) => {
     listener = serve(
       {
-        fetch: (request: Request) => {
-          if (!server) return new Response('Starting', { status: 503 });
-          return server.fetch(request);
-        },
+        fetch: handle,
         port: options.port ?? config.port,
         hostname: host,
       },
@@ -66,11 +120,32 @@ export async function startCheckoutServer(
     url,
     port,
     server: running,
-    close() {
+    inFlight: () => inFlight,
+    close(closeOptions = {}) {
       closing ??= (async () => {
-        // Streams end first, so that the HTTP server has no open response to wait for.
+        draining = true;
+        const timeoutMs =
+          closeOptions.timeoutMs ??
+          (config as { shutdownTimeoutMs?: number }).shutdownTimeoutMs ??
+          DEFAULT_SHUTDOWN_TIMEOUT_MS;
+        // No new connections; idle keep-alive connections go now.
+        const listenerClosed = new Promise<void>((resolve) => listener.close(() => resolve()));
+        if ('closeIdleConnections' in listener) listener.closeIdleConnections();
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          new Promise<void>((resolve) => {
+            idle = resolve;
+            if (inFlight === 0) resolve();
+          }),
+          new Promise<void>((resolve) => {
+            timer = setTimeout(resolve, timeoutMs);
+          }),
+        ]);
+        clearTimeout(timer);
+        // Streams end (with their reconnect hint), jobs stop, then the store closes.
         await running.close();
-        await closeListener(listener);
+        if ('closeAllConnections' in listener) listener.closeAllConnections();
+        await listenerClosed;
       })();
       return closing;
     },

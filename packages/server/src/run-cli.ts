@@ -137,12 +137,26 @@ export async function runCli(io: CliIo): Promise<StartedCheckoutServer | null> {
     `pay-checkout server listening on ${started.url} (database: ${database}; providers: ${enabled.join(', ') || 'none'})\n`,
   );
   let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
+  let startedAt = 0;
+  const stop = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    if (stopping) {
+      // A second signal during the drain: exit now, saying what is cut short.
+      io.stderr(
+        `${signal} received again, exiting now: ${started.inFlight()} request(s) in flight cut off\n`,
+      );
+      io.exit(1);
+      return;
+    }
     stopping = true;
-    io.stdout(`${signal} received, shutting down\n`);
+    startedAt = Date.now();
+    io.stdout(`${signal} received, draining (a second signal exits at once)\n`);
+    // Handlers are one-time: the received signal gets a new one for its second coming.
+    io.onSignal(signal, () => stop(signal));
     started.close().then(
-      () => io.exit(0),
+      () => {
+        io.stdout(`pay-checkout server stopped after ${Date.now() - startedAt} ms\n`);
+        io.exit(0);
+      },
       () => io.exit(1),
     );
   };

@@ -77,7 +77,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   let refusals = 0;
   const http: KyInstance = ky.create({
     timeout: options.timeout ?? 10_000,
-    credentials: 'omit',
+    // The mode a page's `<link rel="preload" as="fetch" crossorigin>` of the methods uses, so the
+    // browser hands that response over; no cookies travel to another origin either way.
+    credentials: 'same-origin',
     headers: { Accept: 'application/json' },
     retry: {
       limit: options.retries ?? 2,

@@ -15,11 +15,15 @@ export interface ServerSettings {
   allowedOrigins: string[];
   logLevel: string;
   metricsKey?: string;
+  /** How long a shutdown lets requests in flight finish, in milliseconds. */
+  shutdownTimeoutMs: number;
 }
 
 const DEFAULT_PORT = 8787;
 const DEFAULT_HOST = '127.0.0.1';
 const MIN_KEY_LENGTH = 16;
+const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+const MAX_SHUTDOWN_TIMEOUT_MS = 600_000;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Parses an origin such as `https://shop.example`; returns its canonical form or null. */
@@ -69,6 +73,11 @@ export const serverEnv = envSection<ServerSettings>({
       meaning: `bearer key of \`GET /metrics\` (${MIN_KEY_LENGTH}+ characters)`,
       default: 'the secret key',
     },
+    {
+      name: 'PAY_CHECKOUT_SHUTDOWN_TIMEOUT_MS',
+      meaning: 'on SIGTERM/SIGINT, how long requests in flight may finish before the process exits',
+      default: String(DEFAULT_SHUTDOWN_TIMEOUT_MS),
+    },
   ],
   schema: z
     .object({
@@ -110,6 +119,14 @@ export const serverEnv = envSection<ServerSettings>({
         .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }))
         .default('info'),
       PAY_CHECKOUT_METRICS_KEY: key(),
+      PAY_CHECKOUT_SHUTDOWN_TIMEOUT_MS: z
+        .string()
+        .refine(
+          (raw) => /^\d{1,6}$/.test(raw) && Number(raw) <= MAX_SHUTDOWN_TIMEOUT_MS,
+          `must be a number of milliseconds between 0 and ${MAX_SHUTDOWN_TIMEOUT_MS}`,
+        )
+        .transform(Number)
+        .default(DEFAULT_SHUTDOWN_TIMEOUT_MS),
     })
     .superRefine((env, ctx) => {
       if (env.PAY_CHECKOUT_SECRET_KEY === undefined) {
@@ -131,5 +148,6 @@ export const serverEnv = envSection<ServerSettings>({
       allowedOrigins: env.PAY_CHECKOUT_ALLOWED_ORIGINS ?? [],
       logLevel: env.LOG_LEVEL,
       ...(env.PAY_CHECKOUT_METRICS_KEY ? { metricsKey: env.PAY_CHECKOUT_METRICS_KEY } : {}),
+      shutdownTimeoutMs: env.PAY_CHECKOUT_SHUTDOWN_TIMEOUT_MS,
     })),
 });

@@ -12,10 +12,12 @@
  * its order changes; every applied change writes one outbox message `msg_<subject>_<version>`;
  * a disputed charge revokes its mandate; a mandate is created by its first notification, for
  * the session that asked for it; idempotency keys expire after 24 h and an unfinished one is
- * taken over after 2 min; a charge with the same reference and key resumes its order.
+ * taken over after 2 min; a charge with the same reference and key resumes its order; every
+ * order not settled has a next check at its provider (due at once when the order is created, so
+ * that the reconciler places it on its schedule), cleared in the unit of work that settles it.
  */
 import { randomBytes } from 'node:crypto';
-import { isPaidFamily, transition } from '@pay-checkout/protocol/status';
+import { isPaidFamily, isSettled, transition } from '@pay-checkout/protocol/status';
 import { sameMoney } from '@pay-checkout/protocol/money';
 import type { ProviderId } from '@pay-checkout/protocol';
 import type {
@@ -40,13 +42,36 @@ import type {
   SessionEvent,
   SessionRecord,
 } from '../domain/records.js';
-import type { Repositories, Store } from '../store/store.js';
+import type { DueOrderCheck, OrderCheckState, Repositories, Store } from '../store/store.js';
 import { canMoveMandate } from './mandate-status.js';
 
 /** How long an idempotency key is remembered. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** How long an unfinished idempotent request may hold its key before another takes it over. */
 export const IDEMPOTENCY_STALE_MS = 2 * 60 * 1000;
+
+/** The scope of the `Idempotency-Key`s of merchant-initiated charges (one merchant per server). */
+export const CHARGE_IDEMPOTENCY_SCOPE = 'charges';
+
+/** Input of {@link Ledger.claimOrderChecks}. */
+export interface ClaimOrderChecksInput {
+  /** Who claims (one id per reconciler instance). */
+  owner: string;
+  now: Date;
+  /** How long the lease holds before another instance may take the check over. */
+  leaseMs: number;
+  limit: number;
+}
+
+/** Input of {@link Ledger.finishOrderCheck}. */
+export interface FinishOrderCheckInput {
+  orderId: string;
+  owner: string;
+  /** Epoch milliseconds of the next check; null for none. Ignored once the order is settled. */
+  nextAt: number | null;
+  /** Whether the provider was asked (counts the check); default true. */
+  counted?: boolean;
+}
 
 /** The event id of a subject's n-th change: stable, so every attempt carries the same id. */
 export function messageId(subjectId: string, version: number): string {
@@ -141,6 +166,25 @@ export interface Ledger {
   completeIdempotency(scope: string, key: string, status: number, body: string): Promise<void>;
   /** Forgets an unfinished key so that the client may try again. */
   releaseIdempotency(scope: string, key: string): Promise<void>;
+  /**
+   * Leases up to `limit` due order checks to `owner` until the lease ends, soonest first. A
+   * check whose lease lapsed (its instance died) is due again.
+   */
+  claimOrderChecks(input: ClaimOrderChecksInput): Promise<DueOrderCheck[]>;
+  /**
+   * Ends a leased check and sets the next one — none once the order is settled, whatever
+   * `nextAt` says, so a check racing the change that settled the order cannot revive it.
+   * False when `owner` no longer holds the lease (it lapsed and another took it over).
+   */
+  finishOrderCheck(input: FinishOrderCheckInput): Promise<boolean>;
+  /** The order's check state (operations and tests). */
+  getOrderCheck(orderId: string): Promise<OrderCheckState | null>;
+  /**
+   * Forgets the unfinished `Idempotency-Key` that started this order — a charge's own key, or
+   * for a checkout order every key of its session begun no later than the order — so that the
+   * client may try again. Returns how many keys were released.
+   */
+  releaseOrderKey(orderId: string): Promise<number>;
 }
 
 async function enqueue(
@@ -260,6 +304,8 @@ async function applyStatusIn(
     updatedAt: at,
   });
   if (!moved) throw new Error(`Order ${order.id} changed underneath a transaction`);
+  // A settled order is not checked at its provider any more.
+  if (isSettled(result.status)) await tx.checks.schedule(order.id, null);
   const updated: OrderRecord = {
     ...order,
     status: result.status,
@@ -431,6 +477,7 @@ async function createChargeOrderIn(
     at,
   );
   await tx.orders.insert(order);
+  await tx.checks.schedule(order.id, input.now.getTime());
   return { kind: 'created', order };
 }
 
@@ -493,6 +540,7 @@ export function createLedger(store: Store): Ledger {
           input.now.toISOString(),
         );
         await tx.orders.insert(order);
+        await tx.checks.schedule(order.id, input.now.getTime());
         return order;
       }),
     getOrder: (id) => store.orders.get(id),
@@ -536,5 +584,44 @@ export function createLedger(store: Store): Ledger {
     completeIdempotency: (scope, key, status, body) =>
       store.idempotency.complete(scope, key, status, body),
     releaseIdempotency: (scope, key) => store.idempotency.release(scope, key),
+    claimOrderChecks: (input) =>
+      unit(async (tx) => {
+        const nowMs = input.now.getTime();
+        const claimed: DueOrderCheck[] = [];
+        for (const check of await tx.checks.due(nowMs, input.limit)) {
+          // Another instance may have claimed it since it was read; only a won claim counts.
+          if (await tx.checks.claim(check.order.id, input.owner, nowMs + input.leaseMs, nowMs)) {
+            claimed.push(check);
+          }
+        }
+        return claimed;
+      }),
+    finishOrderCheck: (input) =>
+      unit(async (tx) => {
+        const order = await tx.orders.get(input.orderId, { lock: true });
+        if (!order) return false;
+        const next = isSettled(order.status) ? null : input.nextAt;
+        return tx.checks.finish(order.id, input.owner, next, input.counted !== false);
+      }),
+    getOrderCheck: (orderId) => store.checks.get(orderId),
+    releaseOrderKey: (orderId) =>
+      unit(async (tx) => {
+        const order = await tx.orders.get(orderId);
+        if (!order) return 0;
+        const session = await tx.sessions.get(order.sessionId);
+        if (!session) return 0;
+        if (session.chargeOf) {
+          const key = await tx.idempotency.get(
+            CHARGE_IDEMPOTENCY_SCOPE,
+            session.chargeOf.idempotencyKey,
+          );
+          if (key?.state !== 'in_progress') return 0;
+          await tx.idempotency.release(CHARGE_IDEMPOTENCY_SCOPE, session.chargeOf.idempotencyKey);
+          return 1;
+        }
+        // A checkout order's key is begun just before the order is created; a key begun later
+        // belongs to another attempt and is left alone.
+        return tx.idempotency.releaseStarted(session.id, order.createdAt);
+      }),
   };
 }

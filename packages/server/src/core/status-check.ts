@@ -8,7 +8,8 @@
  */
 import type { Logger } from 'pino';
 import { isPaidFamily } from '@pay-checkout/protocol/status';
-import type { OrderRecord } from '../domain/records.js';
+import type { ApplyStatusResult, OrderRecord } from '../domain/records.js';
+import type { ProviderStatus } from '../providers/provider.js';
 import { ApiError } from './api-error.js';
 import { applyStatus } from './apply-status.js';
 import type { AppContext } from './context.js';
@@ -70,26 +71,50 @@ export class StatusChecker {
   }
 }
 
+/** What asking an order's provider gave: its answer (null: it knows nothing yet), applied. */
+export interface ProviderAnswer {
+  truth: ProviderStatus | null;
+  /** The outcome of applying the answer; null when there was nothing to apply. */
+  applied: ApplyStatusResult | null;
+}
+
+/**
+ * Asks the order's provider for its real status and applies the answer through the status
+ * machine as source `poll`, as the provider's own word (`confirmed`). Throws when the provider
+ * is not configured or cannot be reached.
+ */
+export async function askProvider(
+  ctx: AppContext,
+  order: OrderRecord,
+  logger: Logger = ctx.logger,
+): Promise<ProviderAnswer> {
+  const provider = ctx.providers.get(order.provider);
+  if (!provider) {
+    throw new ApiError(502, 'provider_unavailable', `${order.provider} is not configured`);
+  }
+  const truth = await provider.fetchStatus(order);
+  if (!truth) return { truth: null, applied: null };
+  const applied = await applyStatus(
+    ctx,
+    {
+      orderId: order.id,
+      status: truth.status,
+      ...(truth.amount ? { amount: truth.amount } : {}),
+      source: 'poll',
+      confirmed: true,
+      now: ctx.now(),
+    },
+    logger,
+  );
+  return { truth, applied };
+}
+
 /** One read of the order's provider, applied. */
 async function read(ctx: AppContext, order: OrderRecord, logger: Logger): Promise<OrderRecord> {
-  const provider = ctx.providers.get(order.provider);
-  if (!provider) return order;
+  if (!ctx.providers.has(order.provider)) return order;
   try {
-    const truth = await provider.fetchStatus(order);
-    if (!truth) return order;
-    const result = await applyStatus(
-      ctx,
-      {
-        orderId: order.id,
-        status: truth.status,
-        ...(truth.amount ? { amount: truth.amount } : {}),
-        source: 'poll',
-        confirmed: true,
-        now: ctx.now(),
-      },
-      logger,
-    );
-    return result.order ?? order;
+    const { applied } = await askProvider(ctx, order, logger);
+    return applied?.order ?? order;
   } catch (error) {
     logger.warn(
       { orderId: order.id, code: error instanceof ApiError ? error.code : 'internal_error' },

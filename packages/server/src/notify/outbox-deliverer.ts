@@ -82,6 +82,8 @@ export class OutboxDeliverer {
   readonly #abort = new AbortController();
   #timer: NodeJS.Timeout | null = null;
   #pumping = false;
+  /** The pass over the outbox under way, which `close()` waits for (it may hold claims). */
+  #pass: Promise<void> = Promise.resolve();
   #again = false;
   #started = false;
   #closed = false;
@@ -122,13 +124,17 @@ export class OutboxDeliverer {
       return;
     }
     this.#pumping = true;
-    void this.#pump().finally(() => {
-      this.#pumping = false;
-      if (this.#again) {
-        this.#again = false;
-        this.kick();
-      }
-    });
+    this.#pass = this.#pump()
+      .catch((error: unknown) => {
+        this.#options.logger.error({ err: error }, 'outbox pass failed');
+      })
+      .finally(() => {
+        this.#pumping = false;
+        if (this.#again) {
+          this.#again = false;
+          this.kick();
+        }
+      });
   }
 
   /**
@@ -140,6 +146,8 @@ export class OutboxDeliverer {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
+    // A claim under way hands what it claims straight back; wait for that before the store goes.
+    await this.#pass.catch(() => undefined);
     let grace: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.allSettled([...this.#inFlight]),

@@ -114,6 +114,8 @@ export interface Provider {
   /**
    * The methods this provider offers for a session (may be empty). May ask the provider's API
    * (Koywe's payment methods, FuratPay's linked services): cache such answers with a bounded life.
+   * Every method sets `kind`, and `logo` from `method-logos.ts` when the brand is known; a
+   * method that can set up a mandate sets `mandate: true` (a mandate session offers no other).
    */
   methods(session: SessionRecord): Method[] | Promise<Method[]>;
   /**
@@ -147,7 +149,8 @@ export interface Provider {
   fetchStatus(order: OrderRecord): Promise<ProviderStatus | null>;
   /**
    * Charges a stored mandate without the customer (merchant-initiated). Only providers with
-   * mandates implement it. Throws an ApiError on provider failure.
+   * mandates implement it; a provider without it is not asked for the methods of a session that
+   * sets up a mandate. Throws an ApiError on provider failure.
    */
   charge?(input: CreateProviderChargeInput): Promise<CreateProviderChargeResult>;
   /** How the provider expects a webhook to be acknowledged (default: 200 JSON). */

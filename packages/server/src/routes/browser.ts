@@ -25,7 +25,7 @@ import { idempotent, requestHash, type IdempotentAnswer } from '../core/idempote
 import { newOrderId } from '../core/ids.js';
 import { effectiveStatus, orderView, publicSessionView } from '../core/views.js';
 import type { Provider } from '../providers/provider.js';
-import type { SessionRecord } from '../domain/records.js';
+import type { OrderRecord, SessionRecord } from '../domain/records.js';
 import {
   IdParamSchema,
   IdempotencyKeyHeaderSchema,
@@ -45,7 +45,9 @@ export const listMethodsRoute = createRoute({
   summary: 'The public session and the methods that fit it',
   description:
     'Only methods every configured provider really supports for the session’s country, ' +
-    'currency and amount; none once the session is paid or expired.',
+    'currency and amount; for a session that also sets up a mandate, only methods that can ' +
+    'carry one (`mandate: true`); none once the session is paid or expired. Every method ' +
+    'has a `kind`; `logo` is a `data:image/svg+xml` URI, absent for a method of no known brand.',
   request: { params: IdParamSchema },
   responses: {
     200: jsonResponse('The public session and its methods', MethodsResponseSchema),
@@ -116,13 +118,17 @@ export const browserRouteDefinitions = [
 /**
  * Every method the configured providers offer for `session`, asked in parallel. A provider that
  * cannot say right now (its method API is down) is left out of this answer, not the others.
+ * A session that also sets up a mandate is offered only methods that can carry one
+ * (`mandate: true`); providers that cannot charge a mandate are not even asked.
  */
 export async function offeredMethods(
   ctx: AppContext,
   session: SessionRecord,
 ): Promise<{ method: Method; provider: Provider }[]> {
   const providers = [...ctx.providers.values()].filter(
-    (provider) => !session.providers || session.providers.includes(provider.id),
+    (provider) =>
+      (!session.providers || session.providers.includes(provider.id)) &&
+      (!session.mandate || provider.charge !== undefined),
   );
   const answers = await Promise.allSettled(
     providers.map(async (provider) => ({ provider, methods: await provider.methods(session) })),
@@ -131,6 +137,7 @@ export async function offeredMethods(
   answers.forEach((answer, index) => {
     if (answer.status === 'fulfilled') {
       for (const method of answer.value.methods) {
+        if (session.mandate && method.mandate !== true) continue;
         offered.push({ method, provider: answer.value.provider });
       }
     } else {
@@ -141,6 +148,30 @@ export async function offeredMethods(
     }
   });
   return offered;
+}
+
+/**
+ * The method of the session's latest order, named as its provider names it (the outcome screen
+ * shows it); the offered list already has it while the session is open, else its provider is
+ * asked. Unknown when the provider cannot say right now.
+ */
+async function methodOfOrder(
+  ctx: AppContext,
+  session: SessionRecord,
+  order: OrderRecord,
+  offered: readonly Method[],
+): Promise<{ id: string; name: string } | undefined> {
+  let found = offered.find((m) => m.id === order.method);
+  if (!found) {
+    try {
+      found = (await ctx.providers.get(order.provider)?.methods(session))?.find(
+        (m) => m.id === order.method,
+      );
+    } catch {
+      // The name is a courtesy: the outcome shows without it.
+    }
+  }
+  return found && { id: found.id, name: found.name };
 }
 
 /** A stable hash of the request body: same fields in any key order hash the same. */
@@ -187,7 +218,11 @@ export function browserRoutes(ctx: AppContext): OpenAPIHono<AppEnv> {
     const open = !isPaidFamily(status) && status !== 'expired';
     const methods = open ? (await offeredMethods(ctx, session)).map((m) => m.method) : [];
     const latest = (await ctx.ledger.listOrders(session.id)).at(-1);
-    return c.json({ session: publicSessionView(session, now, latest?.id ?? null), methods }, 200);
+    const method = latest && (await methodOfOrder(ctx, session, latest, methods));
+    return c.json(
+      { session: publicSessionView(session, now, latest?.id ?? null, method), methods },
+      200,
+    );
   });
 
   app.openapi(

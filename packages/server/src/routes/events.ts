@@ -38,6 +38,11 @@ export const SSE_MAX_BUFFERED_BYTES = 32 * 1024;
 
 const RETRY = 'retry: 3000\n\n';
 const PING = ': ping\n\n';
+/**
+ * The last write of a stream ended by the server's shutdown: a short reconnect delay, so the
+ * browser's automatic reconnect (with `Last-Event-ID`) soon reaches another instance.
+ */
+export const SHUTDOWN_NOTICE = 'retry: 1000\n: server shutting down, reconnect\n\n';
 const encoder = new TextEncoder();
 /** Queue sizes in bytes, so that `desiredSize` is the room left under the bound. */
 const QUEUE_STRATEGY: QueuingStrategy<Uint8Array> = {
@@ -97,8 +102,13 @@ class StatusStream {
   #unsubscribe: () => void = () => {};
   /** Until the first read: what the snapshot is made of, and where the client resumes. */
   #opening: { session: SessionRecord; resumeFrom: number | null } | null;
-  /** Registered in `ctx.streams`; closes this stream. */
+  /** Closes this stream. */
   readonly close = (): void => this.#close(false);
+  /** Registered in `ctx.streams`: ends this stream for a shutdown, with the reconnect hint. */
+  readonly end = (): void => {
+    this.send(SHUTDOWN_NOTICE);
+    this.#close(false);
+  };
 
   constructor(
     readonly ctx: AppContext,
@@ -114,7 +124,7 @@ class StatusStream {
   start(controller: ReadableStreamDefaultController<Uint8Array>): void {
     this.#controller = controller;
     this.#unsubscribe = this.ctx.bus.subscribe(this.sessionId, () => this.#drain());
-    this.ctx.streams.add(this.close);
+    this.ctx.streams.add(this.end);
     this.heartbeat.add(this);
     this.send(RETRY);
     this.#enqueue(() => this.#start());
@@ -208,7 +218,7 @@ class StatusStream {
     this.closed = true;
     this.#unsubscribe();
     this.heartbeat.delete(this);
-    this.ctx.streams.delete(this.close);
+    this.ctx.streams.delete(this.end);
     if (behind) {
       this.ctx.logger.info(
         {

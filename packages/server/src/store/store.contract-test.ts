@@ -329,5 +329,141 @@ export function runStoreContract(name: string, factory: () => Promise<Store> | S
         expect(results.filter((r) => r.kind === 'started')).toHaveLength(1);
       });
     });
+
+    describe('order checks', () => {
+      const T0_MS = T0.getTime();
+      const lease = (owner: string, nowMs: number, limit = 10) =>
+        store.claimOrderChecks({ owner, now: new Date(nowMs), leaseMs: 60_000, limit });
+
+      beforeEach(async () => {
+        await store.createSession(session('cs_1', 'order-1'));
+        for (const id of ['ord_1', 'ord_2', 'ord_3']) {
+          await store.createOrder({
+            id,
+            sessionId: 'cs_1',
+            provider: 'ivy',
+            method: 'ivy:bank',
+            now: T0,
+          });
+        }
+      });
+
+      it('gives every new order a check due at once, with its session expiry', async () => {
+        expect(await store.getOrderCheck('ord_1')).toEqual({
+          nextCheckAt: T0_MS,
+          checks: 0,
+          claimedBy: null,
+          claimedUntil: null,
+        });
+        const claimed = await lease('a', T0_MS);
+        expect(claimed.map((c) => c.order.id).sort()).toEqual(['ord_1', 'ord_2', 'ord_3']);
+        expect(claimed[0]).toMatchObject({
+          sessionExpiresAt: new Date(T0_MS + 3_600_000).toISOString(),
+          checks: 0,
+          dueAt: T0_MS,
+          order: { sessionId: 'cs_1', status: 'created' },
+        });
+      });
+
+      it('leases a check to one owner until it ends or lapses', async () => {
+        expect(await lease('a', T0_MS, 1)).toHaveLength(1);
+        expect(await lease('b', T0_MS, 10)).toHaveLength(2);
+        expect(await lease('c', T0_MS + 59_999)).toHaveLength(0);
+        // The owners died: their leases lapse and the checks are taken over.
+        const taken = await lease('c', T0_MS + 60_000);
+        expect(taken).toHaveLength(3);
+        expect((await store.getOrderCheck(taken[0]?.order.id ?? ''))?.claimedBy).toBe('c');
+      });
+
+      it('finishes a check only for the lease holder, and sets the next one', async () => {
+        await lease('a', T0_MS);
+        expect(
+          await store.finishOrderCheck({ orderId: 'ord_1', owner: 'b', nextAt: T0_MS + 5 }),
+        ).toBe(false);
+        expect(
+          await store.finishOrderCheck({ orderId: 'ord_1', owner: 'a', nextAt: T0_MS + 60_000 }),
+        ).toBe(true);
+        expect(await store.getOrderCheck('ord_1')).toEqual({
+          nextCheckAt: T0_MS + 60_000,
+          checks: 1,
+          claimedBy: null,
+          claimedUntil: null,
+        });
+        await store.finishOrderCheck({ orderId: 'ord_2', owner: 'a', nextAt: 7, counted: false });
+        expect(await store.getOrderCheck('ord_2')).toMatchObject({ nextCheckAt: 7, checks: 0 });
+        // Not due before its time, due from then.
+        expect((await lease('b', T0_MS + 59_999)).map((c) => c.order.id)).toEqual(['ord_2']);
+        // ord_3's lease lapses at the same time.
+        expect((await lease('b', T0_MS + 60_000)).map((c) => c.order.id).sort()).toEqual([
+          'ord_1',
+          'ord_3',
+        ]);
+      });
+
+      it('drops the check of an order once it settles, even from a check in flight', async () => {
+        await lease('a', T0_MS);
+        await store.applyStatus({ orderId: 'ord_1', status: 'pending', source: 'create', now: T0 });
+        expect((await store.getOrderCheck('ord_1'))?.nextCheckAt).toBe(T0_MS);
+        await store.applyStatus({ orderId: 'ord_1', status: 'paid', source: 'webhook', now: T0 });
+        expect((await store.getOrderCheck('ord_1'))?.nextCheckAt).toBeNull();
+        expect(
+          await store.finishOrderCheck({ orderId: 'ord_1', owner: 'a', nextAt: T0_MS + 60_000 }),
+        ).toBe(true);
+        expect((await store.getOrderCheck('ord_1'))?.nextCheckAt).toBeNull();
+        expect((await lease('b', T0_MS + 120_000)).map((c) => c.order.id)).not.toContain('ord_1');
+      });
+
+      it('hands each due check to exactly one of many concurrent claimers', async () => {
+        for (let i = 4; i <= 30; i++) {
+          await store.createOrder({
+            id: `ord_${i}`,
+            sessionId: 'cs_1',
+            provider: 'ivy',
+            method: 'ivy:bank',
+            now: T0,
+          });
+        }
+        const batches = await Promise.all(
+          Array.from({ length: 6 }, (_, i) => lease(`owner-${i}`, T0_MS, 4)),
+        );
+        const ids = batches.flat().map((c) => c.order.id);
+        expect(new Set(ids).size).toBe(ids.length);
+        const rest = await lease('last', T0_MS, 100);
+        expect(ids.length + rest.length).toBe(30);
+      });
+
+      it('releases the unfinished key that started an order, and only that one', async () => {
+        await store.beginIdempotency({ scope: 'cs_1', key: 'k-old', requestHash: 'h', now: T0 });
+        const later = new Date(T0_MS + 1000);
+        await store.beginIdempotency({ scope: 'cs_1', key: 'k-new', requestHash: 'h', now: later });
+        await store.beginIdempotency({ scope: 'cs_2', key: 'k-old', requestHash: 'h', now: T0 });
+        expect(await store.releaseOrderKey('ord_1')).toBe(1);
+        expect(
+          await store.beginIdempotency({
+            scope: 'cs_1',
+            key: 'k-old',
+            requestHash: 'h',
+            now: later,
+          }),
+        ).toEqual({ kind: 'started' });
+        expect(
+          await store.beginIdempotency({
+            scope: 'cs_1',
+            key: 'k-new',
+            requestHash: 'h',
+            now: later,
+          }),
+        ).toEqual({ kind: 'in_progress' });
+        expect(
+          await store.beginIdempotency({
+            scope: 'cs_2',
+            key: 'k-old',
+            requestHash: 'h',
+            now: later,
+          }),
+        ).toEqual({ kind: 'in_progress' });
+        expect(await store.releaseOrderKey('ord_missing')).toBe(0);
+      });
+    });
   });
 }

@@ -149,6 +149,55 @@ export interface OutboxRepository {
   list(): Promise<OutboxMessage[]>;
 }
 
+/** The check of an order at its provider, as the reconciler sees it. */
+export interface OrderCheckState {
+  /** Epoch milliseconds of the next check; null once the order is settled. */
+  nextCheckAt: number | null;
+  /** Checks made so far. */
+  checks: number;
+  /** Who holds the check's lease, while someone does. */
+  claimedBy: string | null;
+  /** Epoch milliseconds: when the lease ends. */
+  claimedUntil: number | null;
+}
+
+/** An order whose check is due, with what deciding the next one needs. */
+export interface DueOrderCheck {
+  order: OrderRecord;
+  /** When the order's session expires (ISO 8601). */
+  sessionExpiresAt: string;
+  /** Checks made so far. */
+  checks: number;
+  /** Epoch milliseconds the check was due at. */
+  dueAt: number;
+}
+
+export interface OrderCheckRepository {
+  /** Sets the order's next check (epoch milliseconds), or clears it with null. */
+  schedule(orderId: string, atMs: number | null): Promise<void>;
+  /**
+   * Up to `limit` orders whose check is due at `nowMs` and whose lease is free or lapsed,
+   * soonest first.
+   */
+  due(nowMs: number, limit: number): Promise<DueOrderCheck[]>;
+  /**
+   * Leases the order's check to `owner` until `untilMs`, only while it is due and its lease is
+   * free or lapsed at `nowMs`; false when someone else holds it.
+   */
+  claim(orderId: string, owner: string, untilMs: number, nowMs: number): Promise<boolean>;
+  /**
+   * Records a finished check: the next one at `nextAtMs` (null: none), `checks` plus one when
+   * `counted`, and the lease freed. False (and nothing written) unless `owner` holds the lease.
+   */
+  finish(
+    orderId: string,
+    owner: string,
+    nextAtMs: number | null,
+    counted: boolean,
+  ): Promise<boolean>;
+  get(orderId: string): Promise<OrderCheckState | null>;
+}
+
 /** A stored idempotency key. */
 export interface IdempotencyRow {
   scope: string;
@@ -173,6 +222,11 @@ export interface IdempotencyRepository {
   complete(scope: string, key: string, status: number, body: string): Promise<void>;
   /** Deletes the key only while it is `in_progress`. */
   release(scope: string, key: string): Promise<void>;
+  /**
+   * Deletes every `in_progress` key of `scope` created at or before `createdAt` (ISO 8601);
+   * returns how many.
+   */
+  releaseStarted(scope: string, createdAt: string): Promise<number>;
 }
 
 /** Every repository, as seen inside (or outside) a unit of work. */
@@ -184,6 +238,7 @@ export interface Repositories {
   mandates: MandateRepository;
   outbox: OutboxRepository;
   idempotency: IdempotencyRepository;
+  checks: OrderCheckRepository;
 }
 
 /** A database: repositories (each call its own statement), units of work and lifecycle. */

@@ -14,6 +14,7 @@ import {
   testOrder,
   testSession,
 } from '../../test-support/provider-fixtures.js';
+import { methodLogo } from '../method-logos.js';
 import { invoiceNumber } from './furatpay-invoice.js';
 import { createFuratPayProvider } from './furatpay-provider.js';
 import { mapFuratPayInvoiceStatus } from './furatpay-status.js';
@@ -74,11 +75,39 @@ async function emulated(id: string) {
 describe('FuratPay methods', () => {
   it('offers every active linked service in Iraq for IQD and USD, honouring the restriction', async () => {
     const p = provider();
+    // FuratPay's own logo URLs (on its host) are not passed on; known services get our mark.
     expect(await p.methods(session())).toEqual([
-      { id: 'furatpay:zaincash', provider: 'furatpay', name: 'ZainCash', flow: 'redirect' },
-      { id: 'furatpay:fastpay', provider: 'furatpay', name: 'FastPay', flow: 'qr' },
-      { id: 'furatpay:qicard', provider: 'furatpay', name: 'QiCard', flow: 'redirect' },
-      { id: 'furatpay:fib', provider: 'furatpay', name: 'FIB', flow: 'qr' },
+      {
+        id: 'furatpay:zaincash',
+        provider: 'furatpay',
+        name: 'ZainCash',
+        flow: 'redirect',
+        kind: 'wallet',
+        logo: methodLogo('furatpay:zaincash'),
+      },
+      {
+        id: 'furatpay:fastpay',
+        provider: 'furatpay',
+        name: 'FastPay',
+        flow: 'qr',
+        kind: 'qr',
+        logo: methodLogo('furatpay:fastpay'),
+      },
+      {
+        id: 'furatpay:qicard',
+        provider: 'furatpay',
+        name: 'QiCard',
+        flow: 'redirect',
+        kind: 'card',
+      },
+      {
+        id: 'furatpay:fib',
+        provider: 'furatpay',
+        name: 'FIB',
+        flow: 'qr',
+        kind: 'qr',
+        logo: methodLogo('furatpay:fib'),
+      },
     ]);
     expect(await p.methods(session({ amount: { value: 500, currency: 'USD' } }))).toHaveLength(4);
     expect(await p.methods(session({ amount: { value: 500, currency: 'EUR' } }))).toEqual([]);

@@ -4,7 +4,8 @@
  * (`furatpay:fib`, `furatpay:zaincash`, `furatpay:fastpay`, `furatpay:qicard`…). The list comes
  * from FuratPay's API and is cached for a bounded time, one request at a time.
  */
-import type { Method } from '@pay-checkout/protocol';
+import type { Method, MethodKind } from '@pay-checkout/protocol';
+import { logoOf } from '../method-logos.js';
 import type { FuratPayClient, FuratPayService } from './furatpay-client.js';
 
 /** How long a fetched service list is used (default). */
@@ -12,6 +13,25 @@ export const SERVICES_TTL_MS = 5 * 60_000;
 
 /** Services whose answer is a QR code the customer scans with their app. */
 const QR_SERVICES = new Set(['fib', 'fastpay']);
+
+/**
+ * How the customer pays with the services we know that are not QR services: Zain Cash is a
+ * mobile wallet, Qi Card and PayTabs take cards. Another service is taken as a wallet, the
+ * usual kind of Iraqi payment service.
+ */
+const SERVICE_KINDS: Readonly<Record<string, MethodKind>> = Object.freeze({
+  zaincash: 'wallet',
+  qicard: 'card',
+  paytabs: 'card',
+});
+
+/** The kind of a service slug: `qr` for QR services, else by {@link SERVICE_KINDS}. */
+export function serviceKind(slug: string): MethodKind {
+  if (QR_SERVICES.has(slug)) return 'qr';
+  return Object.prototype.hasOwnProperty.call(SERVICE_KINDS, slug)
+    ? (SERVICE_KINDS[slug] ?? 'wallet')
+    : 'wallet';
+}
 
 /** A linked service as we offer it. */
 export interface OfferedService {
@@ -30,22 +50,27 @@ export function serviceSlug(service: Pick<FuratPayService, 'id' | 'name'>): stri
   return slug || `service${service.id}`;
 }
 
-/** The offered services of a service list: active ones, one per slug, first wins. */
+/**
+ * The offered services of a service list: active ones, one per slug, first wins. FuratPay's own
+ * `logo` (an image on its host) is not passed on: the browser would load it from a third party
+ * and a strict `img-src` would block it. Known services get our own mark instead.
+ */
 export function toOfferedServices(services: readonly FuratPayService[]): OfferedService[] {
   const offered = new Map<string, OfferedService>();
   for (const service of services) {
     if ((service.status ?? 'active').toLowerCase() !== 'active') continue;
     const slug = serviceSlug(service);
     if (offered.has(slug)) continue;
-    const logo = service.logo && /^https:\/\//i.test(service.logo) ? service.logo : undefined;
+    const id = `furatpay:${slug}`;
     offered.set(slug, {
       serviceId: service.id,
       method: {
-        id: `furatpay:${slug}`,
+        id,
         provider: 'furatpay',
         name: service.name,
         flow: QR_SERVICES.has(slug) ? 'qr' : 'redirect',
-        ...(logo ? { logo } : {}),
+        kind: serviceKind(slug),
+        ...logoOf(id),
       },
     });
   }

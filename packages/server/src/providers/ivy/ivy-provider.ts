@@ -20,18 +20,22 @@ import type {
   Provider,
   ProviderStatus,
 } from '../provider.js';
+import { logoOf } from '../method-logos.js';
 import { IvyClient, type IvyCreateSessionBody } from './ivy-client.js';
 import { IVY_COUNTRIES, IVY_CURRENCIES } from './ivy-markets.js';
 import { IVY_MANDATE_EVENTS, parseIvyMandateEvent } from './ivy-mandate.js';
 import { verifyIvySignature } from './ivy-signature.js';
 import { mapIvyOrderStatus } from './ivy-status.js';
 
-/** The one method Ivy offers. */
+/** The one method Ivy offers; it can also set up a mandate (Ivy on File). */
 export const IVY_BANK_METHOD: Method = Object.freeze({
   id: 'ivy:bank',
   provider: 'ivy',
   name: 'Pay by bank',
   flow: 'redirect',
+  kind: 'bank',
+  ...logoOf('ivy:bank'),
+  mandate: true,
 }) as Method;
 
 const MIN_EXPIRY_S = 31 * 60;

@@ -30,6 +30,7 @@ import type {
   WebhookHint,
   WebhookVerification,
 } from '../provider.js';
+import { logoOf } from '../method-logos.js';
 import { IwocaPayClient, type IwocaPayCreateOrderBody } from './iwocapay-client.js';
 import type { IwocaPayConfig } from './iwocapay-config.js';
 import {
@@ -47,8 +48,11 @@ export const IWOCAPAY_METHOD: Method = Object.freeze({
   provider: 'iwocapay',
   name: 'iwocaPay: pay now or later',
   flow: 'redirect',
+  kind: 'bnpl',
+  ...logoOf('iwocapay:checkout'),
   fields: [
     {
+      // Stable name: the key of the order's `fields`. Optional, so no prefill; two options.
       name: 'terms',
       label: 'Payment terms',
       type: 'select',

@@ -14,6 +14,7 @@ import {
   testOrder,
   testSession,
 } from '../../test-support/provider-fixtures.js';
+import { methodLogo } from '../method-logos.js';
 import { createIxopayProvider, IXOPAY_CARD_METHOD } from './ixopay-provider.js';
 import { IXOPAY_CONTENT_TYPE, signIxopay } from './ixopay-signature.js';
 import { mapIxopayCallbackResult, mapIxopayTransactionStatus } from './ixopay-status.js';
@@ -81,7 +82,14 @@ describe('IXOPAY methods', () => {
   it('offers the card method in its markets only, honouring restrictions and reference length', () => {
     const p = provider();
     expect(p.methods(session())).toEqual([
-      { id: 'ixopay:card', provider: 'ixopay', name: 'Pay by card', flow: 'redirect' },
+      {
+        id: 'ixopay:card',
+        provider: 'ixopay',
+        name: 'Pay by card',
+        flow: 'redirect',
+        kind: 'card',
+        logo: methodLogo('ixopay:card'),
+      },
     ]);
     expect(
       p.methods(session({ amount: { value: 500, currency: 'GBP' }, country: 'GB' })),

@@ -33,6 +33,7 @@ import type {
   Provider,
   ProviderStatus,
 } from '../provider.js';
+import { logoOf } from '../method-logos.js';
 import {
   DUPLICATE_CODE,
   IxopayClient,
@@ -65,6 +66,8 @@ export const IXOPAY_CARD_METHOD: Method = Object.freeze({
   provider: 'ixopay',
   name: 'Pay by card',
   flow: 'redirect',
+  kind: 'card',
+  ...logoOf('ixopay:card'),
 }) as Method;
 
 const ErrorFieldsSchema = {

@@ -6,14 +6,21 @@
  *
  * Every Koywe PAYIN order needs a contact, and a contact needs the customer's full name and an
  * identity document valid for the country. What the session already carries (and is valid) is
- * not asked again.
+ * not asked again; a document the session carries that is not valid is asked again with the
+ * session's values filled in, so the customer corrects it instead of typing it anew.
  */
-import type { Method, MethodField } from '@pay-checkout/protocol';
+import type { Method, MethodField, MethodKind } from '@pay-checkout/protocol';
 import type { SessionRecord } from '../../domain/records.js';
+import { logoOf } from '../method-logos.js';
 import type { KoyweOrderPaymentMethod, KoywePaymentMethod } from './koywe-client.js';
 import { checkDocument, documentTypesFor } from './koywe-documents.js';
 
-/** The field names Koywe methods may declare. */
+/**
+ * The field names Koywe methods may declare: stable, the keys of the order's `fields` and of the
+ * browser's translations. `fullName` the customer's name as on the document; `documentType` a
+ * code of the country's document types (`CC`, `CPF`, `RUT`…); `documentNumber` the number, with
+ * or without formatting; `bank` the PSE bank code.
+ */
 export const KOYWE_FIELDS = {
   documentType: 'documentType',
   documentNumber: 'documentNumber',
@@ -32,6 +39,27 @@ const NAMES: Readonly<Record<string, string>> = Object.freeze({
   CARD: 'Card',
   QRI: 'QR',
 });
+
+/**
+ * How the customer pays with each method code we know; Koywe's page is where they do it. Pix is
+ * paid from the customer's bank app, Nequi is a wallet, QRI a code to scan. An unknown code is
+ * taken as a bank payment, the most common kind among Koywe's methods.
+ */
+const KINDS: Readonly<Record<string, MethodKind>> = Object.freeze({
+  PSE: 'bank',
+  PIX_DYNAMIC: 'bank',
+  PIX_STATIC: 'bank',
+  SPEI: 'bank',
+  KHIPU: 'bank',
+  NEQUI: 'wallet',
+  CARD: 'card',
+  QRI: 'qr',
+});
+
+/** The kind of a Koywe method code. */
+export function koyweMethodKind(code: string): MethodKind {
+  return Object.prototype.hasOwnProperty.call(KINDS, code) ? (KINDS[code] ?? 'bank') : 'bank';
+}
 
 /**
  * PSE banks offered when Koywe's method list carries none, and the readable names of the bank
@@ -104,26 +132,46 @@ export function orderPaymentMethod(code: string, bank?: string): KoyweOrderPayme
     : { method: code };
 }
 
-/** True when the session's customer carries a document valid in its country. */
-function hasValidDocument(session: SessionRecord): boolean {
-  const document = session.customer?.document;
-  return !!document && checkDocument(session.country, document.type, document.number).ok;
+/**
+ * A select with a single option has that option as its value: the customer has nothing to
+ * choose. Any other field is returned as it is.
+ */
+function withOnlyOption(field: MethodField): MethodField {
+  const only = field.options?.length === 1 ? field.options[0] : undefined;
+  return only && field.value === undefined ? { ...field, value: only.value } : field;
 }
 
-/** The fields a Koywe method needs for this session (empty when the session has all). */
+/**
+ * The fields a Koywe method needs for this session (empty when the session has all). When the
+ * session's customer has a document that is not valid in the country, the type (when it is one
+ * of the country's) and the number come filled in with the session's values. Only such a
+ * document goes back to the browser (which holds the session id, the customer's own checkout);
+ * a valid one is never asked for, hence never sent.
+ */
 export function fieldsFor(code: string, extra: unknown, session: SessionRecord): MethodField[] {
   const fields: MethodField[] = [];
   if (!session.customer?.name) {
-    fields.push({ name: KOYWE_FIELDS.fullName, label: 'Full name', type: 'text', required: true });
+    fields.push({
+      name: KOYWE_FIELDS.fullName,
+      label: 'Full name',
+      type: 'text',
+      required: true,
+      autocomplete: 'name',
+    });
   }
-  if (!hasValidDocument(session)) {
+  const document = session.customer?.document;
+  if (!document || !checkDocument(session.country, document.type, document.number).ok) {
     const types = documentTypesFor(session.country);
+    const knownType = document
+      ? types.find((t) => t.code === document.type.trim().toUpperCase())
+      : undefined;
     fields.push({
       name: KOYWE_FIELDS.documentType,
       label: 'Document type',
       type: 'select',
       required: true,
       options: types.map((t) => ({ value: t.code, label: t.label })),
+      ...(knownType ? { value: knownType.code } : {}),
     });
     fields.push({
       name: KOYWE_FIELDS.documentNumber,
@@ -132,6 +180,9 @@ export function fieldsFor(code: string, extra: unknown, session: SessionRecord):
       required: true,
       // The per-type rules (check digits) are checked on the server; this only keeps out junk.
       pattern: '[0-9A-Za-z .\\-/]{5,24}',
+      // A document number is not something a browser should offer from other sites' forms.
+      autocomplete: 'off',
+      ...(document ? { value: document.number } : {}),
     });
   }
   if (code === 'PSE') {
@@ -144,7 +195,7 @@ export function fieldsFor(code: string, extra: unknown, session: SessionRecord):
       options: banks.length > 0 ? banks : [...DEFAULT_PSE_BANKS],
     });
   }
-  return fields;
+  return fields.map(withOnlyOption);
 }
 
 /**
@@ -167,13 +218,16 @@ export function toMethods(list: readonly KoywePaymentMethod[], session: SessionR
     if (entry.method === 'PIX_STATIC' && codes.has('PIX_DYNAMIC')) continue;
     if (methods.some((m) => m.id === `koywe:${entry.method}`)) continue;
     const fields = fieldsFor(entry.method, entry.extra, session);
+    const id = `koywe:${entry.method}`;
     methods.push({
-      id: `koywe:${entry.method}`,
+      id,
       provider: 'koywe',
       name: Object.prototype.hasOwnProperty.call(NAMES, entry.method)
         ? (NAMES[entry.method] ?? entry.method)
         : entry.name?.trim().slice(0, 60) || entry.method,
       flow: 'redirect',
+      kind: koyweMethodKind(entry.method),
+      ...logoOf(id),
       ...(fields.length > 0 ? { fields } : {}),
     });
   }

@@ -3,7 +3,8 @@
  * The repositories of store.ts as Kysely queries, shared by SQLite and PostgreSQL: every SQL
  * statement of the stores and every row ↔ record mapping lives here. The engines differ in
  * four places only: `{ lock: true }` adds `FOR UPDATE` on PostgreSQL (a SQLite unit of work
- * holds the write lock already); the due outbox messages are read `FOR UPDATE SKIP LOCKED` on
+ * holds the write lock already); the due outbox messages and order checks are read
+ * `FOR UPDATE SKIP LOCKED` on
  * PostgreSQL; a session event is announced with `pg_notify` on PostgreSQL; and each engine
  * reports a unique violation its own way.
  */
@@ -22,8 +23,10 @@ import {
   type SessionRecord,
 } from '../../domain/records.js';
 import type {
+  DueOrderCheck,
   IdempotencyRepository,
   MandateRepository,
+  OrderCheckRepository,
   OrderRepository,
   OutboxRepository,
   ProviderEventRepository,
@@ -641,9 +644,97 @@ export function createRepositories(db: Executor, engine: Engine): Repositories {
         .where('state', '=', 'in_progress')
         .execute();
     },
+    async releaseStarted(scope, createdAt) {
+      const result = await db
+        .deleteFrom('idempotency_keys')
+        .where('scope', '=', scope)
+        .where('state', '=', 'in_progress')
+        .where('created_at', '<=', createdAt)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
   };
 
-  return { sessions, orders, events, sessionEvents, mandates, outbox, idempotency };
+  const checks: OrderCheckRepository = {
+    async schedule(orderId, atMs) {
+      await db
+        .updateTable('orders')
+        .set({ next_check_at: atMs })
+        .where('id', '=', orderId)
+        .execute();
+    },
+    async due(nowMs, limit) {
+      const rows = await db
+        .selectFrom('orders as o')
+        .innerJoin('sessions as s', 's.id', 'o.session_id')
+        .selectAll('o')
+        .select('s.expires_at as session_expires_at')
+        .where('o.next_check_at', 'is not', null)
+        .where('o.next_check_at', '<=', nowMs)
+        .where((eb) =>
+          eb.or([
+            eb('o.check_claimed_until', 'is', null),
+            eb('o.check_claimed_until', '<=', nowMs),
+          ]),
+        )
+        .orderBy('o.next_check_at')
+        .orderBy('o.id')
+        .limit(limit)
+        // Concurrent reconcilers on PostgreSQL each lock and take different orders instead of
+        // all reading the same soonest ones; SQLite runs one unit of work at a time anyway.
+        .$if(engine === 'postgres', (q) => q.forUpdate('o').skipLocked())
+        .execute();
+      return rows.map((row): DueOrderCheck => ({
+        order: toOrder(row),
+        sessionExpiresAt: row.session_expires_at,
+        checks: row.checks,
+        dueAt: row.next_check_at ?? nowMs,
+      }));
+    },
+    async claim(orderId, owner, untilMs, nowMs) {
+      const result = await db
+        .updateTable('orders')
+        .set({ check_claimed_by: owner, check_claimed_until: untilMs })
+        .where('id', '=', orderId)
+        .where('next_check_at', 'is not', null)
+        .where('next_check_at', '<=', nowMs)
+        .where((eb) =>
+          eb.or([eb('check_claimed_until', 'is', null), eb('check_claimed_until', '<=', nowMs)]),
+        )
+        .executeTakeFirst();
+      return changedOne(result);
+    },
+    async finish(orderId, owner, nextAtMs, counted) {
+      const result = await db
+        .updateTable('orders')
+        .set((eb) => ({
+          next_check_at: nextAtMs,
+          checks: eb('checks', '+', counted ? 1 : 0),
+          check_claimed_by: null,
+          check_claimed_until: null,
+        }))
+        .where('id', '=', orderId)
+        .where('check_claimed_by', '=', owner)
+        .executeTakeFirst();
+      return changedOne(result);
+    },
+    async get(orderId) {
+      const row = await db
+        .selectFrom('orders')
+        .select(['next_check_at', 'checks', 'check_claimed_by', 'check_claimed_until'])
+        .where('id', '=', orderId)
+        .executeTakeFirst();
+      if (!row) return null;
+      return {
+        nextCheckAt: row.next_check_at,
+        checks: row.checks,
+        claimedBy: row.check_claimed_by,
+        claimedUntil: row.check_claimed_until,
+      };
+    },
+  };
+
+  return { sessions, orders, events, sessionEvents, mandates, outbox, idempotency, checks };
 }
 
 /**
@@ -672,5 +763,6 @@ export function guardRepositories(
     mandates: guard(repositories.mandates),
     outbox: guard(repositories.outbox),
     idempotency: guard(repositories.idempotency),
+    checks: guard(repositories.checks),
   };
 }

@@ -48,6 +48,14 @@ export interface OrdersTable {
   mandate_id: string | null;
   created_at: string;
   updated_at: string;
+  /** Epoch milliseconds of the next check at the provider; null once the order is settled. */
+  next_check_at: number | null;
+  /** Checks made so far. */
+  checks: Defaulted<number>;
+  /** The reconciler instance holding the check's lease. */
+  check_claimed_by: string | null;
+  /** Epoch milliseconds: when the lease ends. */
+  check_claimed_until: number | null;
 }
 
 export interface IdempotencyKeysTable {

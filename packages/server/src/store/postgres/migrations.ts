@@ -136,4 +136,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_by_subject ON outbox (subject_id, seq) WHERE delivered_at IS NULL;
     `,
   },
+  {
+    version: 2,
+    name: 'order checks at the provider, with leases',
+    sql: `
+      ALTER TABLE orders ADD COLUMN next_check_at BIGINT;
+      ALTER TABLE orders ADD COLUMN checks INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE orders ADD COLUMN check_claimed_by TEXT;
+      ALTER TABLE orders ADD COLUMN check_claimed_until BIGINT;
+      -- Orders not settled yet are checked from now on, starting with the next look.
+      UPDATE orders SET next_check_at = 0
+        WHERE status IN ('created', 'pending', 'processing', 'authorized');
+      -- Only orders still to be checked are ever looked for, so only they are indexed.
+      CREATE INDEX orders_check_due ON orders (next_check_at) WHERE next_check_at IS NOT NULL;
+    `,
+  },
 ];

@@ -134,4 +134,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sessions_by_mandate_reference ON sessions (mandate_reference, created_at);
     `,
   },
+  {
+    version: 4,
+    name: 'order checks at the provider, with leases',
+    sql: `
+      ALTER TABLE orders ADD COLUMN next_check_at INTEGER;
+      ALTER TABLE orders ADD COLUMN checks INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE orders ADD COLUMN check_claimed_by TEXT;
+      ALTER TABLE orders ADD COLUMN check_claimed_until INTEGER;
+      -- Orders not settled yet are checked from now on, starting with the next look.
+      UPDATE orders SET next_check_at = 0
+        WHERE status IN ('created', 'pending', 'processing', 'authorized');
+      CREATE INDEX orders_check_due ON orders (next_check_at) WHERE next_check_at IS NOT NULL;
+    `,
+  },
 ];
