@@ -9,7 +9,8 @@
  * - `GET  /mock/_test/orders/:session` — every order POST received: `[{ key, body }]`;
  * - `GET  /mock/_test/streams/:session` — how many event streams of the session are open;
  * - `POST /mock/_test/advance/:session` — sends the next scripted SSE message;
- * - `POST /mock/_test/release/:session` — lets a held (`slow`) request answer;
+ * - `POST /mock/_test/release/:session` — lets a held (`slow`) request answer, or the next one
+ *   if none is held yet;
  * - `POST /mock/_test/drop/:session` — ends every open stream, like a restarting server, and
  *   answers the next stream request with a proxy's 502 page;
  * - `GET  /mock/_test/connections/:session` — every stream request: `[{ lastEventId, status }]`;
@@ -212,12 +213,26 @@ function sessionState(id) {
       step: 0,
       streams: new Set(),
       held: [],
+      releases: 0,
       connections: [],
       failNext: false,
     };
     state.set(id, entry);
   }
   return entry;
+}
+
+/**
+ * Waits for `POST /mock/_test/release/:session`. A release that came before the request did
+ * (the test released as the element was still sending) lets the next held request through,
+ * so a test never hangs on that race.
+ */
+function heldUntilReleased(entry) {
+  if (entry.releases > 0) {
+    entry.releases -= 1;
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => entry.held.push(resolve));
 }
 
 function kindOf(id) {
@@ -287,7 +302,7 @@ async function methods(ctx, id, kind) {
   if (kind.failFirst && entry.gets <= kind.failFirst) {
     return error(ctx, 503, 'service_unavailable', 'Try again');
   }
-  if (kind.hold) await new Promise((resolve) => entry.held.push(resolve));
+  if (kind.hold) await heldUntilReleased(entry);
   const status = kind.pollStatuses
     ? (kind.pollStatuses[Math.min(entry.gets - 1, kind.pollStatuses.length - 1)] ?? kind.status)
     : kind.status;
@@ -298,7 +313,7 @@ async function orders(ctx, id, kind) {
   const entry = sessionState(id);
   const key = ctx.get('Idempotency-Key');
   const body = await readJson(ctx.req);
-  if (kind.holdOrders) await new Promise((resolve) => entry.held.push(resolve));
+  if (kind.holdOrders) await heldUntilReleased(entry);
   entry.orders.push({ key, body });
   if (!key) return error(ctx, 400, 'idempotency_key_required', 'Idempotency-Key is required');
   if (kind.ordersConflict) return error(ctx, 409, kind.ordersConflict, 'The session was paid');
@@ -421,7 +436,9 @@ export function mockBackend() {
         return json(ctx, 200, { dropped: true });
       }
       if (match[3] === 'release') {
-        entry.held.splice(0).forEach((resolve) => resolve());
+        const held = entry.held.splice(0);
+        if (held.length === 0) entry.releases += 1;
+        held.forEach((resolve) => resolve());
         return json(ctx, 200, { released: true });
       }
       return advance(ctx, id);

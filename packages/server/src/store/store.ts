@@ -149,6 +149,56 @@ export interface OutboxRepository {
   list(): Promise<OutboxMessage[]>;
 }
 
+/** A verified provider webhook, stored to be processed after it was acknowledged. */
+export interface InboxEvent {
+  id: number;
+  provider: ProviderId;
+  dedupeKey: string;
+  body: string;
+  /** The request headers parsing the body needs (lower-case names). */
+  headers: Record<string, string>;
+  receivedAt: string;
+  attempts: number;
+  /** Epoch milliseconds of the next attempt; null once processed. */
+  nextAttemptAt: number | null;
+  processedAt: string | null;
+  outcome: string | null;
+  lastError: string | null;
+}
+
+/** A webhook to store. */
+export interface NewInboxEvent {
+  provider: ProviderId;
+  dedupeKey: string;
+  body: string;
+  headers: Record<string, string>;
+  receivedAt: string;
+  /** Epoch milliseconds: when it may first be processed. */
+  nextAttemptAt: number;
+}
+
+/** How processing a stored webhook ended: done (with its outcome), or to be tried again. */
+export type InboxAttemptResult =
+  | { processed: true; outcome: string; at: string }
+  | { processed: false; error: string; retryAtMs: number };
+
+export interface InboxRepository {
+  /** Stores the event unless one with its provider and dedupe key exists: its id, or null. */
+  insertIfNew(event: NewInboxEvent): Promise<number | null>;
+  get(id: number): Promise<InboxEvent | null>;
+  /** Up to `limit` unprocessed events due at `nowMs` whose lease is free or lapsed, oldest first. */
+  due(nowMs: number, limit: number): Promise<InboxEvent[]>;
+  /**
+   * Leases the event to `owner` until `untilMs`, only while it is unprocessed and its lease is
+   * free or lapsed at `nowMs`; false when someone else holds it.
+   */
+  claim(id: number, owner: string, untilMs: number, nowMs: number): Promise<boolean>;
+  /** Records an attempt and frees the lease; false (nothing written) unless `owner` holds it. */
+  finish(id: number, owner: string, result: InboxAttemptResult): Promise<boolean>;
+  /** How many events wait to be processed. */
+  countPending(): Promise<number>;
+}
+
 /** The check of an order at its provider, as the reconciler sees it. */
 export interface OrderCheckState {
   /** Epoch milliseconds of the next check; null once the order is settled. */
@@ -239,6 +289,7 @@ export interface Repositories {
   outbox: OutboxRepository;
   idempotency: IdempotencyRepository;
   checks: OrderCheckRepository;
+  inbox: InboxRepository;
 }
 
 /** A database: repositories (each call its own statement), units of work and lifecycle. */

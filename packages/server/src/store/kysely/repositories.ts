@@ -44,6 +44,7 @@ import type {
   SessionEventsTable,
   SessionsTable,
 } from './schema.js';
+import { createInboxRepository } from './inbox-repository.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -216,7 +217,7 @@ function isDuplicateReference(error: unknown, engine: Engine): boolean {
 }
 
 /** True when a write changed exactly one row. */
-function changedOne(result: { numUpdatedRows?: bigint; numDeletedRows?: bigint }): boolean {
+export function changedOne(result: { numUpdatedRows?: bigint; numDeletedRows?: bigint }): boolean {
   return (result.numUpdatedRows ?? result.numDeletedRows) === 1n;
 }
 
@@ -734,7 +735,19 @@ export function createRepositories(db: Executor, engine: Engine): Repositories {
     },
   };
 
-  return { sessions, orders, events, sessionEvents, mandates, outbox, idempotency, checks };
+  const inbox = createInboxRepository(db, engine);
+
+  return {
+    sessions,
+    orders,
+    events,
+    sessionEvents,
+    mandates,
+    outbox,
+    idempotency,
+    checks,
+    inbox,
+  };
 }
 
 /**
@@ -764,5 +777,6 @@ export function guardRepositories(
     outbox: guard(repositories.outbox),
     idempotency: guard(repositories.idempotency),
     checks: guard(repositories.checks),
+    inbox: guard(repositories.inbox),
   };
 }

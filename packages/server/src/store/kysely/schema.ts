@@ -122,6 +122,29 @@ export interface OutboxTable {
   delivered_at: string | null;
   last_status: number | null;
   last_error: string | null;
+  /** When the message was parked as undeliverable; null while it is not. */
+  dead_at: string | null;
+}
+
+export interface WebhookInboxTable {
+  id: Generated<number>;
+  provider: string;
+  dedupe_key: string;
+  /** The verified body, as text (redacted where the provider's event carries bank details). */
+  body: string;
+  /** JSON object: the request headers parsing the body needs. */
+  headers: string;
+  received_at: string;
+  attempts: Defaulted<number>;
+  /** Epoch milliseconds of the next processing attempt; null once processed. */
+  next_attempt_at: number | null;
+  claimed_by: string | null;
+  /** Epoch milliseconds. */
+  claimed_until: number | null;
+  processed_at: string | null;
+  /** What processing came to (`applied`, `duplicate`, `unconfirmed`, …). */
+  outcome: string | null;
+  last_error: string | null;
 }
 
 export interface SchemaMigrationsTable {
@@ -138,5 +161,6 @@ export interface Database {
   session_events: SessionEventsTable;
   mandates: MandatesTable;
   outbox: OutboxTable;
+  webhook_inbox: WebhookInboxTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -151,4 +151,45 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX orders_check_due ON orders (next_check_at) WHERE next_check_at IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'webhook inbox, dead notifications, retention indexes',
+    sql: `
+      -- Verified provider webhooks, stored before they are acknowledged and processed after.
+      CREATE TABLE webhook_inbox (
+        id              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        provider        TEXT NOT NULL,
+        dedupe_key      TEXT NOT NULL,
+        body            TEXT NOT NULL,
+        headers         JSON NOT NULL,
+        received_at     TIMESTAMPTZ NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at BIGINT,
+        claimed_by      TEXT,
+        claimed_until   BIGINT,
+        processed_at    TIMESTAMPTZ,
+        outcome         TEXT,
+        last_error      TEXT,
+        UNIQUE (provider, dedupe_key)
+      );
+      -- Only events still to be processed are ever looked for, so only they are indexed.
+      CREATE INDEX webhook_inbox_due ON webhook_inbox (next_attempt_at)
+        WHERE next_attempt_at IS NOT NULL;
+      CREATE INDEX webhook_inbox_processed ON webhook_inbox (processed_at)
+        WHERE processed_at IS NOT NULL;
+
+      -- A notification that could not be delivered for too long is parked, not retried.
+      ALTER TABLE outbox ADD COLUMN dead_at TIMESTAMPTZ;
+      DROP INDEX outbox_due;
+      CREATE INDEX outbox_due ON outbox (next_attempt_at)
+        WHERE delivered_at IS NULL AND dead_at IS NULL;
+      CREATE INDEX outbox_dead ON outbox (dead_at) WHERE dead_at IS NOT NULL;
+      CREATE INDEX outbox_delivered ON outbox (delivered_at) WHERE delivered_at IS NOT NULL;
+
+      -- Retention deletes by age.
+      CREATE INDEX provider_events_by_received ON provider_events (received_at);
+      CREATE INDEX idempotency_keys_by_created ON idempotency_keys (created_at);
+      CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+    `,
+  },
 ];

@@ -148,4 +148,41 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX orders_check_due ON orders (next_check_at) WHERE next_check_at IS NOT NULL;
     `,
   },
+  {
+    version: 5,
+    name: 'webhook inbox, dead notifications, retention indexes',
+    sql: `
+      -- Verified provider webhooks, stored before they are acknowledged and processed after.
+      CREATE TABLE webhook_inbox (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        provider        TEXT NOT NULL,
+        dedupe_key      TEXT NOT NULL,
+        body            TEXT NOT NULL,
+        headers         TEXT NOT NULL,
+        received_at     TEXT NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER,
+        claimed_by      TEXT,
+        claimed_until   INTEGER,
+        processed_at    TEXT,
+        outcome         TEXT,
+        last_error      TEXT,
+        UNIQUE (provider, dedupe_key)
+      ) STRICT;
+      CREATE INDEX webhook_inbox_due ON webhook_inbox (next_attempt_at)
+        WHERE next_attempt_at IS NOT NULL;
+      CREATE INDEX webhook_inbox_processed ON webhook_inbox (processed_at)
+        WHERE processed_at IS NOT NULL;
+
+      -- A notification that could not be delivered for too long is parked, not retried.
+      ALTER TABLE outbox ADD COLUMN dead_at TEXT;
+      CREATE INDEX outbox_dead ON outbox (dead_at) WHERE dead_at IS NOT NULL;
+      CREATE INDEX outbox_delivered ON outbox (delivered_at) WHERE delivered_at IS NOT NULL;
+
+      -- Retention deletes by age.
+      CREATE INDEX provider_events_by_received ON provider_events (received_at);
+      CREATE INDEX idempotency_keys_by_created ON idempotency_keys (created_at);
+      CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+    `,
+  },
 ];

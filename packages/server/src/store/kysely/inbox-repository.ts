@@ -1,0 +1,117 @@
+/**
+ * @module
+ * The webhook inbox as Kysely queries, for both engines: verified provider events stored before
+ * they are acknowledged, leased to one instance at a time while they are processed. Due events
+ * are read `FOR UPDATE SKIP LOCKED` on PostgreSQL, so that instances polling together take
+ * different ones.
+ */
+import type { Selectable } from 'kysely';
+import type { ProviderId } from '@pay-checkout/protocol';
+import type { InboxEvent, InboxRepository } from '../store.js';
+import { changedOne, type Engine, type Executor } from './repositories.js';
+import type { WebhookInboxTable } from './schema.js';
+
+function toInboxEvent(row: Selectable<WebhookInboxTable>): InboxEvent {
+  return {
+    id: row.id,
+    provider: row.provider as ProviderId,
+    dedupeKey: row.dedupe_key,
+    body: row.body,
+    headers: JSON.parse(row.headers) as Record<string, string>,
+    receivedAt: row.received_at,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    processedAt: row.processed_at,
+    outcome: row.outcome,
+    lastError: row.last_error,
+  };
+}
+
+export function createInboxRepository(db: Executor, engine: Engine): InboxRepository {
+  return {
+    async insertIfNew(event) {
+      const row = await db
+        .insertInto('webhook_inbox')
+        .values({
+          provider: event.provider,
+          dedupe_key: event.dedupeKey,
+          body: event.body,
+          headers: JSON.stringify(event.headers),
+          received_at: event.receivedAt,
+          attempts: 0,
+          next_attempt_at: event.nextAttemptAt,
+        })
+        .onConflict((conflict) => conflict.columns(['provider', 'dedupe_key']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      return row ? row.id : null;
+    },
+    async get(id) {
+      const row = await db
+        .selectFrom('webhook_inbox')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row ? toInboxEvent(row) : null;
+    },
+    async due(nowMs, limit) {
+      const rows = await db
+        .selectFrom('webhook_inbox')
+        .selectAll()
+        .where('next_attempt_at', 'is not', null)
+        .where('next_attempt_at', '<=', nowMs)
+        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', nowMs)]))
+        .orderBy('id')
+        .limit(limit)
+        .$if(engine === 'postgres', (q) => q.forUpdate().skipLocked())
+        .execute();
+      return rows.map(toInboxEvent);
+    },
+    async claim(id, owner, untilMs, nowMs) {
+      const result = await db
+        .updateTable('webhook_inbox')
+        .set({ claimed_by: owner, claimed_until: untilMs })
+        .where('id', '=', id)
+        .where('next_attempt_at', 'is not', null)
+        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', nowMs)]))
+        .executeTakeFirst();
+      return changedOne(result);
+    },
+    async finish(id, owner, result) {
+      const update = await db
+        .updateTable('webhook_inbox')
+        .set((eb) =>
+          result.processed
+            ? {
+                attempts: eb('attempts', '+', 1),
+                next_attempt_at: null,
+                processed_at: result.at,
+                outcome: result.outcome,
+                last_error: null,
+                claimed_by: null,
+                claimed_until: null,
+              }
+            : {
+                attempts: eb('attempts', '+', 1),
+                next_attempt_at: result.retryAtMs,
+                last_error: result.error.slice(0, 1000),
+                claimed_by: null,
+                claimed_until: null,
+              },
+        )
+        .where('id', '=', id)
+        .where('claimed_by', '=', owner)
+        .where('next_attempt_at', 'is not', null)
+        .executeTakeFirst();
+      return changedOne(update);
+    },
+    async countPending() {
+      const row = await db
+        .selectFrom('webhook_inbox')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('next_attempt_at', 'is not', null)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
+}
