@@ -561,12 +561,16 @@ describe('GET /return/:sessionId', () => {
 });
 
 describe('webhooks (scripted provider)', () => {
-  const post = (body: string, signature = 'valid') =>
-    request('/webhooks/ivy', {
+  /** Posts a webhook and waits until the inbox has processed what it stored. */
+  const post = async (body: string, signature = 'valid') => {
+    const response = await request('/webhooks/ivy', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'X-Fake-Signature': signature },
       body,
     });
+    await server.inbox.idle();
+    return response;
+  };
 
   it('401s a bad signature and writes nothing; 404s an unknown reference; 404s unconfigured providers', async () => {
     const before = await server.ledger.countProviderEvents();

@@ -16,6 +16,7 @@ import { createPostgresBus } from './bus/pg-bus.js';
 import type { EventBus } from './bus/bus.js';
 import type { CheckoutServerConfig } from './config.js';
 import { ApiError } from './core/api-error.js';
+import { startInbox, type RunningInbox } from './core/inbox.js';
 import { startReconciler } from './core/reconciler.js';
 import type { AppContext, AppEnv } from './core/context.js';
 import { createLogger } from './core/logger.js';
@@ -54,6 +55,8 @@ export interface CheckoutServer {
   bus: EventBus;
   /** Counters behind `GET /metrics`. */
   metrics: Metrics;
+  /** Processes stored provider webhooks; `idle()` waits for what this instance took in. */
+  inbox: RunningInbox;
   /** Ends open SSE streams and closes the store (when the server opened it). */
   close(): Promise<void>;
 }
@@ -125,6 +128,9 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
   // Orders whose news never comes are asked about on a schedule, by whichever instance holds
   // the check's lease.
   const reconciler = startReconciler(ctx, { ready, ...(config.reconciler ?? {}) });
+  // Provider webhooks are acknowledged once stored, and processed from the store right after.
+  const inbox = startInbox(ctx, { ready, ...(config.inbox ?? {}) });
+  ctx.inbox = inbox;
 
   const app = new Hono<AppEnv>();
   app.use(requestId());
@@ -223,11 +229,13 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
     store,
     bus,
     metrics,
+    inbox,
     close() {
       closing ??= (async () => {
         for (const close of [...ctx.streams]) close();
         migration.stop();
         await reconciler.stop();
+        await inbox.stop();
         await deliverer.close();
         await bus.close();
         await migration.settled;

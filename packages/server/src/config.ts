@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { OrderView } from '@pay-checkout/protocol';
 import { cleanEnv, problemsOf, type EnvProblem, type EnvSection } from './config/env-schema.js';
 import { databaseEnv } from './config/database-env.js';
+import type { InboxOptions } from './core/inbox.js';
 import { reconcilerEnv, type ReconcilerConfig } from './config/reconciler-env.js';
 import { serverEnv } from './config/server-env.js';
 import type { Provider } from './providers/provider.js';
@@ -55,6 +56,8 @@ export interface CheckoutServerConfig {
   logDestination?: DestinationStream;
   /** Clock, injectable for tests. */
   now?: () => Date;
+  /** Tuning of the webhook inbox's processing (poll, leases, back-off); defaults suit production. */
+  inbox?: Omit<InboxOptions, 'ready'>;
   /** A ready store; when set, `database` is not opened. */
   store?: Store;
   /** Provider adapters to use instead of those built from `providers` (tests, custom adapters). */

@@ -15,7 +15,10 @@ import type { StatusChecker } from './status-check.js';
 
 export interface AppContext {
   config: CheckoutServerConfig;
-  /** Every read and write goes through the ledger; the store itself only for health checks. */
+  /**
+   * Every read and write of checkout data goes through the ledger; the store itself serves
+   * health checks and the webhook inbox (core/inbox.ts), which keeps no checkout data.
+   */
   ledger: Ledger;
   store: Store;
   bus: EventBus;
@@ -29,6 +32,8 @@ export interface AppContext {
   streams: Set<() => void>;
   /** Delivers committed changes to the merchant; told after each commit to look now. */
   notifier?: { kick(): void };
+  /** Processes stored provider webhooks; told the id of each one stored. */
+  inbox?: { submit(id: number): void };
 }
 
 /** Hono's per-request variables. */

@@ -1,8 +1,9 @@
 /**
  * @module
- * Unsigned webhooks are hints, coalesced per order: the {@link Coalescer} on its own, then the
- * route with the iwocaPay adapter against its emulator, where a flood of hints for one order
- * costs reads strictly one at a time, two at most, and the last read is what is applied.
+ * Unsigned webhooks are hints, stored in the inbox coalesced per order: with the iwocaPay
+ * adapter against its emulator, a flood of hints for one order is acknowledged at once and costs
+ * reads strictly one at a time, two at most, and the last read is what is applied; a read that
+ * fails is tried again from the stored hint, on another instance too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '@pay-checkout/emulator';
@@ -13,7 +14,6 @@ import type { Provider } from '../providers/provider.js';
 import { SECRET_KEY, SHOP_ORIGIN, sessionBody, testConfig } from '../test-support/config.js';
 import { setEmulatedOutcome, startTestEmulator } from '../test-support/provider-fixtures.js';
 import { eventually } from '../test-support/sse-client.js';
-import { Coalescer } from './webhooks.js';
 
 /** A promise and the function that settles it. */
 function gate(): { promise: Promise<void>; open: () => void } {
@@ -25,61 +25,6 @@ function gate(): { promise: Promise<void>; open: () => void } {
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
-
-describe('Coalescer', () => {
-  it('runs one task at a time per key and at most one more for a burst', async () => {
-    const coalescer = new Coalescer<number>();
-    const first = gate();
-    let runs = 0;
-    let inFlight = 0;
-    let most = 0;
-    const task = async () => {
-      runs++;
-      const run = runs;
-      inFlight++;
-      most = Math.max(most, inFlight);
-      if (run === 1) await first.promise;
-      await tick();
-      inFlight--;
-      return run;
-    };
-    const results = Array.from({ length: 10 }, () => coalescer.run('a', task));
-    await tick();
-    expect(runs).toBe(1);
-    first.open();
-    expect(await Promise.all(results)).toEqual([1, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
-    expect(runs).toBe(2);
-    expect(most).toBe(1);
-    expect(coalescer.size).toBe(0);
-    // Quiet again: the next call starts a run of its own.
-    expect(await coalescer.run('a', task)).toBe(3);
-  });
-
-  it('keeps keys apart, and a failed run fails only the calls that joined it', async () => {
-    const coalescer = new Coalescer<string>();
-    const failing = gate();
-    let calls = 0;
-    const a = coalescer.run('a', async () => {
-      calls++;
-      await failing.promise;
-      throw new Error('down');
-    });
-    const queued = coalescer.run('a', async () => {
-      calls++;
-      return 'a again';
-    });
-    const b = coalescer.run('b', async () => {
-      calls++;
-      return 'b';
-    });
-    expect(await b).toBe('b');
-    failing.open();
-    await expect(a).rejects.toThrow('down');
-    expect(await queued).toBe('a again');
-    expect(calls).toBe(3);
-    expect(coalescer.size).toBe(0);
-  });
-});
 
 const SUPPLIER = '0b6f4c1e-8d2a-4f3b-9c5d-7e1a2b3c4d5e';
 const TOKEN = 'iwocapay_hint_access_token';
@@ -192,46 +137,43 @@ describe('unsigned webhooks at the route', () => {
   const statusOf = async (orderId: string) =>
     OrderViewSchema.parse(await (await request(`/v1/orders/${orderId}`)).json()).status;
 
-  it('reads the order back for a flood of hints strictly one at a time, twice at most', async () => {
+  it('acknowledges a flood of hints at once and reads the order back one at a time, twice at most', async () => {
     const { orderId, iwocaId, reference } = await startPayment();
     expect(await statusOf(orderId)).toBe('pending');
     await setEmulatedOutcome(emulator, 'iwocapay', iwocaId, 'APPROVED');
 
-    // Count the hints that have found their order, to know when all of them are waiting.
-    const find = server.ledger.findOrderByProviderReference;
-    let found = 0;
-    server.ledger.findOrderByProviderReference = async (...args) => {
-      const order = await find(...args);
-      found++;
-      return order;
-    };
     const held = gate();
     reads.hold = held.promise;
     reads.total = 0;
     reads.most = 0;
     try {
       const N = 25;
-      const answers = Array.from({ length: N }, () => hint(reference));
-      await eventually(async () => found === N);
+      expect((await hint(reference)).status).toBe(200);
+      await eventually(async () => reads.total === 1);
+      // The rest arrive while the first read is held at the provider: each answered at once.
+      const statuses = await Promise.all(
+        Array.from({ length: N - 1 }, async () => (await hint(reference)).status),
+      );
+      expect(statuses).toEqual(Array.from({ length: N - 1 }, () => 200));
       await tick();
-      // The first read saw APPROVED and is still in flight; iwocaPay moves on meanwhile.
       expect(reads.total).toBe(1);
+      // The first read saw APPROVED and is still in flight; iwocaPay moves on meanwhile.
       await setEmulatedOutcome(emulator, 'iwocapay', iwocaId, 'SUCCESSFUL');
       held.open();
-      const statuses = await Promise.all(answers.map(async (a) => (await a).status));
-      expect(statuses).toEqual(Array.from({ length: N }, () => 200));
+      await eventually(async () => (await statusOf(orderId)) === 'paid');
+      await server.inbox.idle();
       expect(reads.most).toBe(1);
       expect(reads.total).toBe(2);
-      // The read queued behind the first one saw what iwocaPay said after every hint arrived.
-      expect(await statusOf(orderId)).toBe('paid');
+      expect(await server.store.inbox.countPending()).toBe(0);
     } finally {
-      server.ledger.findOrderByProviderReference = find;
       reads.hold = null;
     }
 
-    // Later hints read again, one read each when they come one by one.
+    // A later hint reads again, once.
     reads.total = 0;
     expect((await hint(reference, 'UNSUCCESSFUL')).status).toBe(200);
+    await eventually(async () => reads.total === 1);
+    await server.inbox.idle();
     expect(reads.total).toBe(1);
     expect(await statusOf(orderId)).toBe('paid');
   });
@@ -240,13 +182,20 @@ describe('unsigned webhooks at the route', () => {
     const { orderId, reference } = await startPayment();
     reads.total = 0;
     expect((await hint(reference, 'SUCCESSFUL')).status).toBe(200);
-    expect(reads.total).toBe(1);
+    await eventually(async () => reads.total === 1);
+    await server.inbox.idle();
     expect(await statusOf(orderId)).toBe('pending');
     expect(await server.ledger.countProviderEvents()).toBe(0);
   });
 
-  it('answers 503 to every hint sharing a read that fails, so that iwocaPay sends them again', async () => {
-    const { orderId, reference } = await startPayment();
+  it('answers 404 to a hint naming no order of ours, and keeps nothing', async () => {
+    const before = await server.store.inbox.countPending();
+    expect((await hint('1-no-such-reference')).status).toBe(404);
+    expect(await server.store.inbox.countPending()).toBe(before);
+  });
+
+  it('keeps a hint whose read fails and reads it again later, on another instance too', async () => {
+    const { orderId, iwocaId, reference } = await startPayment();
     const broken = createCheckoutServer(
       testConfig(
         { PAY_CHECKOUT_PUBLIC_URL: 'http://127.0.0.1:9' },
@@ -260,10 +209,12 @@ describe('unsigned webhooks at the route', () => {
             }),
           ],
           store: server.store,
+          inbox: { retryBaseMs: 200, pollMs: 50 },
         },
       ),
     );
     try {
+      await setEmulatedOutcome(emulator, 'iwocapay', iwocaId, 'SUCCESSFUL');
       const answers = await Promise.all(
         [1, 2, 3].map(() =>
           broken.fetch(
@@ -275,10 +226,16 @@ describe('unsigned webhooks at the route', () => {
           ),
         ),
       );
-      expect(answers.map((a) => a.status)).toEqual([503, 503, 503]);
+      // Acknowledged, and kept as one event: the provider need not send them again.
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+      await broken.inbox.idle();
       expect(await statusOf(orderId)).toBe('pending');
+      expect(await server.store.inbox.countPending()).toBe(1);
     } finally {
       await broken.close();
     }
+    // The instance that can reach iwocaPay takes the stored hint on its next look.
+    await eventually(async () => (await statusOf(orderId)) === 'paid');
+    await eventually(async () => (await server.store.inbox.countPending()) === 0);
   });
 });

@@ -158,6 +158,8 @@ export interface InboxEvent {
   /** The request headers parsing the body needs (lower-case names). */
   headers: Record<string, string>;
   receivedAt: string;
+  /** Bumped each time a coalesced event arrives again; processing counts for one revision. */
+  revision: number;
   attempts: number;
   /** Epoch milliseconds of the next attempt; null once processed. */
   nextAttemptAt: number | null;
@@ -177,14 +179,23 @@ export interface NewInboxEvent {
   nextAttemptAt: number;
 }
 
-/** How processing a stored webhook ended: done (with its outcome), or to be tried again. */
+/**
+ * How processing a stored webhook ended: done (with its outcome) for the revision it read, or
+ * to be tried again.
+ */
 export type InboxAttemptResult =
-  | { processed: true; outcome: string; at: string }
+  | { processed: true; outcome: string; at: string; revision: number }
   | { processed: false; error: string; retryAtMs: number };
 
 export interface InboxRepository {
   /** Stores the event unless one with its provider and dedupe key exists: its id, or null. */
   insertIfNew(event: NewInboxEvent): Promise<number | null>;
+  /**
+   * Stores the event, or when one with its provider and dedupe key exists, arms that one again
+   * (a new revision, due at `event.nextAttemptAt` or sooner): its id either way. For events
+   * that are only worth processing once at a time, such as a hint to read an order back.
+   */
+  upsertCoalesced(event: NewInboxEvent): Promise<number>;
   get(id: number): Promise<InboxEvent | null>;
   /** Up to `limit` unprocessed events due at `nowMs` whose lease is free or lapsed, oldest first. */
   due(nowMs: number, limit: number): Promise<InboxEvent[]>;
@@ -193,7 +204,11 @@ export interface InboxRepository {
    * free or lapsed at `nowMs`; false when someone else holds it.
    */
   claim(id: number, owner: string, untilMs: number, nowMs: number): Promise<boolean>;
-  /** Records an attempt and frees the lease; false (nothing written) unless `owner` holds it. */
+  /**
+   * Records an attempt and frees the lease; false (nothing written) unless `owner` holds it.
+   * A processed result for a revision that is no longer current only frees the lease, so the
+   * event is processed again for the revision that arrived meanwhile.
+   */
   finish(id: number, owner: string, result: InboxAttemptResult): Promise<boolean>;
   /** How many events wait to be processed. */
   countPending(): Promise<number>;

@@ -181,6 +181,7 @@ describe('iwocaPay unsigned webhooks', () => {
       expect(await stack.orderStatus(orderId)).toBe('pending');
       // Claims success; iwocaPay says UNSUCCESSFUL, and that is what is applied.
       expect((await unsigned(reference, 'SUCCESSFUL')).status).toBe(200);
+      await server.server.inbox.idle();
       expect(await stack.orderStatus(orderId)).toBe('failed');
     } finally {
       await fetch(`${emulator.url}/_emulator/faults`, { method: 'DELETE' });
@@ -213,9 +214,11 @@ describe('iwocaPay unsigned webhooks', () => {
           body: body(status),
         });
       expect((await send('SUCCESSFUL')).status).toBe(200);
+      await server.server.inbox.idle();
       expect(await stack.orderStatus(orderId)).toBe('pending');
       await settle(iwocaId, 'APPROVED');
       expect((await send('UNSUCCESSFUL')).status).toBe(200);
+      await server.server.inbox.idle();
       expect(await stack.orderStatus(orderId)).toBe('authorized');
     } finally {
       await fetch(`${emulator.url}/_emulator/faults`, { method: 'DELETE' });

@@ -207,6 +207,7 @@ describe('IXOPAY end to end', () => {
       const early = await callback(success('20260101-a'), TWO_HOURS_AGO());
       expect(early.status).toBe(200);
       expect(await early.text()).toBe('OK');
+      await server.server.inbox.idle();
       expect(await stack.orderStatus(created.order.id)).toBe('pending');
 
       // The customer pays; IXOPAY's own callback is lost, an old-dated one comes through.
@@ -220,6 +221,7 @@ describe('IXOPAY end to end', () => {
       const late = await callback(success('20260101-b'), TWO_HOURS_AGO());
       expect(late.status).toBe(200);
       expect(await late.text()).toBe('OK');
+      await server.server.inbox.idle();
       expect(await stack.orderStatus(created.order.id)).toBe('paid');
     } finally {
       await fetch(`${emulator.url}/_emulator/faults`, { method: 'DELETE' });

@@ -19,6 +19,7 @@ function toInboxEvent(row: Selectable<WebhookInboxTable>): InboxEvent {
     body: row.body,
     headers: JSON.parse(row.headers) as Record<string, string>,
     receivedAt: row.received_at,
+    revision: row.revision,
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at,
     processedAt: row.processed_at,
@@ -45,6 +46,41 @@ export function createInboxRepository(db: Executor, engine: Engine): InboxReposi
         .returning('id')
         .executeTakeFirst();
       return row ? row.id : null;
+    },
+    async upsertCoalesced(event) {
+      const row = await db
+        .insertInto('webhook_inbox')
+        .values({
+          provider: event.provider,
+          dedupe_key: event.dedupeKey,
+          body: event.body,
+          headers: JSON.stringify(event.headers),
+          received_at: event.receivedAt,
+          attempts: 0,
+          next_attempt_at: event.nextAttemptAt,
+        })
+        .onConflict((conflict) =>
+          conflict.columns(['provider', 'dedupe_key']).doUpdateSet((eb) => ({
+            revision: eb('webhook_inbox.revision', '+', 1),
+            body: eb.ref('excluded.body'),
+            headers: eb.ref('excluded.headers'),
+            received_at: eb.ref('excluded.received_at'),
+            // Due now unless it already is sooner (a retry's back-off is cut short too).
+            next_attempt_at: eb
+              .case()
+              .when('webhook_inbox.next_attempt_at', 'is', null)
+              .then(eb.ref('excluded.next_attempt_at'))
+              .when('webhook_inbox.next_attempt_at', '>', eb.ref('excluded.next_attempt_at'))
+              .then(eb.ref('excluded.next_attempt_at'))
+              .else(eb.ref('webhook_inbox.next_attempt_at'))
+              .end(),
+            processed_at: null,
+            outcome: null,
+          })),
+        )
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return row.id;
     },
     async get(id) {
       const row = await db
@@ -78,27 +114,42 @@ export function createInboxRepository(db: Executor, engine: Engine): InboxReposi
       return changedOne(result);
     },
     async finish(id, owner, result) {
+      if (result.processed) {
+        const done = await db
+          .updateTable('webhook_inbox')
+          .set((eb) => ({
+            attempts: eb('attempts', '+', 1),
+            next_attempt_at: null,
+            processed_at: result.at,
+            outcome: result.outcome,
+            last_error: null,
+            claimed_by: null,
+            claimed_until: null,
+          }))
+          .where('id', '=', id)
+          .where('claimed_by', '=', owner)
+          .where('revision', '=', result.revision)
+          .where('next_attempt_at', 'is not', null)
+          .executeTakeFirst();
+        if (changedOne(done)) return true;
+        // A newer revision arrived while this one was processed: due again, for that one.
+        const freed = await db
+          .updateTable('webhook_inbox')
+          .set({ claimed_by: null, claimed_until: null })
+          .where('id', '=', id)
+          .where('claimed_by', '=', owner)
+          .executeTakeFirst();
+        return changedOne(freed);
+      }
       const update = await db
         .updateTable('webhook_inbox')
-        .set((eb) =>
-          result.processed
-            ? {
-                attempts: eb('attempts', '+', 1),
-                next_attempt_at: null,
-                processed_at: result.at,
-                outcome: result.outcome,
-                last_error: null,
-                claimed_by: null,
-                claimed_until: null,
-              }
-            : {
-                attempts: eb('attempts', '+', 1),
-                next_attempt_at: result.retryAtMs,
-                last_error: result.error.slice(0, 1000),
-                claimed_by: null,
-                claimed_until: null,
-              },
-        )
+        .set((eb) => ({
+          attempts: eb('attempts', '+', 1),
+          next_attempt_at: result.retryAtMs,
+          last_error: result.error.slice(0, 1000),
+          claimed_by: null,
+          claimed_until: null,
+        }))
         .where('id', '=', id)
         .where('claimed_by', '=', owner)
         .where('next_attempt_at', 'is not', null)

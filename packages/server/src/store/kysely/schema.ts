@@ -135,6 +135,8 @@ export interface WebhookInboxTable {
   /** JSON object: the request headers parsing the body needs. */
   headers: string;
   received_at: string;
+  /** Bumped each time a coalesced event (an unsigned hint) arrives again. */
+  revision: Defaulted<number>;
   attempts: Defaulted<number>;
   /** Epoch milliseconds of the next processing attempt; null once processed. */
   next_attempt_at: number | null;

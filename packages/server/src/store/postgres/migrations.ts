@@ -163,6 +163,7 @@ export const MIGRATIONS: readonly Migration[] = [
         body            TEXT NOT NULL,
         headers         JSON NOT NULL,
         received_at     TIMESTAMPTZ NOT NULL,
+        revision        INTEGER NOT NULL DEFAULT 0,
         attempts        INTEGER NOT NULL DEFAULT 0,
         next_attempt_at BIGINT,
         claimed_by      TEXT,

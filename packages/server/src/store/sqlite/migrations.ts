@@ -160,6 +160,7 @@ export const MIGRATIONS: readonly Migration[] = [
         body            TEXT NOT NULL,
         headers         TEXT NOT NULL,
         received_at     TEXT NOT NULL,
+        revision        INTEGER NOT NULL DEFAULT 0,
         attempts        INTEGER NOT NULL DEFAULT 0,
         next_attempt_at INTEGER,
         claimed_by      TEXT,

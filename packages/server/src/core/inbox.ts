@@ -1,0 +1,478 @@
+/**
+ * @module
+ * The webhook inbox: a verified provider webhook is stored (deduplicated by the provider's
+ * event id) and acknowledged at once; then it is processed from what was stored — the
+ * provider read where a confirmation is needed, the status machine, the session event, the
+ * notification outbox — right after the acknowledgement, by the instance that took it in.
+ *
+ * - Processing is leased in the database, so instances on one database never process one event
+ *   at once, and the events of an instance that died are taken over when their lease lapses.
+ *   Due events are picked up on start, so a crash between acknowledgement and processing loses
+ *   nothing.
+ * - A failed attempt (the provider cannot confirm right now, the store failed) is tried again
+ *   with back-off until it succeeds; after {@link InboxOptions.giveUpAfterMs} it is set aside as
+ *   `abandoned`, logged and counted.
+ * - Processing twice is harmless: the status machine and the mandate record keep the event's
+ *   dedupe key, so a repeat is recorded as a duplicate and moves nothing.
+ * - An unsigned webhook (iwocaPay's) is only a hint to read the order back. Hints for one order
+ *   share one stored event: a hint while one waits joins it, a hint while one is processed makes
+ *   it run once more afterwards.
+ *
+ * @example
+ * const inbox = startInbox(ctx, { ready });
+ * const id = await storeWebhook(ctx, provider, { kind: 'event', event, rawBody }, now);
+ * if (id !== null) inbox.submit(id);
+ */
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { isNegative, isPaidFamily } from '@pay-checkout/protocol/status';
+import type { ProviderId } from '@pay-checkout/protocol';
+import type { OrderRecord } from '../domain/records.js';
+import type { ParsedWebhook, Provider, ProviderStatus } from '../providers/provider.js';
+import type { InboxEvent, NewInboxEvent } from '../store/store.js';
+import { applyMandateUpdate } from './apply-mandate.js';
+import { applyStatus } from './apply-status.js';
+import type { AppContext } from './context.js';
+
+/** Metric name of processed provider webhooks by outcome. */
+export const WEBHOOKS_PROCESSED = 'pay_checkout_webhooks_processed_total';
+
+/** What the inbox keeps of a webhook: a verified event, or an unsigned hint naming an order. */
+export type StoredWebhook =
+  { kind: 'event'; event: ParsedWebhook; rawBody: string } | { kind: 'hint'; reference: string };
+
+/** A processing attempt that should be tried again later. */
+export class RetryLater extends Error {
+  override readonly name = 'RetryLater';
+}
+
+/**
+ * Stores a webhook to be processed: the id of the stored event, or null when the provider sent
+ * this event before (its dedupe key is stored already). A hint is coalesced with the order's
+ * stored hint instead, so it always answers an id.
+ */
+export async function storeWebhook(
+  ctx: AppContext,
+  provider: ProviderId,
+  webhook: StoredWebhook,
+  headers: Record<string, string>,
+): Promise<number | null> {
+  const now = ctx.now();
+  const event: NewInboxEvent = {
+    provider,
+    dedupeKey: webhook.kind === 'hint' ? `hint:${webhook.reference}` : webhook.event.dedupeKey,
+    body: JSON.stringify(webhook),
+    headers,
+    receivedAt: now.toISOString(),
+    nextAttemptAt: now.getTime(),
+  };
+  if (webhook.kind === 'hint') return ctx.store.inbox.upsertCoalesced(event);
+  return ctx.store.inbox.insertIfNew(event);
+}
+
+/**
+ * Processes one stored webhook and answers its outcome; throws {@link RetryLater} (or any
+ * error of the store) when it should be tried again.
+ */
+export async function processWebhook(
+  ctx: AppContext,
+  provider: Provider,
+  stored: StoredWebhook,
+  log: Logger,
+): Promise<string> {
+  if (stored.kind === 'hint') {
+    const order = await ctx.ledger.findOrderByProviderReference(provider.id, stored.reference);
+    return order ? readBack(ctx, provider, order, log) : 'unknown_order';
+  }
+  const { event: parsed, rawBody } = stored;
+  const event = { provider: provider.id, dedupeKey: parsed.dedupeKey, rawBody };
+
+  if (parsed.mandate) {
+    const { reference, status, providerMandateId, details, at } = parsed.mandate;
+    const result = await applyMandateUpdate(
+      ctx,
+      {
+        provider: provider.id,
+        reference,
+        status,
+        ...(providerMandateId ? { providerMandateId } : {}),
+        ...(details ? { details } : {}),
+        ...(at ? { at } : {}),
+        event,
+        now: ctx.now(),
+      },
+      log,
+    );
+    // The session that asked for this mandate may not be stored yet: look again later.
+    if (result.outcome === 'not_found') throw new RetryLater('no mandate with this reference yet');
+    return result.outcome;
+  }
+
+  if (parsed.status === null || parsed.reference === null) {
+    const fresh = await ctx.ledger.recordProviderEvent({ ...event, now: ctx.now() });
+    log.debug({ providerStatus: parsed.providerStatus, duplicate: !fresh }, 'event recorded');
+    return fresh ? 'recorded' : 'duplicate';
+  }
+
+  const order = await ctx.ledger.findOrderByProviderReference(provider.id, parsed.reference);
+  if (!order) throw new RetryLater('no order with this reference yet');
+
+  let status = parsed.status;
+  let amount = parsed.amount;
+  let confirmed = false;
+  const lateSuccess = isNegative(order.status) && isPaidFamily(status);
+  // Confirming costs a call to the provider: not for a copy of an event already taken in
+  // (applyStatus then records it as a duplicate). The UNIQUE insert there stays the lock
+  // against concurrent copies. The claimed status is not used to skip it: for some providers
+  // only the fetched status counts.
+  const worthConfirming =
+    (parsed.confirmNeeded || lateSuccess) &&
+    !(await ctx.ledger.hasProviderEvent(provider.id, parsed.dedupeKey));
+  if (worthConfirming) {
+    const truth = await confirm(provider, order);
+    if (!truth) {
+      const fresh = await ctx.ledger.recordProviderEvent({ ...event, now: ctx.now() });
+      log.warn(
+        { orderId: order.id, claimed: parsed.status },
+        'provider did not confirm the reported status; nothing applied',
+      );
+      return fresh ? 'unconfirmed' : 'duplicate';
+    }
+    status = truth.status;
+    amount = truth.amount;
+    confirmed = true;
+  }
+
+  const result = await applyStatus(
+    ctx,
+    {
+      orderId: order.id,
+      status,
+      ...(amount ? { amount } : {}),
+      confirmed,
+      source: 'webhook',
+      event,
+      now: ctx.now(),
+    },
+    log,
+  );
+  return result.outcome;
+}
+
+/**
+ * Reads the order back from the provider and applies what it answers (as the return route
+ * does); the hint itself contributes nothing but the order.
+ */
+async function readBack(
+  ctx: AppContext,
+  provider: Provider,
+  order: OrderRecord,
+  log: Logger,
+): Promise<string> {
+  const truth = await confirm(provider, order);
+  if (!truth) {
+    log.info('unsigned webhook: the provider reports nothing for this order; nothing applied');
+    return 'hint_unconfirmed';
+  }
+  const result = await applyStatus(
+    ctx,
+    {
+      orderId: order.id,
+      status: truth.status,
+      ...(truth.amount ? { amount: truth.amount } : {}),
+      confirmed: true,
+      source: 'webhook',
+      now: ctx.now(),
+    },
+    log,
+  );
+  log.debug({ providerStatus: truth.providerStatus, outcome: result.outcome }, 'order read back');
+  return `hint_${result.outcome}`;
+}
+
+async function confirm(provider: Provider, order: OrderRecord): Promise<ProviderStatus | null> {
+  try {
+    return await provider.fetchStatus(order);
+  } catch (error) {
+    // Without the provider's word nothing is applied: asked again after a back-off.
+    throw new RetryLater('the provider cannot confirm the status right now', { cause: error });
+  }
+}
+
+export interface InboxOptions {
+  /** Resolves once the store is migrated; nothing is claimed before. */
+  ready?: Promise<void>;
+  /** How often due events are looked for (default 1 s). */
+  pollMs?: number;
+  /** How long a lease holds before another instance may take the event over (default 1 min). */
+  leaseMs?: number;
+  /** Events processed at once at most (default 8). */
+  concurrency?: number;
+  /** Delay after the first failed attempt (default 1 s); doubles with every further one. */
+  retryBaseMs?: number;
+  /** Longest delay between two attempts (default 10 min). */
+  retryMaxMs?: number;
+  /** How long after it arrived an event that keeps failing is set aside (default 3 days). */
+  giveUpAfterMs?: number;
+  /** Source of randomness in [0, 1) for the jitter. */
+  random?: () => number;
+}
+
+/** A running inbox. */
+export interface RunningInbox {
+  /** Processes the stored event now, on this instance (when it can take the lease). */
+  submit(id: number): void;
+  /** Resolves once nothing is in flight and nothing due is left on this instance's watch. */
+  idle(): Promise<void>;
+  /** Stops taking events, lets those in flight finish and hands back any claimed but unstarted. */
+  stop(): Promise<void>;
+}
+
+/** Starts processing stored webhooks once `options.ready` resolves. */
+export function startInbox(ctx: AppContext, options: InboxOptions = {}): RunningInbox {
+  const inbox = new Inbox(ctx, options);
+  inbox.start(options.ready);
+  return inbox;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Processes stored webhooks until stopped. */
+export class Inbox implements RunningInbox {
+  readonly #ctx: AppContext;
+  readonly #pollMs: number;
+  readonly #leaseMs: number;
+  readonly #concurrency: number;
+  readonly #retryBaseMs: number;
+  readonly #retryMaxMs: number;
+  readonly #giveUpAfterMs: number;
+  readonly #random: () => number;
+  readonly #owner = `inbox-${randomBytes(8).toString('hex')}`;
+  readonly #inFlight = new Set<Promise<void>>();
+  #ready: Promise<void> = Promise.resolve();
+  #timer: NodeJS.Timeout | null = null;
+  #pumping: Promise<void> | null = null;
+  #again = false;
+  #started = false;
+  #stopped = false;
+
+  constructor(ctx: AppContext, options: InboxOptions = {}) {
+    this.#ctx = ctx;
+    this.#pollMs = options.pollMs ?? 1000;
+    this.#leaseMs = options.leaseMs ?? 60_000;
+    this.#concurrency = options.concurrency ?? 8;
+    this.#retryBaseMs = options.retryBaseMs ?? 1000;
+    this.#retryMaxMs = options.retryMaxMs ?? 10 * 60_000;
+    this.#giveUpAfterMs = options.giveUpAfterMs ?? 3 * DAY_MS;
+    this.#random = options.random ?? Math.random;
+    ctx.metrics.gauge(
+      'pay_checkout_webhooks_in_flight',
+      'Stored provider webhooks this instance is processing.',
+      () => this.#inFlight.size,
+    );
+  }
+
+  start(ready: Promise<void> = Promise.resolve()): void {
+    if (this.#started) return;
+    this.#started = true;
+    this.#ready = ready;
+    ready.then(
+      () => {
+        if (this.#stopped) return;
+        this.#timer = setInterval(() => this.kick(), this.#pollMs);
+        this.#timer.unref();
+        this.kick();
+      },
+      () => {},
+    );
+  }
+
+  submit(id: number): void {
+    if (this.#stopped) return;
+    // Over the concurrency it waits in the database for the next look.
+    if (this.#inFlight.size >= this.#concurrency) return;
+    const task = this.#ready.then(() => this.#claimAndRun(id));
+    this.#track(task);
+  }
+
+  /** Looks for due events now. */
+  kick(): void {
+    if (this.#stopped) return;
+    if (this.#pumping) {
+      this.#again = true;
+      return;
+    }
+    this.#pumping = this.#pump().finally(() => {
+      this.#pumping = null;
+      if (this.#again) {
+        this.#again = false;
+        this.kick();
+      }
+    });
+  }
+
+  async idle(): Promise<void> {
+    for (;;) {
+      await this.#pumping;
+      if (this.#inFlight.size === 0) return;
+      await Promise.allSettled([...this.#inFlight]);
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#pumping;
+    await Promise.allSettled([...this.#inFlight]);
+  }
+
+  #track(task: Promise<void>): void {
+    this.#inFlight.add(task);
+    void task.finally(() => this.#inFlight.delete(task));
+  }
+
+  async #pump(): Promise<void> {
+    const free = this.#concurrency - this.#inFlight.size;
+    if (free <= 0) return;
+    let claimed: InboxEvent[];
+    try {
+      const nowMs = this.#ctx.now().getTime();
+      claimed = await this.#ctx.store.transaction(async (tx) => {
+        const won: InboxEvent[] = [];
+        for (const event of await tx.inbox.due(nowMs, free)) {
+          // Another instance may have claimed it since it was read; only a won claim counts.
+          if (await tx.inbox.claim(event.id, this.#owner, nowMs + this.#leaseMs, nowMs)) {
+            won.push(event);
+          }
+        }
+        return won;
+      });
+    } catch (error) {
+      if (!this.#stopped) this.#ctx.logger.error({ err: error }, 'cannot read the webhook inbox');
+      return;
+    }
+    for (const event of claimed) {
+      if (this.#stopped) {
+        await this.#handBack(event.id);
+        continue;
+      }
+      const task = this.#run(event);
+      this.#track(task);
+      // A full batch may have left more due events behind.
+      if (claimed.length === free) void task.finally(() => this.kick());
+    }
+  }
+
+  async #claimAndRun(id: number): Promise<void> {
+    const nowMs = this.#ctx.now().getTime();
+    let event: InboxEvent | null = null;
+    try {
+      if (await this.#ctx.store.inbox.claim(id, this.#owner, nowMs + this.#leaseMs, nowMs)) {
+        event = await this.#ctx.store.inbox.get(id);
+      }
+    } catch (error) {
+      // It waits in the database; the next look (here or on another instance) takes it.
+      this.#ctx.logger.error({ err: error, inboxId: id }, 'cannot claim a stored webhook');
+      return;
+    }
+    if (!event) return;
+    if (this.#stopped) return this.#handBack(id);
+    await this.#run(event);
+  }
+
+  /** Frees a claim taken while stopping, for the next start or another instance. */
+  async #handBack(id: number): Promise<void> {
+    await this.#ctx.store.inbox
+      .finish(id, this.#owner, {
+        processed: false,
+        error: 'handed back on shutdown',
+        retryAtMs: this.#ctx.now().getTime(),
+      })
+      .catch((error: unknown) =>
+        this.#ctx.logger.error({ err: error, inboxId: id }, 'cannot hand a webhook back'),
+      );
+  }
+
+  async #run(event: InboxEvent): Promise<void> {
+    const log = this.#ctx.logger.child({
+      provider: event.provider,
+      eventId: event.dedupeKey,
+      inboxId: event.id,
+    });
+    const provider = this.#ctx.providers.get(event.provider);
+    let outcome: string;
+    let failure: unknown = null;
+    if (!provider) {
+      outcome = 'no_provider';
+    } else {
+      try {
+        outcome = await processWebhook(
+          this.#ctx,
+          provider,
+          JSON.parse(event.body) as StoredWebhook,
+          log,
+        );
+      } catch (error) {
+        failure = error;
+        outcome = 'failed';
+      }
+    }
+    const now = this.#ctx.now();
+    try {
+      if (failure === null) {
+        await this.#ctx.store.inbox.finish(event.id, this.#owner, {
+          processed: true,
+          outcome,
+          at: now.toISOString(),
+          revision: event.revision,
+        });
+        this.#count(event.provider, outcome);
+        return;
+      }
+      const message = failure instanceof Error ? failure.message : String(failure);
+      if (now.getTime() - Date.parse(event.receivedAt) >= this.#giveUpAfterMs) {
+        log.error(
+          { attempts: event.attempts + 1, err: failure },
+          'webhook still not processed after days of trying; set aside',
+        );
+        await this.#ctx.store.inbox.finish(event.id, this.#owner, {
+          processed: true,
+          outcome: 'abandoned',
+          at: now.toISOString(),
+          revision: event.revision,
+        });
+        this.#count(event.provider, 'abandoned');
+        return;
+      }
+      const retryAtMs = now.getTime() + this.#delay(event.attempts + 1);
+      const level = failure instanceof RetryLater ? 'warn' : 'error';
+      log[level](
+        { err: failure, attempts: event.attempts + 1, retryAtMs },
+        'webhook not processed yet',
+      );
+      await this.#ctx.store.inbox.finish(event.id, this.#owner, {
+        processed: false,
+        error: message,
+        retryAtMs,
+      });
+      this.#count(event.provider, 'retry');
+    } catch (error) {
+      // The lease lapses and the event is due again then.
+      log.error({ err: error }, 'cannot record a webhook attempt');
+    }
+  }
+
+  /** The delay before attempt `failures + 1`: exponential, capped, with equal jitter. */
+  #delay(failures: number): number {
+    const exponential = Math.min(this.#retryMaxMs, this.#retryBaseMs * 2 ** (failures - 1));
+    return Math.round(exponential / 2 + (this.#random() * exponential) / 2);
+  }
+
+  #count(provider: ProviderId, outcome: string): void {
+    this.#ctx.metrics.inc(WEBHOOKS_PROCESSED, 'Provider webhooks processed, by outcome.', {
+      provider,
+      outcome,
+    });
+  }
+}
