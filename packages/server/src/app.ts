@@ -18,6 +18,7 @@ import type { CheckoutServerConfig } from './config.js';
 import { ApiError } from './core/api-error.js';
 import { startInbox, type RunningInbox } from './core/inbox.js';
 import { startReconciler } from './core/reconciler.js';
+import { startRetention } from './core/retention.js';
 import type { AppContext, AppEnv } from './core/context.js';
 import { createLogger } from './core/logger.js';
 import { Metrics } from './core/metrics.js';
@@ -33,6 +34,7 @@ import { sessionRoutes } from './routes/sessions.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { chargeRoutes } from './routes/charges.js';
 import { mandateRoutes } from './routes/mandates.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { mountOpenApi } from './routes/openapi.js';
 import { OutboxDeliverer } from './notify/outbox-deliverer.js';
 import { createLedger, type Ledger } from './core/ledger.js';
@@ -122,12 +124,20 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
     ...(config.onMandateUpdated ? { onMandateUpdated: config.onMandateUpdated } : {}),
     ...(config.merchantWebhookRetry ? { retry: config.merchantWebhookRetry } : {}),
     ...(config.outboxPollMs !== undefined ? { pollMs: config.outboxPollMs } : {}),
+    ...(config.retention ? { deadLetter: config.retention.deadLetter } : {}),
   });
   ctx.notifier = deliverer;
   deliverer.start(ready);
   // Orders whose news never comes are asked about on a schedule, by whichever instance holds
   // the check's lease.
   const reconciler = startReconciler(ctx, { ready, ...(config.reconciler ?? {}) });
+  // Old rows go in small batches, by whichever instance holds the job's lease this interval.
+  const retention = startRetention(ctx, {
+    ready,
+    ...(config.retention
+      ? { intervalMs: config.retention.intervalMs, horizonsMs: config.retention.horizonsMs }
+      : {}),
+  });
   // Provider webhooks are acknowledged once stored, and processed from the store right after.
   const inbox = startInbox(ctx, { ready, ...(config.inbox ?? {}) });
   ctx.inbox = inbox;
@@ -203,6 +213,7 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
   app.route('/', webhookRoutes(ctx));
   app.route('/', chargeRoutes(ctx));
   app.route('/', mandateRoutes(ctx));
+  app.route('/', notificationRoutes(ctx));
   mountOpenApi(app);
 
   app.notFound((c) => c.json(new ApiError(404, 'not_found', 'No such route').toBody(), 404));
@@ -235,6 +246,7 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
         for (const close of [...ctx.streams]) close();
         migration.stop();
         await reconciler.stop();
+        await retention.stop();
         await inbox.stop();
         await deliverer.close();
         await bus.close();

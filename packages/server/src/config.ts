@@ -10,6 +10,7 @@ import { cleanEnv, problemsOf, type EnvProblem, type EnvSection } from './config
 import { databaseEnv } from './config/database-env.js';
 import type { InboxOptions } from './core/inbox.js';
 import { reconcilerEnv, type ReconcilerConfig } from './config/reconciler-env.js';
+import { retentionEnv, type RetentionConfig } from './config/retention-env.js';
 import { serverEnv } from './config/server-env.js';
 import type { Provider } from './providers/provider.js';
 import { PROVIDER_ENTRIES, type ProviderConfigs } from './providers/registry.js';
@@ -49,6 +50,8 @@ export interface CheckoutServerConfig {
   merchantWebhook?: MerchantWebhookConfig;
   /** The order checks' schedule (`PAY_CHECKOUT_RECONCILE_SCALE`). */
   reconciler?: ReconcilerConfig;
+  /** Retention of old rows and the dead-letter policy of notifications (`PAY_CHECKOUT_RETENTION_*`). */
+  retention?: RetentionConfig;
 
   /** A pino logger to log through, or options for a new one. */
   logger?: Logger | LoggerOptions;
@@ -98,6 +101,7 @@ export const CONFIG_SECTIONS: readonly EnvSection<unknown>[] = [
   databaseEnv,
   merchantWebhookEnv,
   reconcilerEnv,
+  retentionEnv,
   ...PROVIDER_ENTRIES.map((entry) => entry.env),
 ];
 
@@ -118,6 +122,7 @@ export const configSchema = z.looseObject({}).transform((raw, ctx) => {
   const database = read(databaseEnv);
   const merchantWebhook = read(merchantWebhookEnv);
   const reconciler = read(reconcilerEnv);
+  const retention = read(retentionEnv);
   const providers: ProviderConfigs = {};
   for (const entry of PROVIDER_ENTRIES) {
     const config = read(entry.env);
@@ -128,6 +133,7 @@ export const configSchema = z.looseObject({}).transform((raw, ctx) => {
     database,
     providers,
     reconciler,
+    retention,
     ...(merchantWebhook ? { merchantWebhook } : {}),
   };
 });

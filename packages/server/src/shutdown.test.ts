@@ -9,10 +9,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startCheckoutServer } from './node.js';
 import { SECRET_KEY, SHOP_ORIGIN, sessionBody, testConfig } from './test-support/config.js';
 import { createFakeProvider, FAKE_METHOD } from './test-support/fake-provider.js';
+import {
+  createTestDatabase,
+  describePostgres,
+  type TestDatabase,
+} from './test-support/postgres.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pay-checkout-shutdown-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -88,4 +93,18 @@ async function drain(databaseUrl: string): Promise<void> {
 
 it('drains on SQLite: in-flight order creations complete, /readyz answers 503', async () => {
   await drain(`sqlite:${join(dir, 'drain.db')}`);
+});
+
+describePostgres('on PostgreSQL', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase('shutdown');
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('drains on PostgreSQL: in-flight order creations complete, /readyz answers 503', async () => {
+    await drain(database.url);
+  });
 });

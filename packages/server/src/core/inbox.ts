@@ -61,6 +61,10 @@ export async function storeWebhook(
   const event: NewInboxEvent = {
     provider,
     dedupeKey: webhook.kind === 'hint' ? `hint:${webhook.reference}` : webhook.event.dedupeKey,
+    subject:
+      webhook.kind === 'hint'
+        ? webhook.reference
+        : (webhook.event.mandate?.reference ?? webhook.event.reference),
     body: JSON.stringify(webhook),
     headers,
     receivedAt: now.toISOString(),
@@ -428,6 +432,8 @@ export class Inbox implements RunningInbox {
           revision: event.revision,
         });
         this.#count(event.provider, outcome);
+        // The next event of the same order may have waited for this one.
+        this.kick();
         return;
       }
       const message = failure instanceof Error ? failure.message : String(failure);

@@ -17,7 +17,7 @@
  * that the reconciler places it on its schedule), cleared in the unit of work that settles it.
  */
 import { randomBytes } from 'node:crypto';
-import { isPaidFamily, isSettled, transition } from '@pay-checkout/protocol/status';
+import { ORDER_STATUSES, isPaidFamily, isSettled, transition } from '@pay-checkout/protocol/status';
 import { sameMoney } from '@pay-checkout/protocol/money';
 import type { ProviderId } from '@pay-checkout/protocol';
 import type {
@@ -42,7 +42,13 @@ import type {
   SessionEvent,
   SessionRecord,
 } from '../domain/records.js';
-import type { DueOrderCheck, OrderCheckState, Repositories, Store } from '../store/store.js';
+import type {
+  DueOrderCheck,
+  OrderCheckState,
+  OutboxPageQuery,
+  Repositories,
+  Store,
+} from '../store/store.js';
 import { canMoveMandate } from './mandate-status.js';
 
 /** How long an idempotency key is remembered. */
@@ -72,6 +78,21 @@ export interface FinishOrderCheckInput {
   /** Whether the provider was asked (counts the check); default true. */
   counted?: boolean;
 }
+
+/** What retention deletes, one kind per table (core/retention.ts). */
+export type RetentionKind =
+  'notifications' | 'provider_events' | 'webhook_inbox' | 'idempotency_keys' | 'session_events';
+
+/** Outcome of {@link Ledger.retryNotification}. */
+export type RetryNotificationResult =
+  /** Dead before, due now with a fresh failure streak. */
+  | { kind: 'requeued'; message: OutboxMessage }
+  | { kind: 'not_found' }
+  /** Delivered, or still being tried: nothing to re-queue. */
+  | { kind: 'not_dead'; message: OutboxMessage };
+
+/** The statuses after which a session's outcome no longer changes by itself (`isSettled`). */
+const SETTLED_STATUSES = ORDER_STATUSES.filter(isSettled);
 
 /** The event id of a subject's n-th change: stable, so every attempt carries the same id. */
 export function messageId(subjectId: string, version: number): string {
@@ -162,6 +183,32 @@ export interface Ledger {
   finishOutboxAttempt(id: string, result: OutboxAttemptResult): Promise<void>;
   /** Every outbox message, oldest first (operations and tests). */
   listOutbox(): Promise<OutboxMessage[]>;
+  /**
+   * Records a claimed message's last failed attempt and parks it as dead: no more attempts,
+   * and the later messages of its subject keep waiting behind it. False when `owner` no longer
+   * holds the claim (nothing written).
+   */
+  parkOutbox(id: string, result: OutboxAttemptResult): Promise<boolean>;
+  /** One merchant notification by its id (`msg_…`). */
+  getNotification(id: string): Promise<OutboxMessage | null>;
+  /** A page of merchant notifications by position, of one status or all. */
+  listNotifications(query: OutboxPageQuery): Promise<OutboxMessage[]>;
+  /** How many merchant notifications are parked as dead. */
+  countDeadNotifications(): Promise<number>;
+  /**
+   * Re-queues a dead notification: due at `now`, with a fresh failure streak (so a full dead
+   * horizon again); the later ones of its subject follow it in order.
+   */
+  retryNotification(id: string, now: Date): Promise<RetryNotificationResult>;
+  /**
+   * Deletes up to `limit` rows of `kind` older than `before`: notifications delivered, provider
+   * events received, inbox events processed, idempotency keys created, or — for sessions settled
+   * (paid or later, or a negative terminal) that expired — session events, each session's latest
+   * kept. Returns how many.
+   */
+  prune(kind: RetentionKind, before: Date, limit: number): Promise<number>;
+  /** Takes the lease of background job `name` (see `RetentionRepository.claimJob`). */
+  claimJob(name: string, owner: string, untilMs: number, nowMs: number): Promise<boolean>;
   beginIdempotency(input: BeginIdempotencyInput): Promise<IdempotencyBegin>;
   completeIdempotency(scope: string, key: string, status: number, body: string): Promise<void>;
   /** Forgets an unfinished key so that the client may try again. */
@@ -237,6 +284,10 @@ async function applyStatusIn(
   tx: Repositories,
   input: ApplyStatusInput,
 ): Promise<ApplyStatusResult> {
+  // Locks are taken session first, then order, as when an order is created: transactions on
+  // the orders of one session then queue on the session instead of deadlocking on PostgreSQL.
+  const sessionId = (await tx.orders.get(input.orderId))?.sessionId;
+  if (sessionId !== undefined) await tx.sessions.get(sessionId, { lock: true });
   const order = await tx.orders.get(input.orderId, { lock: true });
   if (!order) {
     return {
@@ -580,6 +631,37 @@ export function createLedger(store: Store): Ledger {
       }),
     finishOutboxAttempt: (id, result) => store.outbox.finish(id, result),
     listOutbox: () => store.outbox.list(),
+    parkOutbox: (id, result) => store.outbox.park(id, result),
+    getNotification: (id) => store.outbox.get(id),
+    listNotifications: (query) => store.outbox.page(query),
+    countDeadNotifications: () => store.outbox.countDead(),
+    retryNotification: (id, now) =>
+      unit(async (tx): Promise<RetryNotificationResult> => {
+        const message = await tx.outbox.get(id);
+        if (!message) return { kind: 'not_found' };
+        if (!(await tx.outbox.requeue(id, now.getTime()))) return { kind: 'not_dead', message };
+        const requeued = await tx.outbox.get(id);
+        if (!requeued) throw new Error(`Notification ${id} vanished in a transaction`);
+        return { kind: 'requeued', message: requeued };
+      }),
+    prune: (kind, before, limit) => {
+      const at = before.toISOString();
+      const { retention } = store;
+      switch (kind) {
+        case 'notifications':
+          return retention.deleteDeliveredNotifications(at, limit);
+        case 'provider_events':
+          return retention.deleteProviderEvents(at, limit);
+        case 'webhook_inbox':
+          return retention.deleteProcessedInbox(at, limit);
+        case 'idempotency_keys':
+          return retention.deleteIdempotencyKeys(at, limit);
+        case 'session_events':
+          return retention.deleteSessionEvents(at, SETTLED_STATUSES, limit);
+      }
+    },
+    claimJob: (name, owner, untilMs, nowMs) =>
+      store.retention.claimJob(name, owner, untilMs, nowMs),
     beginIdempotency: (input) => unit((tx) => beginIdempotencyIn(tx, input)),
     completeIdempotency: (scope, key, status, body) =>
       store.idempotency.complete(scope, key, status, body),

@@ -17,6 +17,12 @@ export const WEBHOOK_DURATION = 'pay_checkout_webhook_duration_seconds';
 export const TRANSITIONS = 'pay_checkout_order_transitions_total';
 export const ANOMALIES = 'pay_checkout_status_anomalies_total';
 export const SSE_CONNECTIONS = 'pay_checkout_sse_connections';
+/** Merchant notifications parked as dead (notify/outbox-deliverer.ts). */
+export const NOTIFICATIONS_DEAD = 'pay_checkout_notifications_dead_total';
+/** Merchant notifications dead right now (a gauge, read from the database when scraped). */
+export const NOTIFICATIONS_DEAD_NOW = 'pay_checkout_notifications_dead';
+/** Rows deleted by retention, by kind (core/retention.ts). */
+export const RETENTION_DELETED = 'pay_checkout_retention_deleted_total';
 
 /**
  * The counters every server exposes from the start (before anything is counted), with their
@@ -39,6 +45,11 @@ const COUNTERS: Record<string, { help: string; labelNames: string[] }> = {
     help: 'Merchant notification attempts by outcome.',
     labelNames: ['outcome'],
   },
+  [NOTIFICATIONS_DEAD]: {
+    help: 'Merchant notifications parked as dead after too many failed attempts.',
+    labelNames: [],
+  },
+  [RETENTION_DELETED]: { help: 'Rows deleted by retention, by kind.', labelNames: ['kind'] },
 };
 
 const HISTOGRAMS: Record<string, { help: string; labelNames: string[] }> = {
@@ -123,15 +134,22 @@ export class Metrics {
     histogram.observe(labels, seconds);
   }
 
-  /** Registers a gauge whose value is read when scraped (again under a name replaces it). */
-  gauge(name: string, help: string, read: () => number): void {
+  /**
+   * Registers a gauge whose value is read when scraped (again under a name replaces it). The
+   * read may be asynchronous (a database count); when it fails, the gauge keeps its last value.
+   */
+  gauge(name: string, help: string, read: () => number | Promise<number>): void {
     this.#registry.removeSingleMetric(name);
     new Gauge({
       name,
       help,
       registers: [this.#registry],
-      collect() {
-        this.set(read());
+      async collect() {
+        try {
+          this.set(await read());
+        } catch {
+          // A scrape must not fail because one figure cannot be read right now.
+        }
       },
     });
   }

@@ -177,6 +177,24 @@ export interface OutboxMessage {
   deliveredAt: string | null;
   lastStatus: number | null;
   lastError: string | null;
+  /**
+   * Failed attempts since the message was queued or last re-queued (`attempts` is the total);
+   * the stores always set it, absent reads as 0.
+   */
+  failedAttempts?: number;
+  /** When the first of those failed attempts was made; null (or absent) while there is none. */
+  firstFailedAt?: string | null;
+  /** When the message was parked as dead (no more attempts until re-queued); null otherwise. */
+  deadAt?: string | null;
+}
+
+/** Where a merchant notification stands: waiting (or being tried), delivered, or parked dead. */
+export type OutboxStatus = 'pending' | 'delivered' | 'dead';
+
+/** The status of `message`. */
+export function outboxStatus(message: Pick<OutboxMessage, 'deliveredAt' | 'deadAt'>): OutboxStatus {
+  if (message.deliveredAt !== null) return 'delivered';
+  return (message.deadAt ?? null) !== null ? 'dead' : 'pending';
 }
 
 export interface ClaimOutboxInput {

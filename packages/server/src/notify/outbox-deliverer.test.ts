@@ -119,6 +119,44 @@ describe('OutboxDeliverer', () => {
     expect((await store.listOutbox())[0]).toMatchObject({ attempts: 3, lastStatus: 200 });
   });
 
+  it('parks a message failing past the dead horizon, and a retry runs no callback again', async () => {
+    const store = await openStore();
+    const endpoint = await merchant();
+    endpoint.respond = () => 500;
+    // Real time, shifted on demand.
+    let offset = 0;
+    const callbacks: string[] = [];
+    await changes(store, 1);
+    const d = deliverer(store, endpoint.url, {
+      now: () => new Date(Date.now() + offset),
+      deadLetter: { afterMs: 60_000, maxAttempts: 1000 },
+      onOrderUpdated: (order) => void callbacks.push(order.id),
+    });
+    d.start();
+    await eventually(() => endpoint.received.length >= 2);
+    expect(await store.countDeadNotifications()).toBe(0);
+    // The first failure is now over a minute old: the next failure parks it.
+    offset = 61_000;
+    await eventually(async () => (await store.countDeadNotifications()) === 1);
+    const dead = await store.getNotification('msg_ord_o0_1');
+    expect(dead).toMatchObject({ deliveredAt: null, deadAt: expect.any(String) });
+    const tried = endpoint.received.length;
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(endpoint.received).toHaveLength(tried);
+
+    endpoint.respond = () => 200;
+    expect(
+      await store.retryNotification('msg_ord_o0_1', new Date(Date.now() + offset)),
+    ).toMatchObject({
+      kind: 'requeued',
+    });
+    d.kick();
+    await eventually(() => delivered(store));
+    // The callback ran on the first attempt only, not again after the retry.
+    expect(callbacks).toEqual(['ord_o0']);
+    expect((await store.getNotification('msg_ord_o0_1'))?.attempts).toBe(tried + 1);
+  });
+
   it('treats redirects and timeouts as failures', async () => {
     const store = await openStore();
     const endpoint = await merchant();

@@ -9,11 +9,18 @@
  * with exponential back-off and jitter until the merchant answers 2xx; the `webhook-id` is the
  * message id, the same on every attempt. Callbacks run once per message, on its first attempt;
  * one that throws is logged and changes nothing.
+ *
+ * A message that keeps failing — its first failed attempt longer ago than the dead horizon
+ * (default 72 h), or as many failed attempts as the limit (default 20) — is parked as dead: no
+ * more attempts, one error line with its id, subject and last error, and
+ * `pay_checkout_notifications_dead_total` counts it. The later messages of its subject keep
+ * waiting behind it (in order, without spending attempts) until it is re-queued
+ * (`POST /v1/notifications/:id/retry`), which gives it a fresh horizon and attempt budget.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { OrderView } from '@pay-checkout/protocol';
-import type { Metrics } from '../core/metrics.js';
+import { NOTIFICATIONS_DEAD, NOTIFICATIONS_DEAD_NOW, type Metrics } from '../core/metrics.js';
 import type { Ledger } from '../core/ledger.js';
 import type { OutboxMessage } from '../domain/records.js';
 import type { WebhookMandate, WebhookOrder } from '../webhooks.js';
@@ -33,8 +40,24 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { baseMs: 5_000, maxMs: 6 * 60 * 60 * 1000 };
 
+/** When a failing message is given up on and parked as dead. */
+export interface DeadLetterPolicy {
+  /** Parked once its first failed attempt is this old (default 72 h, Stripe's retry horizon). */
+  afterMs: number;
+  /** Parked after this many failed attempts (default 20). */
+  maxAttempts: number;
+}
+
+export const DEFAULT_DEAD_LETTER_POLICY: DeadLetterPolicy = {
+  afterMs: 72 * 60 * 60 * 1000,
+  maxAttempts: 20,
+};
+
 export interface OutboxDelivererOptions {
-  ledger: Pick<Ledger, 'claimOutbox' | 'finishOutboxAttempt'>;
+  ledger: Pick<
+    Ledger,
+    'claimOutbox' | 'finishOutboxAttempt' | 'parkOutbox' | 'countDeadNotifications'
+  >;
   logger: Logger;
   now: () => Date;
   /** Where notifications are POSTed; without it only the callbacks run. */
@@ -54,6 +77,8 @@ export interface OutboxDelivererOptions {
   /** How long `close()` lets attempts in flight finish before aborting them (default 5 s). */
   closeGraceMs?: number;
   retry?: Partial<RetryPolicy>;
+  /** When a failing message is parked as dead (default {@link DEFAULT_DEAD_LETTER_POLICY}). */
+  deadLetter?: Partial<DeadLetterPolicy>;
   metrics?: Metrics;
   fetch?: typeof fetch;
   /** Source of randomness in [0, 1) for the jitter. */
@@ -78,6 +103,7 @@ export class OutboxDeliverer {
   readonly #owner = `deliverer-${randomBytes(8).toString('hex')}`;
   readonly #keys: Buffer[];
   readonly #retry: RetryPolicy;
+  readonly #deadLetter: DeadLetterPolicy;
   readonly #inFlight = new Set<Promise<void>>();
   readonly #abort = new AbortController();
   #timer: NodeJS.Timeout | null = null;
@@ -91,6 +117,12 @@ export class OutboxDeliverer {
   constructor(options: OutboxDelivererOptions) {
     this.#options = options;
     this.#retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.#deadLetter = { ...DEFAULT_DEAD_LETTER_POLICY, ...options.deadLetter };
+    options.metrics?.gauge(
+      NOTIFICATIONS_DEAD_NOW,
+      'Merchant notifications parked as dead right now (waiting for a retry).',
+      () => options.ledger.countDeadNotifications(),
+    );
     this.#keys = (options.secrets ?? []).map((secret) => {
       const key = secretKey(secret);
       if (!key || key.length === 0) throw new Error('A merchant webhook secret is not valid');
@@ -242,7 +274,12 @@ export class OutboxDeliverer {
       await this.#finish(message, { delivered: true, status: status as number });
       return;
     }
-    const failures = message.attempts + 1;
+    const failures = (message.failedAttempts ?? 0) + 1;
+    const lastError = error ?? (status !== undefined ? `HTTP ${status}` : 'no answer');
+    if (this.#isDead(message, failures)) {
+      await this.#park(message, failures, { status, error, lastError });
+      return;
+    }
     const delay = Math.max(
       retryDelay(failures, this.#retry, this.#options.random),
       Math.min(retryAfter ?? 0, this.#retry.maxMs),
@@ -258,6 +295,46 @@ export class OutboxDeliverer {
       ...(status !== undefined ? { status } : {}),
       ...(error !== undefined ? { error } : {}),
     });
+  }
+
+  /** Whether a message failing for the `failures`-th time in a row is to be given up on. */
+  #isDead(message: OutboxMessage, failures: number): boolean {
+    if (failures >= this.#deadLetter.maxAttempts) return true;
+    const firstFailedAt = message.firstFailedAt ? Date.parse(message.firstFailedAt) : NaN;
+    const since = Number.isNaN(firstFailedAt) ? this.#options.now().getTime() : firstFailedAt;
+    return this.#options.now().getTime() - since >= this.#deadLetter.afterMs;
+  }
+
+  /** Records the last failed attempt and parks the message; logs and counts it once. */
+  async #park(
+    message: OutboxMessage,
+    failures: number,
+    outcome: { status: number | undefined; error: string | undefined; lastError: string },
+  ): Promise<void> {
+    const parked = await this.#options.ledger.parkOutbox(message.id, {
+      delivered: false,
+      owner: this.#owner,
+      now: this.#options.now(),
+      ...(outcome.status !== undefined ? { status: outcome.status } : {}),
+      ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+    });
+    // Lost the claim meanwhile: whoever holds it now decides.
+    if (!parked) return;
+    this.#options.metrics?.inc(
+      NOTIFICATIONS_DEAD,
+      'Merchant notifications parked as dead after too many failed attempts.',
+    );
+    this.#options.logger.error(
+      {
+        webhookId: message.id,
+        type: message.type,
+        subjectId: message.subjectId,
+        failedAttempts: failures,
+        firstFailedAt: message.firstFailedAt ?? this.#options.now().toISOString(),
+        lastError: outcome.lastError,
+      },
+      'merchant notification parked as dead; later ones of its subject wait until it is retried',
+    );
   }
 
   /** Gives a claimed message back on shutdown: due again at once, the attempt not counted. */

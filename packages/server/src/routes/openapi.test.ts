@@ -104,6 +104,8 @@ describe('GET /openapi.json', () => {
         'POST /v1/charges',
         'GET /v1/mandates',
         'GET /v1/mandates/{id}',
+        'GET /v1/notifications',
+        'POST /v1/notifications/{id}/retry',
         'GET /v1/sessions/{id}/methods',
         'POST /v1/sessions/{id}/orders',
         'GET /v1/orders/{id}',

@@ -17,6 +17,7 @@ import { ProviderIdSchema, StatusEventSchema } from '@pay-checkout/protocol';
 import { browserRouteDefinitions } from './browser.js';
 import { chargeRouteDefinitions } from './charges.js';
 import { mandateRouteDefinitions } from './mandates.js';
+import { notificationRouteDefinitions } from './notifications.js';
 import { returnRouteDefinitions } from './return.js';
 import { sessionRouteDefinitions } from './sessions.js';
 import { BEARER_SCHEME, IdParamSchema, errorResponses, jsonResponse } from './route-app.js';
@@ -172,6 +173,7 @@ export function apiRouteDefinitions(): RouteConfig[] {
     ...sessionRouteDefinitions,
     ...chargeRouteDefinitions,
     ...mandateRouteDefinitions,
+    ...notificationRouteDefinitions,
     ...browserRouteDefinitions,
     ...returnRouteDefinitions,
     ...plainRoutes,
@@ -212,6 +214,10 @@ export function buildOpenApiDocument(): OpenApiDocument {
       { name: 'sessions', description: 'Server to server (bearer key)' },
       { name: 'charges', description: 'Server to server (bearer key)' },
       { name: 'mandates', description: 'Server to server (bearer key)' },
+      {
+        name: 'notifications',
+        description: 'Server to server (bearer key): merchant notifications, dead ones retried',
+      },
       { name: 'browser', description: 'Public; the session id is the capability' },
       { name: 'webhooks', description: 'Providers' },
       { name: 'operations', description: 'Health, readiness, metrics' },

@@ -20,6 +20,7 @@ import type {
   OrderRecord,
   OutboxAttemptResult,
   OutboxMessage,
+  OutboxStatus,
   OutboxType,
   SessionEvent,
   SessionRecord,
@@ -143,10 +144,70 @@ export interface OutboxRepository {
    * is free or expired at `nowMs`; false when someone else holds it.
    */
   claim(id: string, owner: string, untilMs: number, nowMs: number): Promise<boolean>;
-  /** Records an attempt and frees the claim; ignored unless `result.owner` holds the claim. */
+  /**
+   * Records an attempt and frees the claim; ignored unless `result.owner` holds the claim. A
+   * counted failure adds to the message's failure streak (`failedAttempts`, `firstFailedAt`).
+   */
   finish(id: string, result: OutboxAttemptResult): Promise<void>;
+  /**
+   * Records a last failed attempt and parks the message as dead at `result.now` (no more
+   * attempts; later messages of its subject keep waiting), freeing the claim. False (nothing
+   * written) unless `result.owner` holds the claim of an undelivered message.
+   */
+  park(id: string, result: OutboxAttemptResult): Promise<boolean>;
+  /**
+   * Puts a dead message back in the queue, due at `nowMs` with a fresh failure streak; false
+   * (nothing written) unless it is dead.
+   */
+  requeue(id: string, nowMs: number): Promise<boolean>;
+  get(id: string): Promise<OutboxMessage | null>;
   /** Every message, oldest first. */
   list(): Promise<OutboxMessage[]>;
+  /** Up to `query.limit` messages after `query.afterSeq` (when set), of a status, oldest first. */
+  page(query: OutboxPageQuery): Promise<OutboxMessage[]>;
+  /** How many messages are parked as dead. */
+  countDead(): Promise<number>;
+}
+
+/** A page of the outbox, by position. */
+export interface OutboxPageQuery {
+  /** Only messages with this status; every message when absent. */
+  status?: OutboxStatus;
+  /** Only messages after this position (`seq`). */
+  afterSeq?: number;
+  limit: number;
+}
+
+/**
+ * Deletes by age, a small batch per call (each call one statement, so that no lock is held
+ * long); every method returns how many rows it deleted, fewer than `limit` once none is left.
+ * Deleting is idempotent, so two instances running the same batch at once only share the work;
+ * `claimJob` still lets one of them run per interval.
+ */
+export interface RetentionRepository {
+  /** Notifications delivered before `before` (ISO 8601). */
+  deleteDeliveredNotifications(before: string, limit: number): Promise<number>;
+  /** Provider events received before `before`; no other row refers to them. */
+  deleteProviderEvents(before: string, limit: number): Promise<number>;
+  /** Webhook inbox events processed before `before`; unprocessed ones are kept whatever age. */
+  deleteProcessedInbox(before: string, limit: number): Promise<number>;
+  /** Idempotency keys created before `before`, finished or not. */
+  deleteIdempotencyKeys(before: string, limit: number): Promise<number>;
+  /**
+   * Session events of sessions in one of `statuses` that expired before `before`, except each
+   * session's latest (its current status and `seq`, which a late change or a stream resumes
+   * from). Sessions themselves are kept.
+   */
+  deleteSessionEvents(
+    before: string,
+    statuses: readonly OrderStatus[],
+    limit: number,
+  ): Promise<number>;
+  /**
+   * Takes the lease of job `name` for `owner` until `untilMs`, when it is free or lapsed at
+   * `nowMs` (or `owner` holds it); false when another holds it.
+   */
+  claimJob(name: string, owner: string, untilMs: number, nowMs: number): Promise<boolean>;
 }
 
 /** A verified provider webhook, stored to be processed after it was acknowledged. */
@@ -172,6 +233,11 @@ export interface InboxEvent {
 export interface NewInboxEvent {
   provider: ProviderId;
   dedupeKey: string;
+  /**
+   * What the event is about (our order or mandate reference), or null: a subject's events are
+   * processed one at a time, in the order they were stored.
+   */
+  subject: string | null;
   body: string;
   headers: Record<string, string>;
   receivedAt: string;
@@ -197,11 +263,14 @@ export interface InboxRepository {
    */
   upsertCoalesced(event: NewInboxEvent): Promise<number>;
   get(id: number): Promise<InboxEvent | null>;
-  /** Up to `limit` unprocessed events due at `nowMs` whose lease is free or lapsed, oldest first. */
+  /**
+   * Up to `limit` unprocessed events due at `nowMs` whose lease is free or lapsed, oldest first,
+   * leaving out any with an older unprocessed event of the same subject.
+   */
   due(nowMs: number, limit: number): Promise<InboxEvent[]>;
   /**
-   * Leases the event to `owner` until `untilMs`, only while it is unprocessed and its lease is
-   * free or lapsed at `nowMs`; false when someone else holds it.
+   * Leases the event to `owner` until `untilMs`, only while it is unprocessed, its lease is free
+   * or lapsed at `nowMs` and no older event of its subject waits; false otherwise.
    */
   claim(id: number, owner: string, untilMs: number, nowMs: number): Promise<boolean>;
   /**
@@ -305,6 +374,7 @@ export interface Repositories {
   idempotency: IdempotencyRepository;
   checks: OrderCheckRepository;
   inbox: InboxRepository;
+  retention: RetentionRepository;
 }
 
 /** A database: repositories (each call its own statement), units of work and lifecycle. */

@@ -5,11 +5,26 @@
  * are read `FOR UPDATE SKIP LOCKED` on PostgreSQL, so that instances polling together take
  * different ones.
  */
-import type { Selectable } from 'kysely';
+import type { ExpressionBuilder, Selectable } from 'kysely';
 import type { ProviderId } from '@pay-checkout/protocol';
 import type { InboxEvent, InboxRepository } from '../store.js';
 import { changedOne, type Engine, type Executor } from './repositories.js';
-import type { WebhookInboxTable } from './schema.js';
+import type { Database, WebhookInboxTable } from './schema.js';
+
+/** No older unprocessed event of the same provider and subject exists. */
+function firstOfSubject(eb: ExpressionBuilder<Database, 'webhook_inbox'>) {
+  return eb.not(
+    eb.exists(
+      eb
+        .selectFrom('webhook_inbox as older')
+        .select(eb.lit(1).as('waiting'))
+        .whereRef('older.provider', '=', 'webhook_inbox.provider')
+        .whereRef('older.subject', '=', 'webhook_inbox.subject')
+        .whereRef('older.id', '<', 'webhook_inbox.id')
+        .where('older.next_attempt_at', 'is not', null),
+    ),
+  );
+}
 
 function toInboxEvent(row: Selectable<WebhookInboxTable>): InboxEvent {
   return {
@@ -36,6 +51,7 @@ export function createInboxRepository(db: Executor, engine: Engine): InboxReposi
         .values({
           provider: event.provider,
           dedupe_key: event.dedupeKey,
+          subject: event.subject,
           body: event.body,
           headers: JSON.stringify(event.headers),
           received_at: event.receivedAt,
@@ -53,6 +69,7 @@ export function createInboxRepository(db: Executor, engine: Engine): InboxReposi
         .values({
           provider: event.provider,
           dedupe_key: event.dedupeKey,
+          subject: event.subject,
           body: event.body,
           headers: JSON.stringify(event.headers),
           received_at: event.receivedAt,
@@ -97,6 +114,7 @@ export function createInboxRepository(db: Executor, engine: Engine): InboxReposi
         .where('next_attempt_at', 'is not', null)
         .where('next_attempt_at', '<=', nowMs)
         .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', nowMs)]))
+        .where(firstOfSubject)
         .orderBy('id')
         .limit(limit)
         .$if(engine === 'postgres', (q) => q.forUpdate().skipLocked())
@@ -110,6 +128,7 @@ export function createInboxRepository(db: Executor, engine: Engine): InboxReposi
         .where('id', '=', id)
         .where('next_attempt_at', 'is not', null)
         .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', nowMs)]))
+        .where(firstOfSubject)
         .executeTakeFirst();
       return changedOne(result);
     },

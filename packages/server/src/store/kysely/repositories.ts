@@ -32,6 +32,7 @@ import type {
   ProviderEventRepository,
   ReadOptions,
   Repositories,
+  RetentionRepository,
   SessionEventRepository,
   SessionRepository,
 } from '../store.js';
@@ -187,6 +188,9 @@ function toOutbox(row: OutboxRow): OutboxMessage {
     deliveredAt: row.delivered_at,
     lastStatus: row.last_status,
     lastError: row.last_error,
+    failedAttempts: row.failed_attempts,
+    firstFailedAt: row.first_failed_at,
+    deadAt: row.dead_at,
   };
 }
 
@@ -527,11 +531,13 @@ export function createRepositories(db: Executor, engine: Engine): Repositories {
         .selectFrom('outbox as o')
         .selectAll('o')
         .where('o.delivered_at', 'is', null)
+        .where('o.dead_at', 'is', null)
         .where('o.next_attempt_at', '<=', nowMs)
         .where((eb) =>
           eb.or([eb('o.claimed_until', 'is', null), eb('o.claimed_until', '<=', nowMs)]),
         )
-        // A subject's messages go out in order: one waits while an older one is undelivered.
+        // A subject's messages go out in order: one waits while an older one is undelivered,
+        // dead ones included (re-queueing the dead one lets the rest follow).
         .where((eb) =>
           eb.not(
             eb.exists(
@@ -558,18 +564,46 @@ export function createRepositories(db: Executor, engine: Engine): Repositories {
         .set({ claimed_by: owner, claimed_until: untilMs })
         .where('id', '=', id)
         .where('delivered_at', 'is', null)
+        .where('dead_at', 'is', null)
         .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', nowMs)]))
         .executeTakeFirst();
       return changedOne(result);
     },
     async finish(id, result) {
       const counted = result.counted === false ? 0 : 1;
+      const failed = !result.delivered && counted === 1;
+      const at = result.now.toISOString();
       await db
         .updateTable('outbox')
         .set((eb) => ({
           attempts: eb('attempts', '+', counted),
-          delivered_at: result.delivered ? result.now.toISOString() : null,
+          delivered_at: result.delivered ? at : null,
           next_attempt_at: result.delivered ? result.now.getTime() : (result.retryAt ?? 0),
+          last_status: result.status ?? null,
+          last_error: result.error ?? null,
+          claimed_by: null,
+          claimed_until: null,
+          ...(failed
+            ? {
+                failed_attempts: eb('failed_attempts', '+', 1),
+                first_failed_at: eb.fn.coalesce('first_failed_at', eb.val(at)),
+              }
+            : {}),
+        }))
+        .where('id', '=', id)
+        .where('claimed_by', '=', result.owner)
+        .where('delivered_at', 'is', null)
+        .execute();
+    },
+    async park(id, result) {
+      const at = result.now.toISOString();
+      const update = await db
+        .updateTable('outbox')
+        .set((eb) => ({
+          attempts: eb('attempts', '+', 1),
+          failed_attempts: eb('failed_attempts', '+', 1),
+          first_failed_at: eb.fn.coalesce('first_failed_at', eb.val(at)),
+          dead_at: at,
           last_status: result.status ?? null,
           last_error: result.error ?? null,
           claimed_by: null,
@@ -578,11 +612,60 @@ export function createRepositories(db: Executor, engine: Engine): Repositories {
         .where('id', '=', id)
         .where('claimed_by', '=', result.owner)
         .where('delivered_at', 'is', null)
-        .execute();
+        .where('dead_at', 'is', null)
+        .executeTakeFirst();
+      return changedOne(update);
+    },
+    async requeue(id, nowMs) {
+      const update = await db
+        .updateTable('outbox')
+        .set({
+          dead_at: null,
+          failed_attempts: 0,
+          first_failed_at: null,
+          next_attempt_at: nowMs,
+          claimed_by: null,
+          claimed_until: null,
+        })
+        .where('id', '=', id)
+        .where('delivered_at', 'is', null)
+        .where('dead_at', 'is not', null)
+        .executeTakeFirst();
+      return changedOne(update);
+    },
+    async get(id) {
+      const row = await db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toOutbox(row) : null;
     },
     async list() {
       const rows = await db.selectFrom('outbox').selectAll().orderBy('seq').execute();
       return rows.map(toOutbox);
+    },
+    async page(query) {
+      const rows = await db
+        .selectFrom('outbox')
+        .selectAll()
+        .$if(query.afterSeq !== undefined, (q) => q.where('seq', '>', query.afterSeq ?? 0))
+        .$if(query.status === 'delivered', (q) => q.where('delivered_at', 'is not', null))
+        .$if(query.status === 'dead', (q) =>
+          q.where('delivered_at', 'is', null).where('dead_at', 'is not', null),
+        )
+        .$if(query.status === 'pending', (q) =>
+          q.where('delivered_at', 'is', null).where('dead_at', 'is', null),
+        )
+        .orderBy('seq')
+        .limit(query.limit)
+        .execute();
+      return rows.map(toOutbox);
+    },
+    async countDead() {
+      const row = await db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('dead_at', 'is not', null)
+        .where('delivered_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
     },
   };
 
@@ -736,6 +819,7 @@ export function createRepositories(db: Executor, engine: Engine): Repositories {
   };
 
   const inbox = createInboxRepository(db, engine);
+  const retention = createRetentionRepository(db);
 
   return {
     sessions,
@@ -747,6 +831,7 @@ export function createRepositories(db: Executor, engine: Engine): Repositories {
     idempotency,
     checks,
     inbox,
+    retention,
   };
 }
 
@@ -778,5 +863,131 @@ export function guardRepositories(
     idempotency: guard(repositories.idempotency),
     checks: guard(repositories.checks),
     inbox: guard(repositories.inbox),
+    retention: guard(repositories.retention),
+  };
+}
+
+/** How many rows a statement deleted. */
+function deleted(result: { numDeletedRows: bigint }): number {
+  return Number(result.numDeletedRows);
+}
+
+/**
+ * The retention deletes over `db`. Each deletes the oldest `limit` rows matched by a subquery on
+ * the table's key (both engines lack `DELETE … LIMIT`), through the indexes of the migrations
+ * (`outbox_delivered`, `provider_events_by_received`, `webhook_inbox_processed`,
+ * `idempotency_keys_by_created`, `sessions_by_expiry`).
+ */
+function createRetentionRepository(db: Executor): RetentionRepository {
+  return {
+    async deleteDeliveredNotifications(before, limit) {
+      const result = await db
+        .deleteFrom('outbox')
+        .where('seq', 'in', (eb) =>
+          eb
+            .selectFrom('outbox')
+            .select('seq')
+            .where('delivered_at', 'is not', null)
+            .where('delivered_at', '<', before)
+            .orderBy('delivered_at')
+            .limit(limit),
+        )
+        .executeTakeFirst();
+      return deleted(result);
+    },
+    async deleteProviderEvents(before, limit) {
+      const result = await db
+        .deleteFrom('provider_events')
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('provider_events')
+            .select('id')
+            .where('received_at', '<', before)
+            .orderBy('received_at')
+            .limit(limit),
+        )
+        .executeTakeFirst();
+      return deleted(result);
+    },
+    async deleteProcessedInbox(before, limit) {
+      const result = await db
+        .deleteFrom('webhook_inbox')
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('webhook_inbox')
+            .select('id')
+            .where('processed_at', 'is not', null)
+            .where('processed_at', '<', before)
+            .orderBy('processed_at')
+            .limit(limit),
+        )
+        .executeTakeFirst();
+      return deleted(result);
+    },
+    async deleteIdempotencyKeys(before, limit) {
+      const result = await db
+        .deleteFrom('idempotency_keys')
+        .where(({ eb, refTuple, selectFrom }) =>
+          eb(
+            refTuple('scope', 'key'),
+            'in',
+            selectFrom('idempotency_keys')
+              .select(['scope', 'key'])
+              .where('created_at', '<', before)
+              .orderBy('created_at')
+              .limit(limit)
+              .$asTuple('scope', 'key'),
+          ),
+        )
+        .executeTakeFirst();
+      return deleted(result);
+    },
+    async deleteSessionEvents(before, statuses, limit) {
+      if (statuses.length === 0) return 0;
+      const result = await db
+        .deleteFrom('session_events')
+        .where(({ eb, refTuple, selectFrom }) =>
+          eb(
+            refTuple('session_id', 'seq'),
+            'in',
+            selectFrom('session_events as e')
+              .innerJoin('sessions as s', 's.id', 'e.session_id')
+              .select(['e.session_id', 'e.seq'])
+              .where('s.status', 'in', statuses)
+              .where('s.expires_at', '<', before)
+              // Each session keeps its latest event: its status and where its `seq` stands.
+              .where(({ eb: inner, selectFrom: sub }) =>
+                inner(
+                  'e.seq',
+                  '<',
+                  sub('session_events as m')
+                    .select((m) => m.fn.max('m.seq').as('last'))
+                    .whereRef('m.session_id', '=', 'e.session_id'),
+                ),
+              )
+              .orderBy('s.expires_at')
+              .limit(limit)
+              .$asTuple('session_id', 'seq'),
+          ),
+        )
+        .executeTakeFirst();
+      return deleted(result);
+    },
+    async claimJob(name, owner, untilMs, nowMs) {
+      const row = await db
+        .insertInto('job_leases')
+        .values({ name, owner, until_ms: untilMs })
+        .onConflict((conflict) =>
+          conflict
+            .column('name')
+            .doUpdateSet({ owner, until_ms: untilMs })
+            .where((eb) =>
+              eb.or([eb('job_leases.until_ms', '<=', nowMs), eb('job_leases.owner', '=', owner)]),
+            ),
+        )
+        .returning('name')
+        .executeTakeFirst();
+      return row !== undefined;
+    },
   };
 }

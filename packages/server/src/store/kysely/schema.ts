@@ -124,12 +124,26 @@ export interface OutboxTable {
   last_error: string | null;
   /** When the message was parked as undeliverable; null while it is not. */
   dead_at: string | null;
+  /** Failed attempts since the message was queued or re-queued (`attempts` is the total). */
+  failed_attempts: Defaulted<number>;
+  /** When the first of those failed attempts was made; null while there is none. */
+  first_failed_at: string | null;
+}
+
+/** The lease of one background job (e.g. retention), so that one instance runs it at a time. */
+export interface JobLeasesTable {
+  name: string;
+  owner: string;
+  /** Epoch milliseconds: when the lease ends. */
+  until_ms: number;
 }
 
 export interface WebhookInboxTable {
   id: Generated<number>;
   provider: string;
   dedupe_key: string;
+  /** What the event is about (our order or mandate reference): processed in arrival order. */
+  subject: string | null;
   /** The verified body, as text (redacted where the provider's event carries bank details). */
   body: string;
   /** JSON object: the request headers parsing the body needs. */
@@ -164,5 +178,6 @@ export interface Database {
   mandates: MandatesTable;
   outbox: OutboxTable;
   webhook_inbox: WebhookInboxTable;
+  job_leases: JobLeasesTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -160,6 +160,7 @@ export const MIGRATIONS: readonly Migration[] = [
         id              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         provider        TEXT NOT NULL,
         dedupe_key      TEXT NOT NULL,
+        subject         TEXT,
         body            TEXT NOT NULL,
         headers         JSON NOT NULL,
         received_at     TIMESTAMPTZ NOT NULL,
@@ -178,6 +179,9 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE next_attempt_at IS NOT NULL;
       CREATE INDEX webhook_inbox_processed ON webhook_inbox (processed_at)
         WHERE processed_at IS NOT NULL;
+      -- An order's events are processed one at a time, in the order they came.
+      CREATE INDEX webhook_inbox_by_subject ON webhook_inbox (provider, subject, id)
+        WHERE next_attempt_at IS NOT NULL;
 
       -- A notification that could not be delivered for too long is parked, not retried.
       ALTER TABLE outbox ADD COLUMN dead_at TIMESTAMPTZ;
@@ -191,6 +195,25 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX provider_events_by_received ON provider_events (received_at);
       CREATE INDEX idempotency_keys_by_created ON idempotency_keys (created_at);
       CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+    `,
+  },
+  {
+    version: 4,
+    name: 'notification failure streaks and job leases',
+    sql: `
+      -- Failed attempts since the message was queued or re-queued, and when the first of them
+      -- failed: what parks a message as dead. \`attempts\` stays the lifetime total.
+      ALTER TABLE outbox ADD COLUMN failed_attempts INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE outbox ADD COLUMN first_failed_at TIMESTAMPTZ;
+      UPDATE outbox SET failed_attempts = attempts, first_failed_at = created_at
+        WHERE delivered_at IS NULL AND attempts > 0;
+
+      -- One lease per background job (retention), so that one instance runs it per interval.
+      CREATE TABLE job_leases (
+        name     TEXT PRIMARY KEY,
+        owner    TEXT NOT NULL,
+        until_ms BIGINT NOT NULL
+      );
     `,
   },
 ];

@@ -14,7 +14,9 @@ import {
   describePostgres,
   type TestDatabase,
 } from '../../test-support/postgres.js';
+import { runInboxStoreContract } from '../inbox.contract-test.js';
 import { runMandateStoreContract } from '../mandates.contract-test.js';
+import { runRetentionStoreContract } from '../retention.contract-test.js';
 import { runStoreContract } from '../store.contract-test.js';
 import type { Store } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
@@ -86,6 +88,8 @@ async function eventually(check: () => boolean, ms = 2000): Promise<void> {
 describePostgres('postgres store', () => {
   runStoreContract('postgres', () => openTestStore('contract'));
   runMandateStoreContract('postgres', () => openTestStore('mandates'));
+  runRetentionStoreContract('postgres', () => openTestStore('retention'));
+  runInboxStoreContract('postgres', () => openTestStore('inbox'));
 
   describe('postgres store specifics', () => {
     const cleanup: (() => Promise<void>)[] = [];

@@ -13,7 +13,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createLedger } from '../../core/ledger.js';
 import type { SessionRecord } from '../../domain/records.js';
 import type { Database } from '../kysely/schema.js';
+import { runInboxStoreContract } from '../inbox.contract-test.js';
 import { runMandateStoreContract } from '../mandates.contract-test.js';
+import { runRetentionStoreContract } from '../retention.contract-test.js';
 import { runStoreContract } from '../store.contract-test.js';
 import { MIGRATIONS } from './migrations.js';
 import { BetterSqliteDialect } from './sqlite-driver.js';
@@ -31,6 +33,12 @@ runStoreContract('sqlite file', () =>
   createSqliteStore({ filename: join(dir, `store-${++counter}.db`) }),
 );
 runMandateStoreContract('sqlite :memory:', () => createSqliteStore({ filename: ':memory:' }));
+runInboxStoreContract('sqlite file', () =>
+  createSqliteStore({ filename: join(dir, `store-${++counter}.db`) }),
+);
+runRetentionStoreContract('sqlite file', () =>
+  createSqliteStore({ filename: join(dir, `store-${++counter}.db`) }),
+);
 runMandateStoreContract('sqlite file', () =>
   createSqliteStore({ filename: join(dir, `store-${++counter}.db`) }),
 );

@@ -1,0 +1,171 @@
+/**
+ * @module
+ * The webhook inbox as every {@link Store} must keep it: deduplication by provider and event id,
+ * coalesced hints with revisions, leases that lapse, one event at a time per subject in arrival
+ * order, and attempts with back-off. sqlite/sqlite-store.test.ts and
+ * postgres/postgres-store.test.ts run it.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { NewInboxEvent, Store } from './store.js';
+
+const NOW = Date.parse('2026-06-01T12:00:00.000Z');
+
+function event(dedupeKey: string, subject: string | null = null): NewInboxEvent {
+  return {
+    provider: 'ivy',
+    dedupeKey,
+    subject,
+    body: JSON.stringify({ kind: 'event', dedupeKey }),
+    headers: { 'content-type': 'application/json' },
+    receivedAt: new Date(NOW).toISOString(),
+    nextAttemptAt: NOW,
+  };
+}
+
+/** Runs the inbox contract against stores made by `factory` (one fresh store per test). */
+export function runInboxStoreContract(name: string, factory: () => Promise<Store> | Store): void {
+  describe(`Inbox store contract: ${name}`, () => {
+    let db: Store;
+
+    beforeEach(async () => {
+      db = await factory();
+      await db.migrate();
+    });
+    afterEach(async () => {
+      await db.close();
+    });
+
+    it('stores an event once per provider and event id', async () => {
+      const id = await db.inbox.insertIfNew(event('evt_1'));
+      expect(id).toEqual(expect.any(Number));
+      expect(await db.inbox.insertIfNew(event('evt_1'))).toBeNull();
+      expect(await db.inbox.insertIfNew({ ...event('evt_1'), provider: 'koywe' })).not.toBeNull();
+      const stored = await db.inbox.get(id ?? -1);
+      expect(stored).toMatchObject({
+        provider: 'ivy',
+        dedupeKey: 'evt_1',
+        headers: { 'content-type': 'application/json' },
+        revision: 0,
+        attempts: 0,
+        nextAttemptAt: NOW,
+        processedAt: null,
+      });
+      expect(await db.inbox.countPending()).toBe(2);
+    });
+
+    it('leases an event to one owner until the lease lapses', async () => {
+      const id = (await db.inbox.insertIfNew(event('evt_lease'))) ?? -1;
+      expect(await db.inbox.claim(id, 'a', NOW + 1000, NOW)).toBe(true);
+      expect(await db.inbox.claim(id, 'b', NOW + 1000, NOW + 500)).toBe(false);
+      expect(await db.inbox.due(NOW + 500, 10)).toEqual([]);
+      // A dead owner's lease lapses: another takes the event over, and the first can no longer
+      // record anything for it.
+      expect(await db.inbox.claim(id, 'b', NOW + 3000, NOW + 1000)).toBe(true);
+      const late = {
+        processed: true as const,
+        outcome: 'applied',
+        at: new Date(NOW).toISOString(),
+        revision: 0,
+      };
+      expect(await db.inbox.finish(id, 'a', late)).toBe(false);
+      expect(
+        await db.inbox.finish(id, 'b', {
+          processed: true,
+          outcome: 'applied',
+          at: new Date(NOW + 1500).toISOString(),
+          revision: 0,
+        }),
+      ).toBe(true);
+      expect(await db.inbox.get(id)).toMatchObject({
+        attempts: 1,
+        nextAttemptAt: null,
+        outcome: 'applied',
+        processedAt: new Date(NOW + 1500).toISOString(),
+      });
+      expect(await db.inbox.claim(id, 'c', NOW + 9000, NOW + 5000)).toBe(false);
+      expect(await db.inbox.countPending()).toBe(0);
+    });
+
+    it('records a failed attempt and offers the event again once it is due', async () => {
+      const id = (await db.inbox.insertIfNew(event('evt_retry'))) ?? -1;
+      expect(await db.inbox.claim(id, 'a', NOW + 1000, NOW)).toBe(true);
+      await db.inbox.finish(id, 'a', {
+        processed: false,
+        error: 'provider down',
+        retryAtMs: NOW + 5000,
+      });
+      expect(await db.inbox.get(id)).toMatchObject({
+        attempts: 1,
+        nextAttemptAt: NOW + 5000,
+        lastError: 'provider down',
+      });
+      expect(await db.inbox.due(NOW + 4999, 10)).toEqual([]);
+      expect((await db.inbox.due(NOW + 5000, 10)).map((e) => e.id)).toEqual([id]);
+    });
+
+    it('processes a subject’s events one at a time, in the order they came', async () => {
+      const first = (await db.inbox.insertIfNew(event('evt_a1', '1-order-a'))) ?? -1;
+      const second = (await db.inbox.insertIfNew(event('evt_a2', '1-order-a'))) ?? -1;
+      const other = (await db.inbox.insertIfNew(event('evt_b1', '1-order-b'))) ?? -1;
+      const loose = (await db.inbox.insertIfNew(event('evt_none'))) ?? -1;
+      expect((await db.inbox.due(NOW, 10)).map((e) => e.id)).toEqual([first, other, loose]);
+      // The second waits while the first is unprocessed, leased or not, failed or not.
+      expect(await db.inbox.claim(second, 'a', NOW + 1000, NOW)).toBe(false);
+      expect(await db.inbox.claim(first, 'a', NOW + 1000, NOW)).toBe(true);
+      await db.inbox.finish(first, 'a', { processed: false, error: 'later', retryAtMs: NOW + 10 });
+      expect(await db.inbox.claim(second, 'a', NOW + 1000, NOW + 20)).toBe(false);
+      expect(await db.inbox.claim(first, 'a', NOW + 1000, NOW + 20)).toBe(true);
+      await db.inbox.finish(first, 'a', {
+        processed: true,
+        outcome: 'applied',
+        at: new Date(NOW).toISOString(),
+        revision: 0,
+      });
+      expect((await db.inbox.due(NOW + 20, 10)).map((e) => e.id)).toEqual([second, other, loose]);
+      expect(await db.inbox.claim(second, 'a', NOW + 1000, NOW + 20)).toBe(true);
+    });
+
+    it('coalesces a hint into the one waiting, and runs once more for one that came meanwhile', async () => {
+      const hint = { ...event('hint:1-order-h', '1-order-h'), body: '{"kind":"hint"}' };
+      const id = await db.inbox.upsertCoalesced(hint);
+      expect(await db.inbox.upsertCoalesced(hint)).toBe(id);
+      expect(await db.inbox.countPending()).toBe(1);
+      const read = await db.inbox.get(id);
+      expect(read?.revision).toBe(1);
+      expect(await db.inbox.claim(id, 'a', NOW + 1000, NOW)).toBe(true);
+      // Another hint while this revision is being processed.
+      await db.inbox.upsertCoalesced({ ...hint, nextAttemptAt: NOW + 100 });
+      expect(
+        await db.inbox.finish(id, 'a', {
+          processed: true,
+          outcome: 'applied',
+          at: new Date(NOW).toISOString(),
+          revision: 1,
+        }),
+      ).toBe(true);
+      // Still due (at its first time), for the revision that came meanwhile.
+      expect(await db.inbox.get(id)).toMatchObject({
+        revision: 2,
+        nextAttemptAt: NOW,
+        processedAt: null,
+      });
+      expect(await db.inbox.claim(id, 'a', NOW + 1000, NOW)).toBe(true);
+      const done = new Date(NOW + 50).toISOString();
+      await db.inbox.finish(id, 'a', {
+        processed: true,
+        outcome: 'applied',
+        at: done,
+        revision: 2,
+      });
+      expect(await db.inbox.get(id)).toMatchObject({ nextAttemptAt: null, processedAt: done });
+      // A hint after that arms the same row again.
+      expect(await db.inbox.upsertCoalesced({ ...hint, nextAttemptAt: NOW + 200 })).toBe(id);
+      expect(await db.inbox.get(id)).toMatchObject({
+        revision: 3,
+        nextAttemptAt: NOW + 200,
+        processedAt: null,
+        outcome: null,
+      });
+    });
+  });
+}
