@@ -9,6 +9,7 @@ import type { OrderView } from '@pay-checkout/protocol';
 import { cleanEnv, problemsOf, type EnvProblem, type EnvSection } from './config/env-schema.js';
 import { databaseEnv } from './config/database-env.js';
 import type { InboxOptions } from './core/inbox.js';
+import { inboxEnv } from './config/inbox-env.js';
 import { reconcilerEnv, type ReconcilerConfig } from './config/reconciler-env.js';
 import { retentionEnv, type RetentionConfig } from './config/retention-env.js';
 import { serverEnv } from './config/server-env.js';
@@ -101,6 +102,7 @@ export const CONFIG_SECTIONS: readonly EnvSection<unknown>[] = [
   databaseEnv,
   merchantWebhookEnv,
   reconcilerEnv,
+  inboxEnv,
   retentionEnv,
   ...PROVIDER_ENTRIES.map((entry) => entry.env),
 ];
@@ -123,6 +125,7 @@ export const configSchema = z.looseObject({}).transform((raw, ctx) => {
   const merchantWebhook = read(merchantWebhookEnv);
   const reconciler = read(reconcilerEnv);
   const retention = read(retentionEnv);
+  const inbox = read(inboxEnv);
   const providers: ProviderConfigs = {};
   for (const entry of PROVIDER_ENTRIES) {
     const config = read(entry.env);
@@ -134,6 +137,7 @@ export const configSchema = z.looseObject({}).transform((raw, ctx) => {
     providers,
     reconciler,
     retention,
+    inbox,
     ...(merchantWebhook ? { merchantWebhook } : {}),
   };
 });

@@ -208,7 +208,7 @@ export interface InboxOptions {
   ready?: Promise<void>;
   /** How often due events are looked for (default 1 s). */
   pollMs?: number;
-  /** How long a lease holds before another instance may take the event over (default 1 min). */
+  /** How long a lease holds before another instance may take the event over (default 30 s). */
   leaseMs?: number;
   /** Events processed at once at most (default 8). */
   concurrency?: number;
@@ -263,7 +263,7 @@ export class Inbox implements RunningInbox {
   constructor(ctx: AppContext, options: InboxOptions = {}) {
     this.#ctx = ctx;
     this.#pollMs = options.pollMs ?? 1000;
-    this.#leaseMs = options.leaseMs ?? 60_000;
+    this.#leaseMs = options.leaseMs ?? 30_000;
     this.#concurrency = options.concurrency ?? 8;
     this.#retryBaseMs = options.retryBaseMs ?? 1000;
     this.#retryMaxMs = options.retryMaxMs ?? 10 * 60_000;
