@@ -186,6 +186,7 @@ describe('Ivy end to end', () => {
         outcome: 'duplicate',
       }),
     ).toBeGreaterThanOrEqual(19);
+    await server.server.inbox.idle();
     expect(await server.server.ledger.listSessionEvents(session.id, 0)).toEqual(before);
   });
 

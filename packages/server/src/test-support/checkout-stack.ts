@@ -74,6 +74,8 @@ export async function startCheckoutStack(options: CheckoutStackOptions): Promise
       return SessionSchema.parse(await response.json());
     },
     async orderStatus(orderId) {
+      // Webhooks are answered once stored: what this instance took in is processed first.
+      await server.server.inbox.idle();
       const response = await fetch(`${server.url}/v1/orders/${orderId}`);
       return OrderViewSchema.parse(await response.json()).status;
     },

@@ -175,6 +175,8 @@ export function describeProviderContract(options: ProviderContractOptions): void
     }
 
     async function orderStatus(orderId: string): Promise<OrderStatus> {
+      // Webhooks are answered once stored: what the server took in is processed first.
+      await h.server.server.inbox.idle();
       const response = await fetch(`${h.server.url}/v1/orders/${orderId}`);
       expect(response.status).toBe(200);
       return OrderViewSchema.parse(await response.json()).status;
@@ -241,6 +243,7 @@ export function describeProviderContract(options: ProviderContractOptions): void
     }
 
     async function sessionStatuses(sessionId: string): Promise<OrderStatus[]> {
+      await h.server.server.inbox.idle();
       const events = await h.server.server.ledger.listSessionEvents(sessionId, 0);
       return events.map((e) => e.status);
     }

@@ -230,6 +230,7 @@ describe('FuratPay end to end', () => {
     const events = await server.server.ledger.listSessionEvents(session.id, 0);
     const replay = await webhook({ ...data, status: 'failed' }, 'INVOICE_UPDATED', now);
     expect(replay.status).toBe(200);
+    await server.server.inbox.idle();
     expect(await server.server.ledger.listSessionEvents(session.id, 0)).toEqual(events);
     expect(await stack.orderStatus(created.order.id)).toBe('paid');
   });

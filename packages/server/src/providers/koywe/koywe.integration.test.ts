@@ -271,6 +271,43 @@ describe('Koywe end to end', () => {
     expect(events.filter((e) => e.status === 'paid')).toHaveLength(1);
   });
 
+  it('answers order.completed at once and reads the order from Koywe only after answering', async () => {
+    const { session, orderId, koyweOrderId } = await startPayment();
+    emulator.emulator.setWebhookUrl('koywe', 'http://127.0.0.1:9/blackhole');
+    try {
+      await fetch(`${emulator.url}/_emulator/orders/koywe/${koyweOrderId}/outcome`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ status: 'COMPLETED' }),
+      });
+    } finally {
+      emulator.emulator.setWebhookUrl('koywe', `${server.url}/webhooks/koywe`);
+    }
+    // Koywe's API now answers 3 s late: the confirmation read must not hold the answer back.
+    const faults = (body: object) =>
+      fetch(`${emulator.url}/_emulator/faults`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ provider: 'koywe', ...body }),
+      });
+    expect((await faults({ latencyMs: 3_000 })).status).toBe(200);
+    try {
+      const body = JSON.stringify({
+        id: `evt_slow_${session.id}`,
+        type: 'order.completed',
+        data: { orderId: koyweOrderId, externalId: `1-${session.reference}`, status: 'COMPLETED' },
+      });
+      const answer = await webhook(body);
+      expect(answer.status).toBe(200);
+      // Answered while the read is still on its way: nothing applied yet.
+      const view = await fetch(`${server.url}/v1/orders/${orderId}`);
+      expect(((await view.json()) as { status: string }).status).toBe('pending');
+      expect(await stack.orderStatus(orderId)).toBe('paid');
+    } finally {
+      await fetch(`${emulator.url}/_emulator/faults`, { method: 'DELETE' });
+    }
+  });
+
   it('accepts both cancellation spellings', async () => {
     for (const type of ['order.cancelled', 'order.canceled']) {
       const { session, orderId } = await startPayment();
