@@ -40,21 +40,14 @@ const HOUR_MS = 60 * MINUTE_MS;
 /** Metric name of order checks by outcome. */
 export const ORDER_CHECKS = 'pay_checkout_order_checks_total';
 
-/**
- * What a provider adapter can add so that an order whose creation outcome is unknown is found:
- * the provider's order for our reference (`order.providerReference`), or null when it has none.
- */
-export interface OrderLookup {
-  findOrderByReference(
-    order: OrderRecord,
-  ): Promise<(ProviderStatus & { providerOrderId: string }) | null>;
-}
+/** The lookup of an order by our reference, for adapters whose provider documents one. */
+export type OrderLookup = Required<Pick<Provider, 'findOrderByReference'>>;
 
 /** The adapter's lookup by reference, when it has one. */
 function lookupOf(provider: Provider): OrderLookup | null {
-  const candidate = provider as Provider & Partial<OrderLookup>;
-  return typeof candidate.findOrderByReference === 'function'
-    ? { findOrderByReference: candidate.findOrderByReference.bind(provider) }
+  const { findOrderByReference } = provider;
+  return findOrderByReference
+    ? { findOrderByReference: findOrderByReference.bind(provider) }
     : null;
 }
 

@@ -148,6 +148,16 @@ export interface Provider {
   /** Reads the order's real status from the provider; null when the provider knows nothing yet. */
   fetchStatus(order: OrderRecord): Promise<ProviderStatus | null>;
   /**
+   * Finds the provider's order for our reference (`order.providerReference`) when the outcome of
+   * creating it is unknown (the process died, the call timed out): its status and the provider
+   * order id, or null when the provider has none. Only providers that document a lookup by the
+   * merchant's reference implement it; the reconciler fails such an order otherwise once its
+   * session has expired.
+   */
+  findOrderByReference?(
+    order: OrderRecord,
+  ): Promise<(ProviderStatus & { providerOrderId: string }) | null>;
+  /**
    * Charges a stored mandate without the customer (merchant-initiated). Only providers with
    * mandates implement it; a provider without it is not asked for the methods of a session that
    * sets up a mandate. Throws an ApiError on provider failure.

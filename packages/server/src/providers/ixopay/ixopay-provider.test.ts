@@ -139,6 +139,20 @@ describe('IXOPAY debits against the emulator', () => {
     });
   });
 
+  it('finds a debit whose creation outcome is unknown by its merchantTransactionId', async () => {
+    const p = provider();
+    const s = session();
+    const created = await create(p, s);
+    expect(await p.findOrderByReference?.(order(s))).toEqual({
+      status: 'pending',
+      providerStatus: 'REDIRECT',
+      amount: s.amount,
+      providerOrderId: created.providerOrderId,
+    });
+    // IXOPAY never saw this one: nothing to find.
+    expect(await p.findOrderByReference?.(order(session()))).toBeNull();
+  });
+
   it('sends exact decimal strings (IQD 3 decimals, HUF 2)', async () => {
     const p = provider();
     const s = session({ amount: { value: 123456, currency: 'HUF' }, country: 'HU' });

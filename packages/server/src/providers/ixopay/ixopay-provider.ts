@@ -134,6 +134,19 @@ function declined(errors: IxopayErrorEntry[]): ApiError {
   });
 }
 
+/** The unified status of a debit IXOPAY reports, or null when it reports none. */
+function statusOf(found: StatusResponse | null): ProviderStatus | null {
+  if (!found?.transactionStatus) return null;
+  if (found.transactionType && found.transactionType !== 'DEBIT') return null;
+  const status: OrderStatus | null = mapIxopayTransactionStatus(
+    found.transactionStatus,
+    firstCode(errorsOf(found)),
+  );
+  if (!status) return null;
+  const amount: Money | undefined = toMoney(found.amount, found.currency);
+  return { status, providerStatus: found.transactionStatus, ...(amount ? { amount } : {}) };
+}
+
 /** Creates the IXOPAY adapter. */
 export function createIxopayProvider(
   options: IxopayProviderOptions,
@@ -340,18 +353,16 @@ export function createIxopayProvider(
     },
 
     async fetchStatus(order: OrderRecord): Promise<ProviderStatus | null> {
-      const found: StatusResponse | null = await client.statusByMerchantTransactionId(
-        order.providerReference,
-      );
-      if (!found?.transactionStatus) return null;
-      if (found.transactionType && found.transactionType !== 'DEBIT') return null;
-      const status: OrderStatus | null = mapIxopayTransactionStatus(
-        found.transactionStatus,
-        firstCode(errorsOf(found)),
-      );
-      if (!status) return null;
-      const amount: Money | undefined = toMoney(found.amount, found.currency);
-      return { status, providerStatus: found.transactionStatus, ...(amount ? { amount } : {}) };
+      return statusOf(await client.statusByMerchantTransactionId(order.providerReference));
+    },
+
+    // An order whose creation outcome is unknown is found by our merchantTransactionId; the
+    // transaction's uuid is the provider order id it should have had.
+    async findOrderByReference(order: OrderRecord) {
+      const found = await client.statusByMerchantTransactionId(order.providerReference);
+      const status = statusOf(found);
+      if (!status || !found?.uuid) return null;
+      return { ...status, providerOrderId: found.uuid };
     },
 
     acknowledge() {
