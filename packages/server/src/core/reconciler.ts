@@ -26,7 +26,7 @@
 import { randomBytes } from 'node:crypto';
 import { isSettled, type OrderStatus } from '@pay-checkout/protocol/status';
 import type { OrderRecord } from '../domain/records.js';
-import type { Provider, ProviderStatus } from '../providers/provider.js';
+import type { Provider } from '../providers/provider.js';
 import type { DueOrderCheck } from '../store/store.js';
 import { ApiError } from './api-error.js';
 import { applyStatus } from './apply-status.js';
