@@ -54,83 +54,17 @@ import {
   describePostgres,
   type TestDatabase,
 } from '../test-support/postgres.js';
+import {
+  mapLimit,
+  seededRandom,
+  seedFromEnv,
+  shuffle,
+  sleep,
+  until,
+} from '../test-support/processes.js';
 
-/*
- * Driving load: a seeded random source (so that a failing mix can be run again with
- * `MULTI_INSTANCE_SEED`), shuffling, bounded concurrency, and waiting for a condition with a
- * deadline that names what was awaited.
- */
-
-/** A random source in [0, 1) from a 32-bit seed (mulberry32). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** The seed from `MULTI_INSTANCE_SEED`, or a fresh one. */
-function seedFromEnv(): number {
-  const configured = Number(process.env.MULTI_INSTANCE_SEED);
-  return Number.isInteger(configured) ? configured : Math.floor(Math.random() * 2 ** 31);
-}
-
-/** A shuffled copy of `items` (Fisher–Yates). */
-function shuffle<T>(items: readonly T[], random: () => number): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
-  }
-  return copy;
-}
-
-/** Runs `work` over `items` with at most `limit` in flight; results in the order of `items`. */
-async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/**
- * Polls `condition` until it returns a value other than null, undefined or false; throws after
- * `timeoutMs` with `what` and, if given, the `status()` at that moment.
- */
-async function until<T>(
-  condition: () => Promise<T | null | undefined | false> | T | null | undefined | false,
-  what: string,
-  options: { timeoutMs?: number; everyMs?: number; status?: () => string } = {},
-): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
-  for (;;) {
-    const value = await condition();
-    if (value !== null && value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) {
-      const status = options.status ? `; ${options.status()}` : '';
-      throw new Error(`${what}: not within ${options.timeoutMs ?? 20_000} ms${status}`);
-    }
-    await sleep(options.everyMs ?? 25);
-  }
-}
+// Driving load: a seeded random source (so that a failing mix can be run again with
+// `MULTI_INSTANCE_SEED`), shuffling, bounded concurrency and deadlines, from processes.ts.
 
 /*
  * Where the emulator sends its own provider webhooks: a node:http endpoint on 127.0.0.1 that
@@ -960,7 +894,7 @@ async function startCluster(options: ClusterOptions): Promise<Cluster> {
   }
 }
 
-const seed = seedFromEnv();
+const seed = seedFromEnv('MULTI_INSTANCE_SEED');
 const random = seededRandom(seed);
 
 /** How long a duplicate (a second SSE message, a second notification) gets to show up. */

@@ -7,12 +7,11 @@
  * readiness route answers 200. Its output is kept for failure messages; every child still
  * running when the test process exits is killed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startNodeProcess } from './processes.js';
 
 const require = createRequire(import.meta.url);
 
@@ -60,14 +59,6 @@ export interface StartOptions {
   timeoutMs?: number;
 }
 
-const OUTPUT_LIMIT = 64 * 1024;
-const LISTENING = /listening on (http:\/\/[^\s)]+)/;
-const children = new Set<ChildProcess>();
-
-process.once('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-});
-
 /** The variables a child needs from this process (PATH and the like), nothing else. */
 export function baseEnv(): Record<string, string> {
   const env: Record<string, string> = {};
@@ -84,83 +75,7 @@ export async function startProcess(options: StartOptions): Promise<RunningProces
   if (!existsSync(dist)) {
     throw new Error(`${dist} is missing: run \`pnpm run build\` first`);
   }
-  const cwd = mkdtempSync(join(tmpdir(), `pay-checkout-${options.name}-`));
-  const child = spawn(process.execPath, [options.bin], {
-    cwd,
-    env: { ...baseEnv(), ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let output = '';
-  let url: string | null = null;
-  let announced!: (url: string) => void;
-  const listening = new Promise<string>((resolve) => (announced = resolve));
-  const append = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-OUTPUT_LIMIT);
-    const match = url === null ? LISTENING.exec(output) : null;
-    if (match?.[1]) {
-      url = match[1];
-      announced(url);
-    }
-  };
-  child.stdout?.on('data', append);
-  child.stderr?.on('data', append);
-  let exitedWith: Exit | null = null;
-  const exited = new Promise<Exit>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exitedWith = { code, signal };
-      children.delete(child);
-      rmSync(cwd, { recursive: true, force: true });
-      resolve(exitedWith);
-    });
-  });
-
-  const running: RunningProcess = {
-    name: options.name,
-    url: '',
-    pid: child.pid ?? -1,
-    output: () => output,
-    exited,
-    running: () => exitedWith === null,
-    async stop(signal = 'SIGTERM', graceMs = 5_000) {
-      if (exitedWith) return exitedWith;
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      try {
-        return await exited;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-  };
-
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  const fail = async (reason: string): Promise<never> => {
-    await running.stop('SIGKILL');
-    throw new Error(`${options.name} did not start: ${reason}\n--- output ---\n${output}`);
-  };
-  const first = await Promise.race([
-    listening,
-    exited.then((exit) => exit),
-    sleep(Math.max(0, deadline - Date.now())).then(() => null),
-  ]);
-  if (first === null) return fail('no "listening on" line in time');
-  if (typeof first !== 'string') return fail(`exited (${JSON.stringify(first)})`);
-  running.url = first;
-  for (;;) {
-    if (!running.running()) return fail(`exited (${JSON.stringify(exitedWith)})`);
-    try {
-      const response = await fetch(`${first}${options.readyPath}`, {
-        signal: AbortSignal.timeout(2_000),
-      });
-      await response.body?.cancel();
-      if (response.status === 200) return running;
-    } catch {
-      // Not answering yet.
-    }
-    if (Date.now() > deadline) return fail(`${options.readyPath} did not answer 200 in time`);
-    await sleep(50);
-  }
+  return startNodeProcess({ ...options, script: options.bin });
 }
 
 /** Resolves after `ms` milliseconds. */
