@@ -32,6 +32,7 @@ import type { ParsedWebhook, Provider, ProviderStatus } from '../providers/provi
 import type { InboxEvent, NewInboxEvent } from '../store/store.js';
 import { applyMandateUpdate } from './apply-mandate.js';
 import { applyStatus } from './apply-status.js';
+import { JobLoop } from './job-loop.js';
 import type { AppContext } from './context.js';
 
 /** Metric name of processed provider webhooks by outcome. */
@@ -244,7 +245,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Processes stored webhooks until stopped. */
 export class Inbox implements RunningInbox {
   readonly #ctx: AppContext;
-  readonly #pollMs: number;
   readonly #leaseMs: number;
   readonly #concurrency: number;
   readonly #retryBaseMs: number;
@@ -253,22 +253,18 @@ export class Inbox implements RunningInbox {
   readonly #random: () => number;
   readonly #owner = `inbox-${randomBytes(8).toString('hex')}`;
   readonly #inFlight = new Set<Promise<void>>();
+  readonly #loop: JobLoop;
   #ready: Promise<void> = Promise.resolve();
-  #timer: NodeJS.Timeout | null = null;
-  #pumping: Promise<void> | null = null;
-  #again = false;
-  #started = false;
-  #stopped = false;
 
   constructor(ctx: AppContext, options: InboxOptions = {}) {
     this.#ctx = ctx;
-    this.#pollMs = options.pollMs ?? 1000;
     this.#leaseMs = options.leaseMs ?? 30_000;
     this.#concurrency = options.concurrency ?? 8;
     this.#retryBaseMs = options.retryBaseMs ?? 1000;
     this.#retryMaxMs = options.retryMaxMs ?? 10 * 60_000;
     this.#giveUpAfterMs = options.giveUpAfterMs ?? 3 * DAY_MS;
     this.#random = options.random ?? Math.random;
+    this.#loop = new JobLoop(options.pollMs ?? 1000, () => this.#pump());
     ctx.metrics.gauge(
       'pay_checkout_webhooks_in_flight',
       'Stored provider webhooks this instance is processing.',
@@ -277,22 +273,12 @@ export class Inbox implements RunningInbox {
   }
 
   start(ready: Promise<void> = Promise.resolve()): void {
-    if (this.#started) return;
-    this.#started = true;
     this.#ready = ready;
-    ready.then(
-      () => {
-        if (this.#stopped) return;
-        this.#timer = setInterval(() => this.kick(), this.#pollMs);
-        this.#timer.unref();
-        this.kick();
-      },
-      () => {},
-    );
+    this.#loop.start(ready);
   }
 
   submit(id: number): void {
-    if (this.#stopped) return;
+    if (this.#loop.stopped) return;
     // Over the concurrency it waits in the database for the next look.
     if (this.#inFlight.size >= this.#concurrency) return;
     const task = this.#ready.then(() => this.#claimAndRun(id));
@@ -301,33 +287,20 @@ export class Inbox implements RunningInbox {
 
   /** Looks for due events now. */
   kick(): void {
-    if (this.#stopped) return;
-    if (this.#pumping) {
-      this.#again = true;
-      return;
-    }
-    this.#pumping = this.#pump().finally(() => {
-      this.#pumping = null;
-      if (this.#again) {
-        this.#again = false;
-        this.kick();
-      }
-    });
+    this.#loop.kick();
   }
 
   async idle(): Promise<void> {
     for (;;) {
-      await this.#pumping;
+      await this.#loop.settled();
       if (this.#inFlight.size === 0) return;
       await Promise.allSettled([...this.#inFlight]);
     }
   }
 
   async stop(): Promise<void> {
-    if (this.#stopped) return;
-    this.#stopped = true;
-    if (this.#timer) clearInterval(this.#timer);
-    await this.#pumping;
+    if (this.#loop.stopped) return;
+    await this.#loop.stop();
     await Promise.allSettled([...this.#inFlight]);
   }
 
@@ -353,11 +326,12 @@ export class Inbox implements RunningInbox {
         return won;
       });
     } catch (error) {
-      if (!this.#stopped) this.#ctx.logger.error({ err: error }, 'cannot read the webhook inbox');
+      if (!this.#loop.stopped)
+        this.#ctx.logger.error({ err: error }, 'cannot read the webhook inbox');
       return;
     }
     for (const event of claimed) {
-      if (this.#stopped) {
+      if (this.#loop.stopped) {
         await this.#handBack(event.id);
         continue;
       }
@@ -381,7 +355,7 @@ export class Inbox implements RunningInbox {
       return;
     }
     if (!event) return;
-    if (this.#stopped) return this.#handBack(id);
+    if (this.#loop.stopped) return this.#handBack(id);
     await this.#run(event);
   }
 

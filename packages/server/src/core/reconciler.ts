@@ -30,6 +30,7 @@ import type { Provider } from '../providers/provider.js';
 import type { DueOrderCheck } from '../store/store.js';
 import { ApiError } from './api-error.js';
 import { applyStatus } from './apply-status.js';
+import { JobLoop } from './job-loop.js';
 import type { AppContext } from './context.js';
 import { IDEMPOTENCY_STALE_MS } from './ledger.js';
 import { askProvider } from './status-check.js';
@@ -166,17 +167,12 @@ interface Decision {
 export class Reconciler {
   readonly #ctx: AppContext;
   readonly #schedule: CheckSchedule;
-  readonly #pollMs: number;
   readonly #leaseMs: number;
   readonly #concurrency: number;
   readonly #creationWindowMs: number;
   readonly #owner = `reconciler-${randomBytes(8).toString('hex')}`;
   readonly #inFlight = new Set<Promise<void>>();
-  #timer: NodeJS.Timeout | null = null;
-  #pumping: Promise<void> | null = null;
-  #again = false;
-  #started = false;
-  #stopped = false;
+  readonly #loop: JobLoop;
 
   constructor(ctx: AppContext, options: ReconcilerOptions = {}) {
     this.#ctx = ctx;
@@ -185,7 +181,10 @@ export class Reconciler {
       options.scale ?? 1,
     );
     const firstStep = this.#schedule.stepsMs[0] ?? MINUTE_MS;
-    this.#pollMs = options.pollMs ?? Math.min(5000, Math.max(100, Math.round(firstStep / 12)));
+    this.#loop = new JobLoop(
+      options.pollMs ?? Math.min(5000, Math.max(100, Math.round(firstStep / 12))),
+      () => this.#pump(),
+    );
     this.#leaseMs = options.leaseMs ?? 2 * MINUTE_MS;
     this.#concurrency = options.concurrency ?? 8;
     this.#creationWindowMs = options.creationWindowMs ?? IDEMPOTENCY_STALE_MS;
@@ -198,33 +197,12 @@ export class Reconciler {
 
   /** Starts looking for due checks every `pollMs` once `ready` resolves. */
   start(ready: Promise<void> = Promise.resolve()): void {
-    if (this.#started) return;
-    this.#started = true;
-    ready.then(
-      () => {
-        if (this.#stopped) return;
-        this.#timer = setInterval(() => this.kick(), this.#pollMs);
-        this.#timer.unref();
-        this.kick();
-      },
-      () => {},
-    );
+    this.#loop.start(ready);
   }
 
   /** Looks for due checks now. */
   kick(): void {
-    if (this.#stopped) return;
-    if (this.#pumping) {
-      this.#again = true;
-      return;
-    }
-    this.#pumping = this.#pump().finally(() => {
-      this.#pumping = null;
-      if (this.#again) {
-        this.#again = false;
-        this.kick();
-      }
-    });
+    this.#loop.kick();
   }
 
   /** Claims the due checks (up to the concurrency) and runs them; resolves when all are done. */
@@ -234,10 +212,8 @@ export class Reconciler {
   }
 
   async stop(): Promise<void> {
-    if (this.#stopped) return;
-    this.#stopped = true;
-    if (this.#timer) clearInterval(this.#timer);
-    await this.#pumping;
+    if (this.#loop.stopped) return;
+    await this.#loop.stop();
     await Promise.allSettled([...this.#inFlight]);
   }
 
@@ -253,11 +229,12 @@ export class Reconciler {
         limit: free,
       });
     } catch (error) {
-      if (!this.#stopped) this.#ctx.logger.error({ err: error }, 'cannot read the order checks');
+      if (!this.#loop.stopped)
+        this.#ctx.logger.error({ err: error }, 'cannot read the order checks');
       return;
     }
     for (const check of due) {
-      if (this.#stopped) {
+      if (this.#loop.stopped) {
         // Claimed while stopping: due again at once, for the next start or another instance
         // (or, should this fail, once the lease lapses).
         await this.#finish(check.order.id, { nextAt: check.dueAt, counted: false }).catch(

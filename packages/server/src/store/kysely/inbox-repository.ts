@@ -5,9 +5,9 @@
  * are read `FOR UPDATE SKIP LOCKED` on PostgreSQL, so that instances polling together take
  * different ones.
  */
-import type { ExpressionBuilder, Selectable } from 'kysely';
+import type { ExpressionBuilder, Insertable, Selectable } from 'kysely';
 import type { ProviderId } from '@pay-checkout/protocol';
-import type { InboxEvent, InboxRepository } from '../store.js';
+import type { InboxEvent, InboxRepository, NewInboxEvent } from '../store.js';
 import { changedOne, type Engine, type Executor } from './repositories.js';
 import type { Database, WebhookInboxTable } from './schema.js';
 
@@ -43,21 +43,25 @@ function toInboxEvent(row: Selectable<WebhookInboxTable>): InboxEvent {
   };
 }
 
+function toRow(event: NewInboxEvent): Insertable<WebhookInboxTable> {
+  return {
+    provider: event.provider,
+    dedupe_key: event.dedupeKey,
+    subject: event.subject,
+    body: event.body,
+    headers: JSON.stringify(event.headers),
+    received_at: event.receivedAt,
+    attempts: 0,
+    next_attempt_at: event.nextAttemptAt,
+  };
+}
+
 export function createInboxRepository(db: Executor, engine: Engine): InboxRepository {
   return {
     async insertIfNew(event) {
       const row = await db
         .insertInto('webhook_inbox')
-        .values({
-          provider: event.provider,
-          dedupe_key: event.dedupeKey,
-          subject: event.subject,
-          body: event.body,
-          headers: JSON.stringify(event.headers),
-          received_at: event.receivedAt,
-          attempts: 0,
-          next_attempt_at: event.nextAttemptAt,
-        })
+        .values(toRow(event))
         .onConflict((conflict) => conflict.columns(['provider', 'dedupe_key']).doNothing())
         .returning('id')
         .executeTakeFirst();
@@ -66,16 +70,7 @@ export function createInboxRepository(db: Executor, engine: Engine): InboxReposi
     async upsertCoalesced(event) {
       const row = await db
         .insertInto('webhook_inbox')
-        .values({
-          provider: event.provider,
-          dedupe_key: event.dedupeKey,
-          subject: event.subject,
-          body: event.body,
-          headers: JSON.stringify(event.headers),
-          received_at: event.receivedAt,
-          attempts: 0,
-          next_attempt_at: event.nextAttemptAt,
-        })
+        .values(toRow(event))
         .onConflict((conflict) =>
           conflict.columns(['provider', 'dedupe_key']).doUpdateSet((eb) => ({
             revision: eb('webhook_inbox.revision', '+', 1),
