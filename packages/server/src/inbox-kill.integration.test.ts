@@ -17,8 +17,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { signIvyWebhook } from '@pay-checkout/emulator';
 import { CreateOrderResponseSchema, SessionSchema } from '@pay-checkout/protocol';
@@ -32,6 +30,7 @@ import {
   sessionBody,
 } from './test-support/config.js';
 import { createTestDatabase, describePostgres } from './test-support/postgres.js';
+import { readPostgres, readSqlite, type DatabaseReader } from './test-support/database-reader.js';
 import {
   mapLimit,
   seedFromEnv,
@@ -63,42 +62,6 @@ const GAP_MS = 12;
 /** How long a dead instance's claim holds before a new instance takes the event over. */
 const LEASE_MS = 1_500;
 const POLL_MS = 200;
-
-/*
- * The database as the test reads it from outside the server: plain SQL that both engines
- * understand, rows as plain objects.
- */
-
-interface DatabaseReader {
-  all<T>(sql: string): Promise<T[]>;
-  close(): Promise<void>;
-}
-
-function readSqlite(file: string): DatabaseReader {
-  let db: Database.Database | null = null;
-  return {
-    all<T>(sql: string) {
-      // Opened on first use: the server creates and migrates the file.
-      db ??= new Database(file, { fileMustExist: true });
-      return Promise.resolve(db.prepare(sql).all() as T[]);
-    },
-    close() {
-      db?.close();
-      return Promise.resolve();
-    },
-  };
-}
-
-async function readPostgres(url: string): Promise<DatabaseReader> {
-  const client = new pg.Client({ connectionString: url, application_name: 'inbox-kill-test' });
-  await client.connect();
-  return {
-    async all<T>(sql: string) {
-      return (await client.query(sql)).rows as T[];
-    },
-    close: () => client.end(),
-  };
-}
 
 /*
  * The calls the test makes: creating orders through the server, settling them at the
@@ -617,7 +580,7 @@ describePostgres('inbox: SIGKILL at random moments while webhooks flow (PostgreS
       console.error(`KILL_RUNS_SEED=${seed}\n${diagnostics.slice(-40).join('\n')}`);
     });
     const database = await createTestDatabase('inbox_kill');
-    const reader = await readPostgres(database.url);
+    const reader = await readPostgres(database.url, 'inbox-kill-test');
     try {
       await runScenario(
         { label: 'postgres', databaseUrl: database.url, reader, runs: runsFor(30) },
