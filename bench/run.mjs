@@ -4,21 +4,27 @@
  * `pnpm bench`: every benchmark, one after another, sharing one emulator. The PostgreSQL parts
  * run when a PostgreSQL server answers at PAY_CHECKOUT_TEST_DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/postgres) and the checkout server can use it; otherwise
- * each says in one line that it was skipped. `BENCH_ONLY=ingestion,latency,memory` picks some.
+ * each says in one line that it was skipped. `BENCH_ONLY=ingestion,throughput,latency,memory,http,breaker` picks some.
  *
  * Servers are the real binaries (build first: `pnpm run build`), load comes from separate
  * processes, figures are printed as tables and written to .cache/bench/<name>.json.
  */
+import { benchBreaker } from './breaker.mjs';
 import { benchCrossInstanceLatency } from './cross-instance-latency.mjs';
+import { benchHttpHardening } from './http-hardening.mjs';
 import { POSTGRES_URL, redact } from './lib/postgres.mjs';
 import { openRunContext } from './lib/run-context.mjs';
 import { benchSseMemory } from './sse-memory.mjs';
 import { benchWebhookIngestion } from './webhook-ingestion.mjs';
+import { benchWebhookThroughput } from './webhook-throughput.mjs';
 
 const all = {
   ingestion: benchWebhookIngestion,
+  throughput: benchWebhookThroughput,
   latency: benchCrossInstanceLatency,
   memory: benchSseMemory,
+  http: benchHttpHardening,
+  breaker: benchBreaker,
 };
 const only = (process.env.BENCH_ONLY ?? '')
   .split(',')

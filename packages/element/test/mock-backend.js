@@ -14,7 +14,8 @@
  * - `POST /mock/_test/drop/:session` — ends every open stream, like a restarting server, and
  *   answers the next stream request with a proxy's 502 page;
  * - `GET  /mock/_test/connections/:session` — every stream request: `[{ lastEventId, status }]`;
- * - `GET  /mock/_test/refreshes/:order` — how many times the order's status was refreshed.
+ * - `GET  /mock/_test/refreshes/:order` — how many times the order's status was refreshed;
+ * - `GET  /mock/_test/gets/:session` — how many times the session's methods were read.
  *
  * `POST /mock/v1/orders/:id/refresh` answers the scenario's `refreshStatus`, as the server does
  * after asking the provider.
@@ -97,6 +98,14 @@ const KINDS = {
   flaky: { status: 'created', failFirst: 1 },
   broken: { status: 'created', alwaysFail: true },
   missing: { notFound: true },
+  // Ivy's breaker is open: its method is listed, first, as unavailable.
+  down: { status: 'created', unavailable: ['ivy:bank'] },
+  // Every provider is paused: nothing can be chosen.
+  alldown: { status: 'created', unavailable: ['ivy:bank', 'furatpay:fib', 'koywe:PSE'] },
+  // Ivy fails the attempt (its provider is down); the server lists it unavailable from then on.
+  ivydown: { status: 'created', failingMethods: ['ivy:bank'], listDownAfterFailure: true },
+  // Ivy fails the attempt, but the server does not list it unavailable (its breaker not open yet).
+  ivyblip: { status: 'created', failingMethods: ['ivy:bank'] },
   gone: { conflict: 'session_expired' },
   paid: { status: 'paid', ordersConflict: 'session_paid', script: [['ord_paid', 'paid']] },
   paidrace: { status: 'created', ordersConflict: 'session_paid' },
@@ -216,6 +225,8 @@ function sessionState(id) {
       releases: 0,
       connections: [],
       failNext: false,
+      /** Methods whose attempt failed with `provider_unavailable`. */
+      failed: new Set(),
     };
     state.set(id, entry);
   }
@@ -306,7 +317,20 @@ async function methods(ctx, id, kind) {
   const status = kind.pollStatuses
     ? (kind.pollStatuses[Math.min(entry.gets - 1, kind.pollStatuses.length - 1)] ?? kind.status)
     : kind.status;
-  json(ctx, 200, { session: publicSession(id, kind, status), methods: METHODS });
+  const off = new Set([
+    ...(kind.unavailable ?? []),
+    ...(kind.listDownAfterFailure ? entry.failed : []),
+  ]);
+  const methods = METHODS.map((method) =>
+    off.has(method.id)
+      ? {
+          ...method,
+          available: false,
+          unavailable: { reason: 'provider_unavailable', retryAfter: FUTURE },
+        }
+      : method,
+  );
+  json(ctx, 200, { session: publicSession(id, kind, status), methods });
 }
 
 async function orders(ctx, id, kind) {
@@ -322,6 +346,17 @@ async function orders(ctx, id, kind) {
   const orderId = `ord_${id}_${entry.answers.size + 1}`;
   entry.orders.at(-1).orderId = orderId;
   const method = body?.method ?? 'ivy:bank';
+  if (kind.failingMethods?.includes(method)) {
+    // As the server answers an attempt whose provider is failing or paused.
+    entry.failed.add(method);
+    return json(ctx, 502, {
+      error: {
+        code: 'provider_unavailable',
+        message: 'Ivy is not reachable right now (failing, paused for now)',
+        retryable: true,
+      },
+    });
+  }
   const serverNow = Date.now() + (kind.skewMs ?? 0);
   if (kind.skewMs) ctx.set('Date', new Date(serverNow).toUTCString());
   const action = kind.qr
@@ -413,6 +448,8 @@ export function mockBackend() {
   return async function mockBackendMiddleware(ctx, next) {
     const refresh = /^\/mock\/v1\/orders\/([^/]+)\/refresh$/.exec(ctx.path);
     if (refresh && ctx.method === 'POST') return refreshOrder(ctx, decodeURIComponent(refresh[1]));
+    const gets = /^\/mock\/_test\/gets\/([^/]+)$/.exec(ctx.path);
+    if (gets) return json(ctx, 200, { count: sessionState(decodeURIComponent(gets[1])).gets });
     const counted = /^\/mock\/_test\/refreshes\/([^/]+)$/.exec(ctx.path);
     if (counted)
       return json(ctx, 200, { count: refreshes.get(decodeURIComponent(counted[1])) ?? 0 });

@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'payload_too_large',
   'unsupported_media_type',
   'rate_limited',
+  'too_many_attempts',
+  'attempt_in_progress',
   'provider_error',
   'provider_unavailable',
   'service_unavailable',

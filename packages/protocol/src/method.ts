@@ -57,6 +57,23 @@ export const MethodFieldSchema = z.object({
 });
 export type MethodField = z.infer<typeof MethodFieldSchema>;
 
+/**
+ * Why a listed method cannot be used right now. `provider_unavailable`: its provider is failing
+ * or asked us to wait, and is not called meanwhile; `retryAfter` says when it will be tried
+ * again, when known. A client should accept reasons it does not know (newer servers may add
+ * some) and treat them like this one.
+ */
+export const METHOD_UNAVAILABLE_REASONS = ['provider_unavailable'] as const;
+export type MethodUnavailableReason = (typeof METHOD_UNAVAILABLE_REASONS)[number];
+
+export const MethodUnavailableSchema = z.object({
+  /** One of {@link METHOD_UNAVAILABLE_REASONS}, or a reason of a newer server. */
+  reason: z.union([z.enum(METHOD_UNAVAILABLE_REASONS), z.string().min(1).max(64)]),
+  /** When the method is expected back (the provider is tried again then). */
+  retryAfter: TimestampSchema.optional(),
+});
+export type MethodUnavailable = z.infer<typeof MethodUnavailableSchema>;
+
 export const MethodSchema = z.object({
   /** Stable id (`<provider>:<code>`); the key the browser translates `name` by. */
   id: MethodIdSchema,
@@ -75,6 +92,14 @@ export const MethodSchema = z.object({
   /** True when the method can also set up a mandate (the only methods a mandate session offers). */
   mandate: z.boolean().optional(),
   fields: z.array(MethodFieldSchema).optional(),
+  /**
+   * False while the method cannot be used (shown, but disabled, with `unavailable` saying why);
+   * absent or true when it can. Older clients ignore it: an attempt with such a method fails
+   * fast with 502 `provider_unavailable`.
+   */
+  available: z.boolean().optional(),
+  /** Why the method is unavailable; present exactly when `available` is false. */
+  unavailable: MethodUnavailableSchema.optional(),
 });
 export type Method = z.infer<typeof MethodSchema>;
 

@@ -78,8 +78,15 @@ async function benchServer(context, label, databaseUrl) {
   const server = await startServer(`server-ack-${label}`, {
     databaseUrl,
     emulatorUrl: context.emulator.url,
-    // Order checks would add their own load to the measurement.
-    env: { PAY_CHECKOUT_RECONCILE_SCALE: '100' },
+    // Order checks would add their own load to the measurement; the rate limits (guards against
+    // floods) would refuse the set-up and the load itself.
+    env: {
+      PAY_CHECKOUT_RECONCILE_SCALE: '100',
+      PAY_CHECKOUT_RATE_LIMIT_ADDRESS: '0',
+      PAY_CHECKOUT_RATE_LIMIT_SESSION: '0',
+      PAY_CHECKOUT_RATE_LIMIT_WEBHOOKS: '0',
+      PAY_CHECKOUT_RATE_LIMIT_FAILURES: '0',
+    },
   });
   try {
     const prefix = `ack-${context.runId}-${label}`;

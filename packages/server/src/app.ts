@@ -24,8 +24,12 @@ import { createLogger } from './core/logger.js';
 import { Metrics } from './core/metrics.js';
 import { StatusChecker } from './core/status-check.js';
 import { requestLog } from './middleware/request-log.js';
+import { bodyKnownWithin } from './core/raw-body.js';
+import { RATE_LIMITED, rateLimits } from './middleware/rate-limit.js';
+import { LIMITS_DEFAULTS } from './config/limits-env.js';
 import type { Provider } from './providers/provider.js';
 import { createProviders } from './providers/registry.js';
+import { guardProvider, ProviderGuards, type BreakerState } from './providers/breaker.js';
 import { browserRoutes } from './routes/browser.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
@@ -46,8 +50,11 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** A running checkout server: a fetch handler plus what tests and wrappers need. */
 export interface CheckoutServer {
-  /** Handles one request (Web `Request` → `Response`). */
-  fetch(request: Request): Promise<Response>;
+  /**
+   * Handles one request (Web `Request` → `Response`). `env` is the runtime's bindings (Node's
+   * `{ incoming, outgoing }` from @hono/node-server), where the client's address comes from.
+   */
+  fetch(request: Request, env?: unknown): Promise<Response>;
   /** The Hono app, for mounting into another Hono app. */
   app: Hono<AppEnv>;
   /** The rules over the store: every read and write of checkout data. */
@@ -63,15 +70,57 @@ export interface CheckoutServer {
   close(): Promise<void>;
 }
 
-function buildProviders(config: CheckoutServerConfig, now: () => Date): Map<ProviderId, Provider> {
-  if (config.adapters) return new Map(config.adapters.map((adapter) => [adapter.id, adapter]));
+function buildProviders(
+  config: CheckoutServerConfig,
+  now: () => Date,
+  guards: ProviderGuards,
+): Map<ProviderId, Provider> {
+  if (config.adapters) {
+    // Custom adapters built on the provider HTTP client get their provider's guard too.
+    return new Map(
+      config.adapters.map((adapter) => [adapter.id, guardProvider(adapter, guards.of(adapter.id))]),
+    );
+  }
   return createProviders(config.providers, {
     publicUrl: config.publicUrl,
     now,
+    guards,
     ...(config.providerRetryBaseMs !== undefined
       ? { retryBaseMs: config.providerRetryBaseMs }
       : {}),
   });
+}
+
+const BREAKER_STATES: readonly BreakerState[] = ['closed', 'open', 'half_open'];
+
+/** Each provider's breaker and bulkhead, counted in `metrics` and logged when they change. */
+function providerGuards(config: CheckoutServerConfig, metrics: Metrics, logger: Logger) {
+  const guards = new ProviderGuards(config.breaker, {
+    onReject: (provider, reason) =>
+      metrics.inc(
+        'pay_checkout_provider_calls_rejected_total',
+        'Provider calls refused without reaching the provider, by reason.',
+        { provider, reason },
+      ),
+    // An operator wants to hear that a provider was paused, and that it is back.
+    onStateChange: (provider, state) => {
+      if (state === 'closed') logger.info({ provider, breaker: state }, 'provider breaker closed');
+      else logger.warn({ provider, breaker: state }, `provider breaker ${state}`);
+    },
+  });
+  metrics.labelledGauge(
+    'pay_checkout_provider_breaker_state',
+    'Each provider breaker: 1 for its current state (closed, open, half_open), 0 otherwise.',
+    ['provider', 'state'],
+    () =>
+      guards.all().flatMap((guard) =>
+        BREAKER_STATES.map((state) => ({
+          labels: { provider: guard.provider, state },
+          value: guard.state === state ? 1 : 0,
+        })),
+      ),
+  );
+  return guards;
 }
 
 /**
@@ -96,12 +145,13 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
       ? createPostgresBus({ url: config.database.url, logger })
       : createMemoryBus();
   const metrics = new Metrics();
+  const guards = providerGuards(config, metrics, logger);
   const ctx: AppContext = {
     config,
     ledger,
     store,
     bus,
-    providers: buildProviders(config, now),
+    providers: buildProviders(config, now, guards),
     logger,
     now,
     metrics,
@@ -140,6 +190,16 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
   });
   // Provider webhooks are acknowledged once stored, and processed from the store right after.
   const inbox = startInbox(ctx, { ready, ...(config.inbox ?? {}) });
+  // Attempts, request rates and failures per address, counted here and shared in batches.
+  const limits = rateLimits({
+    store: store.limits,
+    config: config.limits ?? LIMITS_DEFAULTS,
+    isProvider: (id) => ctx.providers.has(id as ProviderId),
+    logger,
+    onRefused: (limit) =>
+      metrics.inc(RATE_LIMITED, 'Requests refused by a rate limit, by limit.', { limit }),
+  });
+  limits.start(ready);
   ctx.inbox = inbox;
 
   const app = new Hono<AppEnv>();
@@ -159,16 +219,21 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
     }
     await next();
   });
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        c.json(
-          new ApiError(413, 'payload_too_large', 'The body is larger than 1 MiB').toBody(),
-          413,
-        ),
-    }),
-  );
+  app.use(limits.failures);
+  // On Node the body guard (http/body-guard.ts) has refused an over-limit body already; this
+  // is the limit of the bare fetch handler. Its 413 leaves the rest of the body unread, so the
+  // connection must not carry another request. Skipped where it has nothing to check, as it
+  // would cost the Node adapter a whole Web `Request` per request (core/raw-body.ts).
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) =>
+      c.json(
+        new ApiError(413, 'payload_too_large', 'The body is larger than 1 MiB').toBody(),
+        413,
+        { Connection: 'close' },
+      ),
+  });
+  app.use((c, next) => (bodyKnownWithin(c, MAX_BODY_BYTES) ? next() : limitBody(c, next)));
 
   // A page of another origin gets an answer that names the fix: the browser hides it from the
   // script, but the merchant's developer sees it in the network panel.
@@ -192,7 +257,7 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
     allowMethods: ['GET', 'POST', 'OPTIONS'],
     allowHeaders: ['Content-Type', 'Idempotency-Key', 'Last-Event-ID'],
     // Date lets the element count a QR code down on the server's clock, not the device's.
-    exposeHeaders: ['X-Request-Id', 'Date'],
+    exposeHeaders: ['X-Request-Id', 'Date', 'Retry-After'],
     maxAge: 600,
   });
   for (const path of [
@@ -202,7 +267,7 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
     '/v1/orders/:id',
     '/v1/orders/:id/refresh',
   ]) {
-    app.use(path, browserCors, allowedOrigin);
+    app.use(path, browserCors, allowedOrigin, limits.browser);
   }
 
   app.route('/', healthRoutes(ctx));
@@ -210,6 +275,7 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
   app.route('/', browserRoutes(ctx));
   app.route('/', eventRoutes(ctx));
   app.route('/', returnRoutes(ctx));
+  app.use('/webhooks/:provider', limits.webhooks);
   app.route('/', webhookRoutes(ctx));
   app.route('/', chargeRoutes(ctx));
   app.route('/', mandateRoutes(ctx));
@@ -234,7 +300,7 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
 
   let closing: Promise<void> | null = null;
   return {
-    fetch: async (request) => app.fetch(request),
+    fetch: async (request, env) => app.fetch(request, env as object | undefined),
     app,
     ledger,
     store,
@@ -245,6 +311,7 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
       closing ??= (async () => {
         for (const close of [...ctx.streams]) close();
         migration.stop();
+        await limits.stop();
         await reconciler.stop();
         await retention.stop();
         await inbox.stop();

@@ -10,8 +10,13 @@ import { cleanEnv, problemsOf, type EnvProblem, type EnvSection } from './config
 import { databaseEnv } from './config/database-env.js';
 import type { InboxOptions } from './core/inbox.js';
 import { inboxEnv } from './config/inbox-env.js';
+import { httpEnv } from './config/http-env.js';
+import type { HttpLimits } from './http/limits.js';
+import { limitsEnv, type LimitsConfig } from './config/limits-env.js';
 import { reconcilerEnv, type ReconcilerConfig } from './config/reconciler-env.js';
 import { retentionEnv, type RetentionConfig } from './config/retention-env.js';
+import { breakerEnv } from './config/breaker-env.js';
+import type { BreakerSettings } from './providers/breaker.js';
 import { serverEnv } from './config/server-env.js';
 import type { Provider } from './providers/provider.js';
 import { PROVIDER_ENTRIES, type ProviderConfigs } from './providers/registry.js';
@@ -53,6 +58,12 @@ export interface CheckoutServerConfig {
   reconciler?: ReconcilerConfig;
   /** Retention of old rows and the dead-letter policy of notifications (`PAY_CHECKOUT_RETENTION_*`). */
   retention?: RetentionConfig;
+  /** Body and header timeouts of the Node server (`PAY_CHECKOUT_*_TIMEOUT_MS`); defaults when absent. */
+  http?: HttpLimits;
+  /** Attempts per session and rate limits (`PAY_CHECKOUT_MAX_ATTEMPTS`, `PAY_CHECKOUT_RATE_*`). */
+  limits?: LimitsConfig;
+  /** Every provider's breaker and bulkhead (`PAY_CHECKOUT_BREAKER_*`); defaults when absent. */
+  breaker?: Partial<BreakerSettings>;
 
   /** A pino logger to log through, or options for a new one. */
   logger?: Logger | LoggerOptions;
@@ -104,6 +115,9 @@ export const CONFIG_SECTIONS: readonly EnvSection<unknown>[] = [
   reconcilerEnv,
   inboxEnv,
   retentionEnv,
+  breakerEnv,
+  limitsEnv,
+  httpEnv,
   ...PROVIDER_ENTRIES.map((entry) => entry.env),
 ];
 
@@ -126,6 +140,9 @@ export const configSchema = z.looseObject({}).transform((raw, ctx) => {
   const reconciler = read(reconcilerEnv);
   const retention = read(retentionEnv);
   const inbox = read(inboxEnv);
+  const http = read(httpEnv);
+  const breaker = read(breakerEnv);
+  const limits = read(limitsEnv);
   const providers: ProviderConfigs = {};
   for (const entry of PROVIDER_ENTRIES) {
     const config = read(entry.env);
@@ -138,6 +155,9 @@ export const configSchema = z.looseObject({}).transform((raw, ctx) => {
     reconciler,
     retention,
     inbox,
+    breaker,
+    limits,
+    http,
     ...(merchantWebhook ? { merchantWebhook } : {}),
   };
 });

@@ -4,8 +4,10 @@
  */
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { createCheckoutServer, type CheckoutServer } from './app.js';
+import { createCheckoutServer, MAX_BODY_BYTES, type CheckoutServer } from './app.js';
 import { defaultPublicUrl, type CheckoutServerConfig } from './config.js';
+import { DEFAULT_HTTP_LIMITS } from './http/limits.js';
+import { guardedServeOptions } from './http/node-server.js';
 
 export interface StartedCheckoutServer {
   /** `http://host:port` with the real port (also when asked for port 0). */
@@ -78,7 +80,9 @@ export async function startCheckoutServer(
   let draining = false;
   let inFlight = 0;
   let idle: (() => void) | null = null;
-  const handle = async (request: Request): Promise<Response> => {
+  // `env` is @hono/node-server's `{ incoming, outgoing }`: routes read the client's address
+  // and a webhook's raw body from it.
+  const handle = async (request: Request, env?: unknown): Promise<Response> => {
     if (draining) {
       const readiness = new URL(request.url).pathname === '/readyz';
       return drainingAnswer(readiness);
@@ -86,7 +90,7 @@ export async function startCheckoutServer(
     if (!server) return new Response('Starting', { status: 503 });
     inFlight++;
     try {
-      const response = await server.fetch(request);
+      const response = await server.fetch(request, env);
       // A request that was already running when draining began is answered fully, on a
       // connection that closes afterwards.
       return draining ? withConnectionClose(response) : response;
@@ -101,6 +105,8 @@ export async function startCheckoutServer(
         fetch: handle,
         port: options.port ?? config.port,
         hostname: host,
+        // Bodies are read (bounded, timed) before the app sees them; Node's own timeouts set.
+        ...guardedServeOptions(config.http ?? DEFAULT_HTTP_LIMITS, MAX_BODY_BYTES),
       },
       (info: AddressInfo) => resolve(info.port),
     );

@@ -30,25 +30,30 @@ async function drain(databaseUrl: string): Promise<void> {
   fake.gate = new Promise<void>((resolve) => (release = resolve));
   const config = testConfig({ DATABASE_URL: databaseUrl }, { adapters: [fake] });
   const first = await startCheckoutServer(config, { port: 0, host: '127.0.0.1' });
-  const created = await fetch(`${first.url}/v1/sessions`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(sessionBody()),
-  });
-  expect(created.status).toBe(201);
-  const session = (await created.json()) as { id: string };
-  const stream = await fetch(`${first.url}/v1/sessions/${session.id}/events`, {
+  // One session per creation: a session starts one payment attempt at a time.
+  const sessions = await Promise.all(
+    Array.from({ length: ORDERS }, async () => {
+      const created = await fetch(`${first.url}/v1/sessions`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(sessionBody()),
+      });
+      expect(created.status).toBe(201);
+      return ((await created.json()) as { id: string }).id;
+    }),
+  );
+  const stream = await fetch(`${first.url}/v1/sessions/${sessions[0]}/events`, {
     headers: { Origin: SHOP_ORIGIN },
   });
   const reader = stream.body!.getReader();
-  const order = (key: string, base: string) =>
-    fetch(`${base}/v1/sessions/${session.id}/orders`, {
+  const order = (key: string, base: string, index: number) =>
+    fetch(`${base}/v1/sessions/${sessions[index]}/orders`, {
       method: 'POST',
       headers: { Origin: SHOP_ORIGIN, 'Content-Type': 'application/json', 'Idempotency-Key': key },
       body: JSON.stringify({ method: FAKE_METHOD.id }),
     });
   const keys = Array.from({ length: ORDERS }, (_, index) => `drain-key-${index}`);
-  const answers = keys.map((key) => order(key, first.url));
+  const answers = keys.map((key, index) => order(key, first.url, index));
   while (fake.calls < ORDERS) await new Promise((resolve) => setTimeout(resolve, 10));
 
   const closing = first.close({ timeoutMs: 10_000 });
@@ -80,7 +85,7 @@ async function drain(databaseUrl: string): Promise<void> {
     { port: 0, host: '127.0.0.1' },
   );
   try {
-    const replays = await Promise.all(keys.map((key) => order(key, second.url)));
+    const replays = await Promise.all(keys.map((key, index) => order(key, second.url, index)));
     const again = (await Promise.all(replays.map((response) => response.json()))) as {
       order: { id: string };
     }[];

@@ -3,6 +3,8 @@
  * The methods step: the session's methods as one radio group, the chosen one open in place with
  * a line on what happens next and its inputs (a bank, a document number, from the method's
  * declared `fields`, with labels, input modes and validation messages), and the one Pay button.
+ * A method that cannot be used right now (its provider is failing) stays in the list, disabled,
+ * with a line saying so, so the shopper sees why it cannot be chosen and picks another.
  *
  * It is a lazily loaded chunk, fetched alongside the session, so a return page never downloads
  * it. Like the QR step it is handed lit's template tags instead of importing lit, and its styles
@@ -23,8 +25,10 @@ export interface MethodsLit {
 export interface MethodsViewState {
   t: ElementTranslation;
   methods: readonly Method[];
-  /** The selected method: open, with its inputs. */
+  /** The selected method: open, with its inputs; undefined when none can be used. */
   chosen: Method | undefined;
+  /** Ids of the methods that cannot be used right now: shown disabled. */
+  unavailable: ReadonlySet<string>;
   /** The amount, formatted for the Pay button. */
   amount: string;
   /** Field name → message of the invalid inputs. */
@@ -46,6 +50,8 @@ overflow-wrap:anywhere;background:var(--pay-color-surface,#f9fafb);border:1px so
 border-radius:var(--pay-radius-control,.5rem)}
 .method:hover,.method:has(:checked){border-color:var(--pay-color-primary,#1d4ed8)}
 .method:has(:checked){box-shadow:inset 0 0 0 1px var(--pay-color-primary,#1d4ed8)}
+.method.off{cursor:not-allowed;opacity:.65}.method.off:hover{border-color:var(--pay-color-border,#d1d5db)}
+.method-text{display:grid;gap:.125rem;min-width:0}.off-note{font-size:.875em;color:var(--pay-color-muted,#4b5563)}
 .method input{flex:none;width:1.125rem;height:1.125rem;min-height:0;margin:0;accent-color:var(--pay-color-primary,#1d4ed8)}
 .method img,.logo{flex:none;width:2rem;height:1.5rem;object-fit:contain}
 .logo{display:grid;place-items:center;font-size:.75rem;font-weight:700;text-transform:uppercase;
@@ -74,6 +80,37 @@ export function mandateText(
   return limit || cadence ? t.mandateTerms(limit, cadence && t.cadence[cadence]) : undefined;
 }
 
+/** How long a method whose provider just failed an attempt stays disabled on this page. */
+const DOWN_MS = 60_000;
+
+/**
+ * The ids of the methods that cannot be used now: those the server lists as unavailable, and
+ * those in `down` (method id → until when, epoch ms) whose time has not run out.
+ */
+export function unavailableIds(
+  methods: readonly Method[],
+  down: ReadonlyMap<string, number>,
+  now = Date.now(),
+): Set<string> {
+  return new Set(
+    methods.filter((m) => m.available === false || (down.get(m.id) ?? 0) > now).map((m) => m.id),
+  );
+}
+
+/**
+ * Puts the method `id` in `down` for a while after its provider failed an attempt — unless no
+ * other method could be used then, in which case the shopper may still try it again.
+ */
+export function markDown(
+  down: Map<string, number>,
+  methods: readonly Method[],
+  id: string,
+  now = Date.now(),
+): void {
+  const off = unavailableIds(methods, down, now);
+  if (methods.some((m) => m.id !== id && !off.has(m.id))) down.set(id, now + DOWN_MS);
+}
+
 /** A server text in the element's language where its table has the key. */
 const label = (t: ElementTranslation, key: string, text: string): string => t.labels?.[key] ?? text;
 
@@ -89,15 +126,38 @@ export function renderMethods(lit: MethodsLit, state: MethodsViewState): Templat
   const method = (method: Method) => {
     const name = label(t, method.id, method.name);
     const checked = method === chosen;
+    const off = state.unavailable.has(method.id);
+    const noteId = `off-${method.id}`;
     return html`
-      <label part="method" class="method" data-method=${method.id}>
-        <input type="radio" name="pay-method" value=${method.id} .checked=${checked} />
+      <label
+        part="method"
+        class=${off ? 'method off' : 'method'}
+        data-method=${method.id}
+        data-unavailable=${off ? 'true' : nothing}
+      >
+        <input
+          type="radio"
+          name="pay-method"
+          value=${method.id}
+          .checked=${checked}
+          ?disabled=${off}
+          aria-describedby=${off ? noteId : nothing}
+        />
         ${
           method.logo?.startsWith('data:image/')
             ? html`<img part="method-logo" src=${method.logo} alt="" width="32" height="24" />`
             : html`<span part="method-logo" class="logo" aria-hidden="true">${name[0]}</span>`
         }
-        <span part="method-name">${name}</span>
+        <span class="method-text">
+          <span part="method-name">${name}</span>
+          ${
+            off
+              ? html`<span part="method-unavailable" class="off-note" id=${noteId}>
+                  ${t.methodUnavailable}
+                </span>`
+              : nothing
+          }
+        </span>
       </label>
       ${
         checked
@@ -122,9 +182,17 @@ export function renderMethods(lit: MethodsLit, state: MethodsViewState): Templat
       >
         <legend><h2 part="heading" tabindex="-1" data-focus>${t.chooseMethod}</h2></legend>
         ${error ? html`<p part="error" class="error" id="pay-error">${error}</p>` : nothing}
+        ${chosen ? nothing : html`<p part="message" class="message">${t.noMethods}</p>`}
         ${methods.map(method)}
       </fieldset>
-      <button part="submit" class="primary" type="submit" aria-busy=${busy} aria-disabled=${busy}>
+      <button
+        part="submit"
+        class="primary"
+        type="submit"
+        aria-busy=${busy}
+        aria-disabled=${busy}
+        ?disabled=${!chosen}
+      >
         ${busy ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}
         ${t.pay(state.amount)}
       </button>

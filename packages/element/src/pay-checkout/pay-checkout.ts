@@ -106,6 +106,7 @@ const RANK: Record<PayCheckoutPhase, number> = {
  * @csspart method - One payment method: its radio, logo and name.
  * @csspart method-logo - A payment method's logo (the server's, or a neutral initial).
  * @csspart method-name - A payment method's name.
+ * @csspart method-unavailable - Why a method is disabled (its provider is not available now).
  * @csspart method-details - What opens under the chosen method: its note and inputs.
  * @csspart method-note - One line on what happens when the customer pays with the method.
  * @csspart fields - The inputs a method asks for.
@@ -239,6 +240,11 @@ export class PayCheckout extends LitElement {
   #confirmWait?: number;
   /** An attempt the customer left to pay another way; only its success is still news. */
   #abandonedOrderId?: string;
+  /**
+   * Methods whose attempt just failed because their provider is down, until when (epoch ms):
+   * disabled here even before the server lists them so.
+   */
+  readonly #down = new Map<string, number>();
   #focusResult = false;
   /** The control focused before the current render. */
   #focused?: Element;
@@ -403,6 +409,7 @@ export class PayCheckout extends LitElement {
     this.#orderId = null;
     this.#attemptOrderId = undefined;
     this.#abandonedOrderId = undefined;
+    this.#down.clear();
     this.#confirmWait = undefined;
     this._unconfirmed = false;
     this.#method = undefined;
@@ -644,15 +651,44 @@ export class PayCheckout extends LitElement {
     return this.#data?.methods.map((m) => m.id) ?? [];
   }
 
-  /** The method that is selected: the customer's choice, else the first one. */
+  /**
+   * The methods that cannot be used right now: those the server lists as unavailable (their
+   * provider's breaker is open), and those whose attempt just failed for the same reason. The
+   * methods step knows (it is loaded wherever methods are shown).
+   */
+  #unavailable(): Set<string> {
+    return this.#methodsView?.unavailableIds(this.#data?.methods ?? [], this.#down) ?? new Set();
+  }
+
+  /** The method that is selected: the customer's choice, else the first one that can be used. */
   #chosen(): Method | undefined {
-    const methods = this.#data?.methods ?? [];
-    return methods.find((m) => m.id === this._selected) ?? methods[0];
+    const off = this.#unavailable();
+    const usable = (this.#data?.methods ?? []).filter((m) => !off.has(m.id));
+    return usable.find((m) => m.id === this._selected) ?? usable[0];
+  }
+
+  /**
+   * The attempt with `method` failed because its provider is down: disable it here at once (the
+   * first usable one gets selected), and ask the server for the methods again, which then lists
+   * that provider's state. When that fails, the list stays as it is.
+   */
+  #methodDown(api: ApiClient, session: string, method: Method): void {
+    const data = this.#data;
+    if (!data) return;
+    this.#methodsView?.markDown(this.#down, data.methods, method.id);
+    api.getMethods(session, this.#load?.signal).then(
+      (fresh) => {
+        if (this.#data !== data) return;
+        data.methods = fresh.methods;
+        this.requestUpdate();
+      },
+      () => {},
+    );
   }
 
   readonly #onChoose = (event: Event): void => {
     const input = event.target as HTMLInputElement;
-    if (input.name !== 'pay-method' || this._busy) return;
+    if (input.name !== 'pay-method' || this._busy || this.#unavailable().has(input.value)) return;
     this._selected = input.value;
     this._fieldErrors = {};
     this._submitError = undefined;
@@ -758,6 +794,9 @@ export class PayCheckout extends LitElement {
       // The server refuses this key with another body (the customer changed the inputs): the
       // next try is a new attempt.
       if (failure.code === 'idempotency_key_reused') forgetAttempts(session, [method.id]);
+      // The provider is down: the shopper is steered to the other methods at once.
+      if (/^(provider|method)_unavailable$/.test(failure.code))
+        this.#methodDown(api, session, method);
       this._phase = 'methods';
       this._submitError = failure;
       this._announcement = this.#errorMessage(failure);
@@ -887,6 +926,7 @@ export class PayCheckout extends LitElement {
       session_paid: t.errorSessionPaid,
       session_expired: t.errorSessionExpired,
       method_unavailable: t.errorMethodUnavailable,
+      provider_unavailable: t.errorMethodUnavailable,
       invalid_request: t.errorInvalidInput,
       not_configured: t.errorNotConfigured,
       origin_not_allowed: t.errorNotConfigured,
@@ -1016,6 +1056,7 @@ export class PayCheckout extends LitElement {
         t,
         methods: data.methods,
         chosen: this.#chosen(),
+        unavailable: this.#unavailable(),
         amount: this.#formatAmount(data.session.amount),
         errors: this._fieldErrors,
         busy: !!this._busy,

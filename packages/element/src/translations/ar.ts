@@ -13,6 +13,7 @@ export const ar: Translation = {
   chooseMethod: 'اختر طريقة الدفع',
   pay: (amount) => `ادفع ${amount}`,
   choose: 'اختر…',
+  methodUnavailable: 'غير متاحة حاليًا. يُرجى اختيار طريقة دفع أخرى.',
   notes: {
     bank: 'سننقلك إلى مصرفك للموافقة على الدفع.',
     card: 'ستدخل بيانات بطاقتك في صفحة دفع آمنة.',

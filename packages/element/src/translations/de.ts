@@ -13,6 +13,7 @@ export const de: Translation = {
   chooseMethod: 'Zahlungsart wählen',
   pay: (amount) => `${amount} bezahlen`,
   choose: 'Bitte wählen…',
+  methodUnavailable: 'Gerade nicht verfügbar. Bitte wählen Sie eine andere Zahlungsart.',
   notes: {
     bank: 'Sie werden zu Ihrer Bank weitergeleitet, um die Zahlung freizugeben.',
     card: 'Sie geben Ihre Kartendaten auf einer sicheren Zahlungsseite ein.',

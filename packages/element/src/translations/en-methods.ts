@@ -17,6 +17,7 @@ export const enMethods = {
     qr: 'You will get a code to pay with your banking app.',
   },
   choose: 'Choose…',
+  methodUnavailable: 'Not available right now. Please choose another method.',
   fieldRequired: (label) => `${label} is required.`,
   fieldInvalid: (label) => `${label} is not valid.`,
   mandateTerms: (amount, cadence) =>

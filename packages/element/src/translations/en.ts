@@ -23,6 +23,11 @@ export interface Translation {
   pay: (amount: string) => string;
   /** The empty first option of a select. */
   choose: string;
+  /**
+   * Under a method that cannot be used right now (its provider is failing); the method is
+   * shown disabled and another one is selected.
+   */
+  methodUnavailable: string;
   /** One line under the chosen method: what happens when the customer pays. */
   notes: Record<MethodKind, string>;
   /**

@@ -13,6 +13,7 @@ export const es: Translation = {
   chooseMethod: 'Elige una forma de pago',
   pay: (amount) => `Pagar ${amount}`,
   choose: 'Elige…',
+  methodUnavailable: 'No disponible en este momento. Elige otra forma de pago.',
   notes: {
     bank: 'Te llevaremos a tu banco para que apruebes el pago.',
     card: 'Ingresarás los datos de tu tarjeta en una página de pago segura.',

@@ -13,6 +13,7 @@ export const ptBR: Translation = {
   chooseMethod: 'Escolha uma forma de pagamento',
   pay: (amount) => `Pagar ${amount}`,
   choose: 'Escolha…',
+  methodUnavailable: 'Indisponível no momento. Escolha outra forma de pagamento.',
   notes: {
     bank: 'Você será levado ao seu banco para aprovar o pagamento.',
     card: 'Você vai informar os dados do cartão em uma página de pagamento segura.',

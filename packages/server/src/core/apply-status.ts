@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { OrderStatus } from '@pay-checkout/protocol/status';
 import type { AppContext } from './context.js';
 import type { ApplyStatusInput, ApplyStatusResult } from '../domain/records.js';
+import { providerNotReached } from '../providers/http/provider-http.js';
 import { ApiError } from './api-error.js';
 import { ANOMALIES, TRANSITIONS } from './metrics.js';
 
@@ -47,8 +48,8 @@ export async function applyStatus(
 /**
  * Starts an order at its provider (`start` creates the order or charges the mandate) and applies
  * the status the provider answers, as source `create`. When the provider refuses for good
- * (`provider_error`) the order fails: this attempt is over. Any failure is logged with
- * `failureMessage` and thrown on.
+ * (`provider_error`), or the request surely never reached it, the order fails: this attempt is
+ * over. Any failure is logged with `failureMessage` and thrown on.
  */
 export async function applyProviderStart<
   T extends { providerOrderId: string; status: OrderStatus },
@@ -63,7 +64,12 @@ export async function applyProviderStart<
   try {
     started = await start();
   } catch (error) {
-    if (error instanceof ApiError && error.code === 'provider_error') {
+    // Refused for good, or never sent (the provider's breaker was open, the connection was
+    // refused): nothing exists at the provider to wait for, so this attempt is over.
+    if (
+      error instanceof ApiError &&
+      (error.code === 'provider_error' || providerNotReached(error))
+    ) {
       await applyStatus(
         ctx,
         { orderId, status: 'failed', source: 'create', now: ctx.now() },

@@ -29,7 +29,7 @@ import { isNegative, isPaidFamily } from '@pay-checkout/protocol/status';
 import type { ProviderId } from '@pay-checkout/protocol';
 import type { OrderRecord } from '../domain/records.js';
 import type { ParsedWebhook, Provider, ProviderStatus } from '../providers/provider.js';
-import type { InboxEvent, NewInboxEvent } from '../store/store.js';
+import type { InboxEvent, NewInboxEvent, Store } from '../store/store.js';
 import { applyMandateUpdate } from './apply-mandate.js';
 import { applyStatus } from './apply-status.js';
 import { JobLoop } from './job-loop.js';
@@ -72,7 +72,77 @@ export async function storeWebhook(
     nextAttemptAt: now.getTime(),
   };
   if (webhook.kind === 'hint') return ctx.store.inbox.upsertCoalesced(event);
-  return ctx.store.inbox.insertIfNew(event);
+  return writerOf(ctx.store).insert(event);
+}
+
+/** Events stored in one statement at most (the repository splits larger batches anyway). */
+const MAX_GROUP = 200;
+
+/**
+ * Group commit: the webhooks stored during one turn of the event loop share one insert (one
+ * commit, one write lock, one round trip) instead of one each. Each caller is answered only
+ * after that statement has committed, so an acknowledgement still means the event is stored.
+ * While one group is being written the next one gathers; a failed group is written again one
+ * event at a time, so a bad event fails only its own request.
+ */
+export class InboxWriter {
+  readonly #store: Store;
+  #waiting: { event: NewInboxEvent; settle: (id: Promise<number | null>) => void }[] = [];
+  #scheduled = false;
+  #writing = false;
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  /** Stores `event` unless its dedupe key is stored already: its id, or null (a duplicate). */
+  insert(event: NewInboxEvent): Promise<number | null> {
+    return new Promise<number | null>((resolve) => {
+      this.#waiting.push({ event, settle: resolve });
+      this.#schedule();
+    });
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#writing) return;
+    this.#scheduled = true;
+    // After the I/O callbacks of this turn: the requests read in it join the same group.
+    setImmediate(() => {
+      this.#scheduled = false;
+      void this.#write();
+    });
+  }
+
+  async #write(): Promise<void> {
+    const group = this.#waiting.splice(0, MAX_GROUP);
+    if (group.length === 0) return;
+    this.#writing = true;
+    try {
+      const ids = await this.#store.inbox.insertManyIfNew(group.map((item) => item.event));
+      group.forEach((item, i) => item.settle(Promise.resolve(ids[i] ?? null)));
+    } catch (error) {
+      if (group.length === 1) {
+        group[0]?.settle(Promise.reject(error));
+      } else {
+        for (const item of group) item.settle(this.#store.inbox.insertIfNew(item.event));
+      }
+    } finally {
+      this.#writing = false;
+      if (this.#waiting.length > 0) this.#schedule();
+    }
+  }
+}
+
+const writers = new WeakMap<Store, InboxWriter>();
+
+/** The one writer of a store, so that all its webhooks share groups. */
+function writerOf(store: Store): InboxWriter {
+  let writer = writers.get(store);
+  if (!writer) {
+    writer = new InboxWriter(store);
+    writers.set(store, writer);
+  }
+  return writer;
 }
 
 /**
@@ -242,6 +312,33 @@ export function startInbox(ctx: AppContext, options: InboxOptions = {}): Running
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * Processing attempts started per turn of the event loop at most. Starts happen after the
+ * turn's I/O (a `setImmediate`), so every turn first answers the requests that arrived; when
+ * requests are few, turns are short and processing runs at full speed.
+ */
+const STARTS_PER_TURN = 2;
+/**
+ * While webhooks keep arriving and the event loop has no idle time left, one attempt starts
+ * per this many milliseconds at most: the answers keep their pace, and the backlog (durable in
+ * the database) is worked off at full speed as soon as the burst ends.
+ */
+const BURST_START_GAP_MS = 2;
+/**
+ * Event-loop utilisation above which the loop counts as loaded: at half busy, attempts started
+ * freely already stretch the turns that answer requests.
+ */
+const SATURATED = 0.5;
+/**
+ * Attempts in flight at most during a burst: on PostgreSQL each holds a pooled connection the
+ * answers' own queries wait for.
+ */
+const BURST_CONCURRENCY = 2;
+/** How often the utilisation is measured (over the window since the last measurement). */
+const LOAD_WINDOW_MS = 25;
+/** Submitted ids kept in memory at most; beyond, they wait in the database for the next look. */
+const MAX_WAITING = 10_000;
+
 /** Processes stored webhooks until stopped. */
 export class Inbox implements RunningInbox {
   readonly #ctx: AppContext;
@@ -255,6 +352,20 @@ export class Inbox implements RunningInbox {
   readonly #inFlight = new Set<Promise<void>>();
   readonly #loop: JobLoop;
   #ready: Promise<void> = Promise.resolve();
+  /** Stored ids to claim and process, oldest first. */
+  readonly #submitted = new Set<number>();
+  /** Events claimed by a look, waiting for their turn to start. */
+  readonly #claimed: InboxEvent[] = [];
+  #turnScheduled = false;
+  #turnTimer: NodeJS.Timeout | null = null;
+  #lastStartAt = 0;
+  /** Webhooks submitted in the current load window, and whether the last window was a burst. */
+  #arrivals = 0;
+  #burst = false;
+  #loadAt = 0;
+  #utilisation = performance.eventLoopUtilization();
+  /** A submitted event was left to the database since the last look (lost claim, overflow). */
+  #missed = false;
 
   constructor(ctx: AppContext, options: InboxOptions = {}) {
     this.#ctx = ctx;
@@ -279,10 +390,75 @@ export class Inbox implements RunningInbox {
 
   submit(id: number): void {
     if (this.#loop.stopped) return;
-    // Over the concurrency it waits in the database for the next look.
-    if (this.#inFlight.size >= this.#concurrency) return;
-    const task = this.#ready.then(() => this.#claimAndRun(id));
-    this.#track(task);
+    if (this.#submitted.size >= MAX_WAITING) {
+      // It waits in the database for the next look.
+      this.#missed = true;
+      return;
+    }
+    this.#submitted.add(id);
+    this.#arrivals++;
+    this.#scheduleTurn();
+  }
+
+  #scheduleTurn(delayMs = 0): void {
+    if (this.#turnScheduled || this.#loop.stopped) return;
+    if (this.#submitted.size === 0 && this.#claimed.length === 0) return;
+    this.#turnScheduled = true;
+    const turn = (): void => {
+      this.#turnScheduled = false;
+      this.#turnTimer = null;
+      this.#startSome();
+    };
+    if (delayMs > 0) this.#turnTimer = setTimeout(turn, delayMs);
+    else setImmediate(turn);
+  }
+
+  /**
+   * Whether webhooks are arriving faster than the loop can breathe: it was loaded over the last
+   * window and some arrived in it (the loop busy with the backlog alone is no burst).
+   */
+  #inBurst(now: number): boolean {
+    if (now - this.#loadAt >= LOAD_WINDOW_MS) {
+      const window = performance.eventLoopUtilization(this.#utilisation);
+      this.#burst = this.#arrivals > 0 && window.utilization > SATURATED;
+      this.#utilisation = performance.eventLoopUtilization();
+      this.#arrivals = 0;
+      this.#loadAt = now;
+    }
+    return this.#burst;
+  }
+
+  /**
+   * Starts up to {@link STARTS_PER_TURN} attempts (one per {@link BURST_START_GAP_MS} in a
+   * burst), claimed events first, within the concurrency.
+   */
+  #startSome(): void {
+    const now = performance.now();
+    const burst = this.#inBurst(now);
+    if (burst && now - this.#lastStartAt < BURST_START_GAP_MS) {
+      this.#scheduleTurn(BURST_START_GAP_MS - (now - this.#lastStartAt));
+      return;
+    }
+    const limit = burst ? 1 : STARTS_PER_TURN;
+    const concurrency = burst ? Math.min(BURST_CONCURRENCY, this.#concurrency) : this.#concurrency;
+    let started = 0;
+    while (started < limit && this.#inFlight.size < concurrency) {
+      const event = this.#claimed.shift();
+      if (event) {
+        this.#track(this.#run(event));
+      } else {
+        const next = this.#submitted.values().next();
+        if (next.done) break;
+        this.#submitted.delete(next.value);
+        const id = next.value;
+        this.#track(this.#ready.then(() => this.#claimAndRun(id)));
+      }
+      started++;
+    }
+    if (started > 0) this.#lastStartAt = now;
+    // Stopped by the limit with more waiting: the next turn, after its I/O. (Stopped by the
+    // concurrency: a finished attempt schedules one.)
+    if (started === limit) this.#scheduleTurn();
   }
 
   /** Looks for due events now. */
@@ -293,24 +469,38 @@ export class Inbox implements RunningInbox {
   async idle(): Promise<void> {
     for (;;) {
       await this.#loop.settled();
-      if (this.#inFlight.size === 0) return;
-      await Promise.allSettled([...this.#inFlight]);
+      if (this.#inFlight.size > 0) {
+        await Promise.allSettled([...this.#inFlight]);
+      } else if (!this.#loop.stopped && (this.#submitted.size > 0 || this.#claimed.length > 0)) {
+        // Waiting for a turn to start them.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      } else {
+        return;
+      }
     }
   }
 
   async stop(): Promise<void> {
     if (this.#loop.stopped) return;
     await this.#loop.stop();
-    await Promise.allSettled([...this.#inFlight]);
+    if (this.#turnTimer) clearTimeout(this.#turnTimer);
+    // Submitted ones wait in the database; claimed ones are handed back for the next start.
+    this.#submitted.clear();
+    const claimed = this.#claimed.splice(0);
+    await Promise.allSettled([...this.#inFlight, ...claimed.map((e) => this.#handBack(e.id))]);
   }
 
   #track(task: Promise<void>): void {
     this.#inFlight.add(task);
-    void task.finally(() => this.#inFlight.delete(task));
+    void task.finally(() => {
+      this.#inFlight.delete(task);
+      this.#scheduleTurn();
+    });
   }
 
   async #pump(): Promise<void> {
-    const free = this.#concurrency - this.#inFlight.size;
+    this.#missed = false;
+    const free = this.#concurrency - this.#inFlight.size - this.#claimed.length;
     if (free <= 0) return;
     let claimed: InboxEvent[];
     try {
@@ -335,11 +525,13 @@ export class Inbox implements RunningInbox {
         await this.#handBack(event.id);
         continue;
       }
-      const task = this.#run(event);
-      this.#track(task);
-      // A full batch may have left more due events behind.
-      if (claimed.length === free) void task.finally(() => this.kick());
+      this.#submitted.delete(event.id);
+      this.#claimed.push(event);
     }
+    // Their successors (the next event of the same order, more of a full batch) may be due
+    // once these are done: look again then.
+    if (claimed.length > 0) this.#missed = true;
+    this.#scheduleTurn();
   }
 
   async #claimAndRun(id: number): Promise<void> {
@@ -348,6 +540,9 @@ export class Inbox implements RunningInbox {
     try {
       if (await this.#ctx.store.inbox.claim(id, this.#owner, nowMs + this.#leaseMs, nowMs)) {
         event = await this.#ctx.store.inbox.get(id);
+      } else {
+        // Taken, done, or behind an older event of its order: the next look decides.
+        this.#missed = true;
       }
     } catch (error) {
       // It waits in the database; the next look (here or on another instance) takes it.
@@ -406,8 +601,10 @@ export class Inbox implements RunningInbox {
           revision: event.revision,
         });
         this.#count(event.provider, outcome);
-        // The next event of the same order may have waited for this one.
-        this.kick();
+        // An event left to the database (the next of the same order, say) may be due now. Not
+        // while submitted ones wait here: a look would only claim those again, ahead of their
+        // turn; the timer's look still comes every poll interval.
+        if (this.#missed && this.#submitted.size === 0 && this.#claimed.length === 0) this.kick();
         return;
       }
       const message = failure instanceof Error ? failure.message : String(failure);

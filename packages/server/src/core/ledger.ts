@@ -49,6 +49,7 @@ import type {
   Repositories,
   Store,
 } from '../store/store.js';
+import { judgeAttempt, unfinishedOrder } from './limits.js';
 import { canMoveMandate } from './mandate-status.js';
 
 /** How long an idempotency key is remembered. */
@@ -128,6 +129,13 @@ function newOrder(
   };
 }
 
+/** Input of {@link Ledger.createOrder}: the order, and the attempt limit to hold it to. */
+export type CreateOrderAttemptInput = CreateOrderInput & {
+  maxAttempts?: number;
+  /** The `Idempotency-Key` of the request creating the order (scoped to the session). */
+  idempotencyKey?: string;
+};
+
 /** Every rule of the checkout server's data, each as one unit of work. */
 export interface Ledger {
   /** Inserts a session; throws `DuplicateReferenceError` when the reference exists. */
@@ -135,9 +143,14 @@ export interface Ledger {
   getSession(id: string): Promise<SessionRecord | null>;
   /**
    * Inserts an order in status `created` with the next attempt number of its session and the
-   * provider reference `<attempt>-<session reference>`.
+   * provider reference `<attempt>-<session reference>`. With `maxAttempts`, throws
+   * `AttemptRefused` (core/limits.ts), writing nothing, when the session has made that many
+   * attempts, or when one of its orders is still `created`, younger than
+   * {@link IDEMPOTENCY_STALE_MS}, and another request of the session (a key other than
+   * `idempotencyKey`, begun no later than that order) is still running — judged under the
+   * session's lock, so it holds under concurrency.
    */
-  createOrder(input: CreateOrderInput): Promise<OrderRecord>;
+  createOrder(input: CreateOrderAttemptInput): Promise<OrderRecord>;
   getOrder(id: string): Promise<OrderRecord | null>;
   findOrderByProviderReference(
     provider: ProviderId,
@@ -576,6 +589,25 @@ export function createLedger(store: Store): Ledger {
       unit(async (tx) => {
         const session = await tx.sessions.get(input.sessionId, { lock: true });
         if (!session) throw new Error(`Unknown session ${input.sessionId}`);
+        if (input.maxAttempts !== undefined) {
+          const nowMs = input.now.getTime();
+          const orders = await tx.orders.listBySession(session.id);
+          // The request that created an unfinished order still runs while its key does; one
+          // that ended without the provider's answer released its key.
+          const unfinished = unfinishedOrder(orders, IDEMPOTENCY_STALE_MS, nowMs);
+          const running =
+            unfinished !== null &&
+            (input.idempotencyKey === undefined ||
+              (await tx.idempotency.hasStarted(
+                session.id,
+                new Date(nowMs - IDEMPOTENCY_STALE_MS).toISOString(),
+                unfinished.createdAt,
+                input.idempotencyKey,
+              )));
+          const policy = { maxAttempts: input.maxAttempts, inProgressMs: IDEMPOTENCY_STALE_MS };
+          const refusal = judgeAttempt(session, orders, policy, nowMs, running);
+          if (refusal) throw refusal;
+        }
         const attempt = (await tx.orders.lastAttempt(session.id)) + 1;
         const order = newOrder(
           {

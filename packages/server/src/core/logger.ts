@@ -3,7 +3,7 @@
  * pino, configured so that secrets and personal data cannot leave through a log line:
  * authorization headers, API keys, secrets, e-mail addresses and IBANs are redacted by path.
  */
-import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { pino, type Bindings, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 /** Paths pino censors wherever they appear (one or two levels deep). */
 export const REDACT_PATHS: string[] = [
@@ -36,4 +36,27 @@ export function createLogger(
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
   };
   return destination ? pino(settings, destination) : pino(settings);
+}
+
+/**
+ * A child of `logger` with `bindings()`, made when it is first used: handing every request a
+ * logger costs nothing then, though few of them log anything of their own.
+ */
+export function lazyChild(logger: Logger, bindings: () => Bindings): Logger {
+  let child: Logger | undefined;
+  const real = (): Logger => (child ??= logger.child(bindings()));
+  return new Proxy({} as Logger, {
+    get(_target, property) {
+      const target = real();
+      const value: unknown = Reflect.get(target, property, target);
+      // pino's methods read their state from `this`: they run on the real child.
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+    set(_target, property, value) {
+      return Reflect.set(real(), property, value);
+    },
+    has(_target, property) {
+      return Reflect.has(real(), property);
+    },
+  });
 }

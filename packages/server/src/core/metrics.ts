@@ -154,6 +154,29 @@ export class Metrics {
     });
   }
 
+  /**
+   * Registers a gauge with labels whose series are read when scraped (again under a name
+   * replaces it): `read` returns every series with its labels (provider ids, state words).
+   */
+  labelledGauge(
+    name: string,
+    help: string,
+    labelNames: string[],
+    read: () => { labels: Labels; value: number }[],
+  ): void {
+    this.#registry.removeSingleMetric(name);
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [this.#registry],
+      collect() {
+        this.reset();
+        for (const { labels, value } of read()) this.set(labels, value);
+      },
+    });
+  }
+
   /** The current value of a counter series (0 when never incremented). */
   value(name: string, labels: Labels = {}): number {
     return this.#values.get(seriesKey(name, labels)) ?? 0;

@@ -22,6 +22,7 @@ import { furatPayEnv, type FuratPayConfig } from './furatpay/furatpay-config.js'
 import { FURATPAY_COUNTRIES, FURATPAY_CURRENCY_IDS } from './furatpay/furatpay-markets.js';
 import { createFuratPayProvider } from './furatpay/furatpay-provider.js';
 import type { Provider } from './provider.js';
+import { guardProvider, type ProviderGuards } from './breaker.js';
 
 /** Each provider's configuration, present when the provider is on. */
 export interface ProviderConfigs {
@@ -39,6 +40,8 @@ export interface ProviderDeps {
   now: () => Date;
   /** Base delay of the provider client's retry back-off. */
   retryBaseMs?: number;
+  /** Each provider's breaker and bulkhead; every call of its adapter goes through them. */
+  guards?: ProviderGuards;
 }
 
 /** Where a provider is offered; null where its API decides per session (Koywe's methods). */
@@ -144,7 +147,11 @@ export function createProviders(
   const providers = new Map<ProviderId, Provider>();
   for (const entry of PROVIDER_ENTRIES) {
     const provider = build(entry, configs, deps);
-    if (provider) providers.set(entry.id, provider);
+    if (!provider) continue;
+    providers.set(
+      entry.id,
+      deps.guards ? guardProvider(provider, deps.guards.of(entry.id)) : provider,
+    );
   }
   return providers;
 }

@@ -23,8 +23,12 @@ import type { AppContext, AppEnv } from '../core/context.js';
 import { invalidRequest } from '../core/http.js';
 import { idempotent, requestHash, type IdempotentAnswer } from '../core/idempotency.js';
 import { newOrderId } from '../core/ids.js';
+import { AttemptRefused, attemptError, judgeAttempt } from '../core/limits.js';
+import { IDEMPOTENCY_STALE_MS } from '../core/ledger.js';
+import { LIMITS_DEFAULTS } from '../config/limits-env.js';
 import { effectiveStatus, orderView, publicSessionView } from '../core/views.js';
 import type { Provider } from '../providers/provider.js';
+import { guardOf, type Availability } from '../providers/breaker.js';
 import type { OrderRecord, SessionRecord } from '../domain/records.js';
 import {
   IdParamSchema,
@@ -63,7 +67,9 @@ export const createOrderRoute = createRoute({
   summary: 'Start a payment attempt',
   description:
     'The same key with the same body answers the first answer again (no second provider ' +
-    'call); the same key with another body answers 422; a paid session answers 409.',
+    'call); the same key with another body answers 422; a paid session answers 409. A session ' +
+    'makes at most PAY_CHECKOUT_MAX_ATTEMPTS attempts (then 429 `too_many_attempts`), one at a ' +
+    'time (409 `attempt_in_progress` while another is being started); both with `Retry-After`.',
   request: {
     params: IdParamSchema,
     headers: IdempotencyKeyHeaderSchema,
@@ -116,8 +122,27 @@ export const browserRouteDefinitions = [
 ];
 
 /**
+ * `method` as listed while its provider's breaker is open or a `Retry-After` holds: shown, but
+ * not to be chosen, with when it is expected back.
+ */
+function unavailableMethod(
+  method: Method,
+  availability: Extract<Availability, { available: false }>,
+): Method {
+  return {
+    ...method,
+    available: false,
+    unavailable: {
+      reason: 'provider_unavailable',
+      ...(availability.retryAfter ? { retryAfter: availability.retryAfter } : {}),
+    },
+  };
+}
+
+/**
  * Every method the configured providers offer for `session`, asked in parallel. A provider that
- * cannot say right now (its method API is down) is left out of this answer, not the others.
+ * cannot say right now (its method API is down) is left out of this answer, not the others; the
+ * methods of a provider whose breaker is open are listed with `available: false`.
  * A session that also sets up a mandate is offered only methods that can carry one
  * (`mandate: true`); providers that cannot charge a mandate are not even asked.
  */
@@ -136,9 +161,16 @@ export async function offeredMethods(
   const offered: { method: Method; provider: Provider }[] = [];
   answers.forEach((answer, index) => {
     if (answer.status === 'fulfilled') {
+      const availability = guardOf(answer.value.provider)?.availability();
       for (const method of answer.value.methods) {
         if (session.mandate && method.mandate !== true) continue;
-        offered.push({ method, provider: answer.value.provider });
+        offered.push({
+          method:
+            availability && !availability.available
+              ? unavailableMethod(method, availability)
+              : method,
+          provider: answer.value.provider,
+        });
       }
     } else {
       ctx.logger.warn(
@@ -238,7 +270,7 @@ export function browserRoutes(ctx: AppContext): OpenAPIHono<AppEnv> {
       const answer = await idempotent(
         ctx,
         { scope: session.id, key, requestHash: orderRequestHash(body) },
-        () => startOrder(ctx, session, body, c.get('logger')),
+        () => startOrder(ctx, session, body, key, c.get('logger')),
       );
       // The stored answer is the JSON of CreateOrderResponseSchema, sent again byte for byte.
       return answer as unknown as RouteConfigToTypedResponse<typeof createOrderRoute>;
@@ -264,6 +296,7 @@ async function startOrder(
   ctx: AppContext,
   session: SessionRecord,
   body: { method: string; fields?: Record<string, string> },
+  key: string,
   logger: AppContext['logger'],
 ): Promise<IdempotentAnswer> {
   const status = effectiveStatus(session, ctx.now());
@@ -277,6 +310,14 @@ async function startOrder(
     // A payment is in flight; a second one could take the money twice.
     throw new ApiError(409, 'conflict', 'A payment for this session is already being processed');
   }
+  // A first look spares the provider the methods call of a session out of attempts; the ledger
+  // decides (also whether another attempt is still being started) under the session's lock,
+  // when it creates the order.
+  const maxAttempts = (ctx.config.limits ?? LIMITS_DEFAULTS).maxAttempts;
+  const policy = { maxAttempts, inProgressMs: IDEMPOTENCY_STALE_MS };
+  const orders = await ctx.ledger.listOrders(session.id);
+  const early = judgeAttempt(session, orders, policy, ctx.now().getTime(), false);
+  if (early) throw attemptError(early);
   const offered = (await offeredMethods(ctx, session)).find((m) => m.method.id === body.method);
   if (!offered) {
     throw new ApiError(400, 'method_unavailable', 'This method is not available for the session', {
@@ -288,13 +329,19 @@ async function startOrder(
   const issues = offered.provider.validateFields?.({ session, method: offered.method, fields });
   if (issues && issues.length > 0) throw invalidRequest(issues);
 
-  const order = await ctx.ledger.createOrder({
-    id: newOrderId(),
-    sessionId: session.id,
-    provider: offered.provider.id,
-    method: offered.method.id,
-    now: ctx.now(),
-  });
+  const order = await ctx.ledger
+    .createOrder({
+      id: newOrderId(),
+      sessionId: session.id,
+      provider: offered.provider.id,
+      method: offered.method.id,
+      now: ctx.now(),
+      maxAttempts,
+      idempotencyKey: key,
+    })
+    .catch((error: unknown) => {
+      throw error instanceof AttemptRefused ? attemptError(error) : error;
+    });
   const log = logger.child({ orderId: order.id, provider: order.provider });
   const { started: created, applied } = await applyProviderStart(
     ctx,

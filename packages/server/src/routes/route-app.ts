@@ -2,8 +2,8 @@
  * @module
  * What every described route shares: the `OpenAPIHono` app whose zod failures become the API's
  * own 400 (every invalid field listed), the checks that must run before the body is read (bearer
- * key, `Idempotency-Key`, JSON media type and syntax) as route middleware, and the error answers
- * as the document lists them.
+ * key, `Idempotency-Key`, JSON media type, UTF-8 and syntax) as route middleware, and the error
+ * answers as the document lists them.
  *
  * Route middleware runs before zod reads anything, so the order of the answers stays what the
  * contract says: a request without the bearer key is a 401 whatever its body, a request without
@@ -14,8 +14,9 @@ import { createMiddleware } from 'hono/factory';
 import { ErrorBodySchema, fieldIssues, IdempotencyKeySchema } from '@pay-checkout/protocol';
 import { requireBearer } from '../core/auth.js';
 import type { AppEnv } from '../core/context.js';
-import { invalidRequest, readJson, requireJson } from '../core/http.js';
+import { invalidRequest, requireJson } from '../core/http.js';
 import { idempotencyKey } from '../core/idempotency.js';
+import { readStrictJson } from '../http/strict-json.js';
 
 /** The name of the bearer security scheme in the document. */
 export const BEARER_SCHEME = 'bearerAuth';
@@ -49,12 +50,13 @@ export const requireIdempotencyKey = createMiddleware<AppEnv>(async (c, next) =>
 });
 
 /**
- * 415 unless the body is declared `application/json`, 400 when it is not JSON. The text stays
- * cached on the request, so the validator after it reads the same bytes.
+ * 415 unless the body is declared `application/json`, 400 when it is not UTF-8 or not JSON
+ * (bytes that are not UTF-8 are never read as U+FFFD). The text and value stay cached on the
+ * request, so the validator after it reads what was checked.
  */
 export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
   requireJson(c);
-  await readJson(c);
+  await readStrictJson(c);
   await next();
 });
 

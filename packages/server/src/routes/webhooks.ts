@@ -16,7 +16,9 @@ import type { ProviderId } from '@pay-checkout/protocol';
 import { ApiError } from '../core/api-error.js';
 import type { AppContext, AppEnv } from '../core/context.js';
 import { storeWebhook, type StoredWebhook } from '../core/inbox.js';
+import { readRawBody } from '../core/raw-body.js';
 import { WEBHOOKS } from '../core/metrics.js';
+import { decodeUtf8, notUtf8 } from '../http/strict-json.js';
 import type { HeaderReader, ParsedWebhook } from '../providers/provider.js';
 
 /** Request headers kept with a stored webhook, for the record. */
@@ -34,7 +36,7 @@ export function webhookRoutes(ctx: AppContext): Hono<AppEnv> {
         provider: provider.id,
         outcome,
       });
-    const raw = new Uint8Array(await c.req.arrayBuffer());
+    const raw = await readRawBody(c);
     const headers: HeaderReader = c.req.raw.headers;
     const verdict = provider.verifyWebhook(raw, headers);
     const ack = (duplicate: boolean) => {
@@ -85,10 +87,14 @@ export function webhookRoutes(ctx: AppContext): Hono<AppEnv> {
       count('invalid_signature');
       throw new ApiError(401, 'invalid_signature', 'The webhook signature is missing or wrong');
     }
-    let text: string;
+    // Strict UTF-8: bytes that are not are refused, never stored as U+FFFD.
+    const text = decodeUtf8(raw);
+    if (text === null) {
+      count('invalid_body');
+      throw notUtf8('The webhook body');
+    }
     let parsed: ParsedWebhook;
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
       parsed = provider.parseWebhook(text, headers);
     } catch {
       count('invalid_body');

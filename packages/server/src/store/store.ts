@@ -257,6 +257,12 @@ export interface InboxRepository {
   /** Stores the event unless one with its provider and dedupe key exists: its id, or null. */
   insertIfNew(event: NewInboxEvent): Promise<number | null>;
   /**
+   * {@link insertIfNew} for several events in one statement (one commit): per event, in order,
+   * its id or null. An event repeating the provider and dedupe key of an earlier one of the same
+   * call is a duplicate too.
+   */
+  insertManyIfNew(events: readonly NewInboxEvent[]): Promise<(number | null)[]>;
+  /**
    * Stores the event, or when one with its provider and dedupe key exists, arms that one again
    * (a new revision, due at `event.nextAttemptAt` or sooner): its id either way. For events
    * that are only worth processing once at a time, such as a hint to read an order back.
@@ -361,6 +367,30 @@ export interface IdempotencyRepository {
    * returns how many.
    */
   releaseStarted(scope: string, createdAt: string): Promise<number>;
+  /**
+   * Whether `scope` holds an `in_progress` key other than `exceptKey` created from `from` to
+   * `to` (ISO 8601, both included): a request of the scope still running.
+   */
+  hasStarted(scope: string, from: string, to: string, exceptKey: string): Promise<boolean>;
+}
+
+/** Hits to add to one shared counter (see core/limits.ts). */
+export interface CounterIncrement {
+  key: string;
+  count: number;
+  /** Epoch milliseconds the counter's window ends at. */
+  expiresAt: number;
+}
+
+/** Shared rate-limit counters: one row per subject and window. */
+export interface LimitCounterRepository {
+  /**
+   * Adds each increment to its counter (creating it) in one statement and returns every
+   * counter's new total, by key. Keys must be distinct.
+   */
+  add(increments: readonly CounterIncrement[]): Promise<Map<string, number>>;
+  /** Deletes up to `limit` counters whose window ended before `nowMs`; returns how many. */
+  deleteExpired(nowMs: number, limit: number): Promise<number>;
 }
 
 /** Every repository, as seen inside (or outside) a unit of work. */
@@ -375,6 +405,7 @@ export interface Repositories {
   checks: OrderCheckRepository;
   inbox: InboxRepository;
   retention: RetentionRepository;
+  limits: LimitCounterRepository;
 }
 
 /** A database: repositories (each call its own statement), units of work and lifecycle. */

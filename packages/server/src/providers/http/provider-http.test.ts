@@ -243,14 +243,31 @@ describe('ProviderHttp retries', () => {
     const waits = recordWaits();
     const answers = [
       json(429, {}, { 'Retry-After': '0.04' }),
+      json(503, {}, { 'Retry-After': '1' }),
+      json(200, {}),
+    ];
+    const spy = fakeFetch((call) => answers[call - 1] ?? json(500, {}));
+    const client = http(spy.fn, { retryBaseMs: 1_000, maxRetryAfterMs: 1_000 });
+    const sent = await client.call('POST', '/x', { repeat: 'safe' });
+    expect(sent.attempt).toBe(3);
+    expect(waits()).toEqual([40, 1_000]);
+  });
+
+  it('does not call again inside the call when Retry-After asks for longer', async () => {
+    const waits = recordWaits();
+    const answers = [
+      json(429, {}, { 'Retry-After': '0.04' }),
       json(503, {}, { 'Retry-After': '120' }),
       json(200, {}),
     ];
     const spy = fakeFetch((call) => answers[call - 1] ?? json(500, {}));
     const client = http(spy.fn, { retryBaseMs: 1_000, maxRetryAfterMs: 50 });
     const sent = await client.call('POST', '/x', { repeat: 'safe' });
-    expect(sent.attempt).toBe(3);
-    expect(waits()).toEqual([40, 50]);
+    expect(sent).toEqual({
+      outcome: { kind: 'unavailable', reason: 'HTTP 503', certain: false, retryAfterMs: 120_000 },
+      attempt: 2,
+    });
+    expect(waits()).toEqual([40]);
   });
 
   it('bounds Retry-After by the back-off base by default, so tests stay fast', async () => {
@@ -258,8 +275,10 @@ describe('ProviderHttp retries', () => {
     const spy = fakeFetch((call) =>
       call === 1 ? json(429, {}, { 'Retry-After': '3600' }) : json(200, {}),
     );
-    await http(spy.fn, { retryBaseMs: 2 }).call('GET', '/x', { repeat: 'safe' });
-    expect(waits()).toEqual([50]);
+    const sent = await http(spy.fn, { retryBaseMs: 2 }).call('GET', '/x', { repeat: 'safe' });
+    expect(sent.outcome).toMatchObject({ kind: 'unavailable', retryAfterMs: 3_600_000 });
+    expect(spy.seen).toHaveLength(1);
+    expect(waits()).toEqual([]);
   });
 });
 

@@ -29,6 +29,7 @@ import ky, {
 } from 'ky';
 import type { z } from 'zod';
 import { ApiError } from '../../core/api-error.js';
+import { currentGuard, type ProviderGuard } from '../breaker.js';
 
 /** Options shared by every provider client. */
 export interface ProviderHttpOptions {
@@ -40,12 +41,20 @@ export interface ProviderHttpOptions {
   retryBaseMs?: number;
   /** Total attempts of a repeated call (default 3). */
   attempts?: number;
-  /** Longest wait a `Retry-After` may ask for (default 25 × `retryBaseMs`: 5 s). */
+  /**
+   * Longest `Retry-After` waited out inside one call (default 25 × `retryBaseMs`: 5 s); a
+   * longer one ends the call, `unavailable` with `retryAfterMs`.
+   */
   maxRetryAfterMs?: number;
   /** What fetch does with a redirect (default `follow`, as fetch itself). */
   redirect?: 'follow' | 'manual';
   /** The fetch to call the provider with (tests); called with the URL and a plain init. */
   fetch?: typeof fetch;
+  /**
+   * The provider's breaker and bulkhead (providers/breaker.ts). Without one, a call goes through
+   * the guard of the adapter call in progress (the registry wraps every adapter), if any.
+   */
+  guard?: ProviderGuard;
 }
 
 /**
@@ -76,7 +85,13 @@ export type HttpOutcome =
    * Not reached, timed out, 5xx, 408, 429 or an unreadable 2xx: try again later. `certain` is
    * true when the provider surely did not process the request (connection refused, 429).
    */
-  | { kind: 'unavailable'; reason: string; certain: boolean }
+  | {
+      kind: 'unavailable';
+      reason: string;
+      certain: boolean;
+      /** What a 429 or 503's `Retry-After` asked for, in milliseconds, when it said. */
+      retryAfterMs?: number;
+    }
   /** Any other answer; `body` is its JSON, or null when it had none. */
   | { kind: 'refused'; status: number; body: unknown };
 
@@ -118,11 +133,15 @@ class Unreadable extends Error {
 export class ProviderHttp {
   readonly apiUrl: string;
   readonly #ky: KyInstance;
+  readonly #guard: ProviderGuard | undefined;
+  readonly #maxRetryAfterMs: number;
 
   /** `hooks` run on every call of this client (e.g. request signing). */
   constructor(options: ProviderHttpOptions, hooks: Hooks = {}) {
     this.apiUrl = options.apiUrl.replace(/\/+$/, '');
+    this.#guard = options.guard;
     const base = options.retryBaseMs ?? 200;
+    this.#maxRetryAfterMs = options.maxRetryAfterMs ?? 25 * base;
     this.#ky = ky.create({
       headers: { Accept: 'application/json' },
       timeout: options.timeoutMs ?? 10_000,
@@ -134,7 +153,7 @@ export class ProviderHttp {
         methods: ['get', 'post'],
         statusCodes: TRANSIENT_STATUSES,
         afterStatusCodes: [429, 503],
-        maxRetryAfter: options.maxRetryAfterMs ?? 25 * base,
+        maxRetryAfter: this.#maxRetryAfterMs,
         delay: (attempt) => base * 2 ** (attempt - 1),
         jitter: true,
       },
@@ -144,9 +163,18 @@ export class ProviderHttp {
 
   /**
    * Calls `apiUrl + path`, repeating it as `request.repeat` allows; resolves with the last
-   * {@link HttpOutcome} and its attempt. Throws only what a hook threw.
+   * {@link HttpOutcome} and its attempt. Throws only what a hook threw. With a guard (see
+   * {@link ProviderHttpOptions.guard}), the whole call — its repeats included — runs through
+   * it: refused at once (attempt 0, `unavailable`, `certain`) while the provider's breaker is
+   * open, a `Retry-After` holds or too many calls are in flight.
    */
-  async call(method: 'GET' | 'POST', path: string, request: ProviderRequest): Promise<Sent> {
+  call(method: 'GET' | 'POST', path: string, request: ProviderRequest): Promise<Sent> {
+    const guard = this.#guard ?? currentGuard();
+    const send = () => this.#send(method, path, request);
+    return guard ? guard.run(send) : send();
+  }
+
+  async #send(method: 'GET' | 'POST', path: string, request: ProviderRequest): Promise<Sent> {
     let attempt = 0;
     const count = () => {
       attempt++;
@@ -157,7 +185,7 @@ export class ProviderHttp {
         ...(request.headers ? { headers: request.headers } : {}),
         ...(request.json !== undefined ? { json: request.json } : {}),
         ...(request.body !== undefined ? { body: request.body } : {}),
-        retry: { shouldRetry: mayRepeat(request.repeat) },
+        retry: { shouldRetry: mayRepeat(request.repeat, this.#maxRetryAfterMs) },
         hooks: {
           ...request.hooks,
           beforeRequest: [count, ...(request.hooks?.beforeRequest ?? [])],
@@ -196,10 +224,16 @@ function transport(injected: typeof fetch | undefined) {
 }
 
 /** Whether ky may send a call again after `error`; undefined leaves it to ky (Retry-After). */
-function mayRepeat(repeat: Repeat) {
+function mayRepeat(repeat: Repeat, maxRetryAfterMs: number) {
   return ({ error }: ShouldRetryState): boolean | undefined => {
     if (error instanceof HTTPError) {
       const { status } = error.response;
+      // Asked to wait longer than one call may: not again now. The call ends `unavailable` with
+      // the wait, and the provider's guard holds its calls until then.
+      if (status === 429 || status === 503) {
+        const wait = retryAfterOf(error.response.headers.get('retry-after'));
+        if (wait !== undefined && wait > maxRetryAfterMs) return false;
+      }
       // A 429 was surely not processed; ky waits as its Retry-After says, or backs off.
       if (status === 429) return undefined;
       return repeat === 'safe' && isTransientStatus(status) ? undefined : false;
@@ -232,7 +266,16 @@ async function failureOf(error: unknown): Promise<Exclude<HttpOutcome, { kind: '
   if (error instanceof HTTPError) {
     const { status } = error.response;
     if (isTransientStatus(status)) {
-      return { kind: 'unavailable', reason: `HTTP ${status}`, certain: status === 429 };
+      const retryAfterMs =
+        status === 429 || status === 503
+          ? retryAfterOf(error.response.headers.get('retry-after'))
+          : undefined;
+      return {
+        kind: 'unavailable',
+        reason: `HTTP ${status}`,
+        certain: status === 429,
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      };
     }
     return { kind: 'refused', status, body: await readJson(error.response) };
   }
@@ -247,13 +290,29 @@ async function failureOf(error: unknown): Promise<Exclude<HttpOutcome, { kind: '
   throw error;
 }
 
+/**
+ * A `Retry-After` value in milliseconds from now: delay-seconds or an HTTP date (RFC 9110
+ * §10.2.3). Undefined when absent, unreadable, or already past.
+ */
+export function retryAfterOf(value: string | null, now = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d{1,10}$/.test(text)) {
+    const ms = Number(text) * 1000;
+    return ms > 0 ? ms : undefined;
+  }
+  const at = Date.parse(text);
+  if (!Number.isFinite(at) || !/[a-z]/i.test(text)) return undefined;
+  return at > now ? at - now : undefined;
+}
+
 /** A call's outcome with the refusals most APIs share sorted out: 404 and 409 get their own kinds. */
 export type CallOutcome =
   | { kind: 'ok'; body: unknown }
   | { kind: 'not_found' }
   | { kind: 'conflict'; message: string }
   | { kind: 'refused'; status: number; message: string }
-  | { kind: 'unavailable'; reason: string };
+  | { kind: 'unavailable'; reason: string; certain?: boolean };
 
 /**
  * Sorts a refused answer into not found (404), conflict (409) or refused; `describe` turns the
@@ -275,9 +334,31 @@ export function oneLine(text: string, max = 200): string {
   return text.replace(/\s+/g, ' ').slice(0, max);
 }
 
-/** A retryable 502: the provider could not be reached or could not answer right now. */
-export function providerUnavailable(message: string): ApiError {
-  return new ApiError(502, 'provider_unavailable', message, { retryable: true });
+/**
+ * The cause of a `provider_unavailable` error whose request surely never reached the provider
+ * (refused by its breaker, a refused connection, a 429): nothing exists there to wait for.
+ */
+export class ProviderNotReached extends Error {
+  override name = 'ProviderNotReached';
+}
+
+/**
+ * A retryable 502: the provider could not be reached or could not answer right now.
+ * `notReached`: the request surely never reached it (see {@link providerNotReached}).
+ */
+export function providerUnavailable(message: string, notReached = false): ApiError {
+  return new ApiError(502, 'provider_unavailable', message, {
+    retryable: true,
+    ...(notReached ? { cause: new ProviderNotReached(message) } : {}),
+  });
+}
+
+/**
+ * True for a `provider_unavailable` error whose request surely never reached the provider: an
+ * order it was to create can be failed at once rather than looked for later.
+ */
+export function providerNotReached(error: unknown): boolean {
+  return error instanceof ApiError && error.cause instanceof ProviderNotReached;
 }
 
 /** A definitive 502: the provider refused, or answered what we cannot use. */
@@ -288,15 +369,21 @@ export function providerError(message: string): ApiError {
 /** The usual messages of one provider's errors, with its display name. */
 export function providerErrors(name: string) {
   return {
-    /** `<name> is not reachable right now (<reason>)`, retryable. */
-    unreachable: (reason: string) =>
-      providerUnavailable(`${name} is not reachable right now (${reason})`),
+    /**
+     * `<name> is not reachable right now (<reason>)`, retryable; `notReached` when the request
+     * surely never reached it.
+     */
+    unreachable: (reason: string, notReached = false) =>
+      providerUnavailable(`${name} is not reachable right now (${reason})`, notReached),
     /** `<name> refused the request: <message>`, definitive. */
     refused: (message: string) => providerError(`${name} refused the request: ${message}`),
     /** The error for a call that did not succeed. */
     of(outcome: Exclude<CallOutcome, { kind: 'ok' }>): ApiError {
       if (outcome.kind === 'unavailable') {
-        return providerUnavailable(`${name} is not reachable right now (${outcome.reason})`);
+        return providerUnavailable(
+          `${name} is not reachable right now (${outcome.reason})`,
+          outcome.certain === true,
+        );
       }
       const message = outcome.kind === 'not_found' ? 'not found' : outcome.message;
       return providerError(`${name} refused the request: ${message}`);

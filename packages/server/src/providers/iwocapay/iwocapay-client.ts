@@ -143,7 +143,7 @@ function parseOrder(body: unknown): IwocaPayOrder {
 function toError(outcome: Exclude<Outcome, { kind: 'ok' }>): ApiError {
   switch (outcome.kind) {
     case 'unavailable':
-      return iwocaPay.unreachable(outcome.reason);
+      return iwocaPay.unreachable(outcome.reason, outcome.certain === true);
     case 'not_found':
       return iwocaPay.refused('not found (check IWOCAPAY_API_URL and IWOCAPAY_SUPPLIER_UUID)');
     case 'refused':

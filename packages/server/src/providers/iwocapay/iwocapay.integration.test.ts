@@ -100,7 +100,12 @@ describe('iwocaPay through the hosted page', () => {
 
     await stream.waitFor((m) => JSON.parse(m.data).status === 'paid');
     const seen = stream.messages.map((m) => JSON.parse(m.data).status);
-    expect(seen).toEqual(['pending', 'processing', 'authorized', 'paid']);
+    // Each event is confirmed by reading the order back from iwocaPay once it is processed, so
+    // a step iwocaPay has already moved past by then is skipped: the steps come in order, once.
+    const steps = ['pending', 'processing', 'authorized', 'paid'];
+    expect(seen[0]).toBe('pending');
+    expect(seen.at(-1)).toBe('paid');
+    expect(seen).toEqual(steps.filter((step) => seen.includes(step)));
     expect(await stack.orderStatus(orderId)).toBe('paid');
   });
 

@@ -298,9 +298,11 @@ export function refused(message: string): ApiError {
 }
 
 function toError(
-  outcome: { kind: 'unavailable'; reason: string } | { kind: 'refused'; message: string },
+  outcome:
+    | { kind: 'unavailable'; reason: string; certain?: boolean }
+    | { kind: 'refused'; message: string },
 ): ApiError {
   return outcome.kind === 'unavailable'
-    ? ixopay.unreachable(outcome.reason)
+    ? ixopay.unreachable(outcome.reason, outcome.certain === true)
     : providerError(outcome.message);
 }

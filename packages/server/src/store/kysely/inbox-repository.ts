@@ -26,6 +26,9 @@ function firstOfSubject(eb: ExpressionBuilder<Database, 'webhook_inbox'>) {
   );
 }
 
+/** Rows per multi-row insert: 8 parameters each stays far below every engine's limit. */
+const MAX_ROWS_PER_INSERT = 200;
+
 function toInboxEvent(row: Selectable<WebhookInboxTable>): InboxEvent {
   return {
     id: row.id,
@@ -66,6 +69,27 @@ export function createInboxRepository(db: Executor, engine: Engine): InboxReposi
         .returning('id')
         .executeTakeFirst();
       return row ? row.id : null;
+    },
+    async insertManyIfNew(events) {
+      if (events.length === 0) return [];
+      // The first of several with one key is inserted; the rest answer null like later copies.
+      const keyOf = (event: NewInboxEvent) => `${event.provider}\u0000${event.dedupeKey}`;
+      const firsts = new Map<string, NewInboxEvent>();
+      for (const event of events) if (!firsts.has(keyOf(event))) firsts.set(keyOf(event), event);
+      const ids = new Map<string, number>();
+      const unique = [...firsts.values()];
+      for (let at = 0; at < unique.length; at += MAX_ROWS_PER_INSERT) {
+        const rows = await db
+          .insertInto('webhook_inbox')
+          .values(unique.slice(at, at + MAX_ROWS_PER_INSERT).map(toRow))
+          .onConflict((conflict) => conflict.columns(['provider', 'dedupe_key']).doNothing())
+          .returning(['id', 'provider', 'dedupe_key'])
+          .execute();
+        for (const row of rows) ids.set(`${row.provider}\u0000${row.dedupe_key}`, row.id);
+      }
+      return events.map((event) =>
+        firsts.get(keyOf(event)) === event ? (ids.get(keyOf(event)) ?? null) : null,
+      );
     },
     async upsertCoalesced(event) {
       const row = await db

@@ -46,6 +46,7 @@ import type {
   SessionsTable,
 } from './schema.js';
 import { createInboxRepository } from './inbox-repository.js';
+import { createLimitCounterRepository } from './limit-counters.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -737,6 +738,19 @@ export function createRepositories(db: Executor, engine: Engine): Repositories {
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     },
+    async hasStarted(scope, from, to, exceptKey) {
+      const row = await db
+        .selectFrom('idempotency_keys')
+        .select((eb) => eb.lit(1).as('found'))
+        .where('scope', '=', scope)
+        .where('state', '=', 'in_progress')
+        .where('created_at', '>=', from)
+        .where('created_at', '<=', to)
+        .where('key', '<>', exceptKey)
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
   };
 
   const checks: OrderCheckRepository = {
@@ -820,6 +834,7 @@ export function createRepositories(db: Executor, engine: Engine): Repositories {
 
   const inbox = createInboxRepository(db, engine);
   const retention = createRetentionRepository(db);
+  const limits = createLimitCounterRepository(db);
 
   return {
     sessions,
@@ -832,6 +847,7 @@ export function createRepositories(db: Executor, engine: Engine): Repositories {
     checks,
     inbox,
     retention,
+    limits,
   };
 }
 
@@ -864,6 +880,7 @@ export function guardRepositories(
     checks: guard(repositories.checks),
     inbox: guard(repositories.inbox),
     retention: guard(repositories.retention),
+    limits: guard(repositories.limits),
   };
 }
 

@@ -163,6 +163,15 @@ export interface WebhookInboxTable {
   last_error: string | null;
 }
 
+/** One shared rate-limit counter: hits of one subject in one fixed window (core/limits.ts). */
+export interface LimitCountersTable {
+  /** `<bucket>:<subject>:<window start, epoch ms>`. */
+  key: string;
+  count: number;
+  /** Epoch milliseconds the window ends at; the row is useless afterwards. */
+  expires_at: number;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -179,5 +188,6 @@ export interface Database {
   outbox: OutboxTable;
   webhook_inbox: WebhookInboxTable;
   job_leases: JobLeasesTable;
+  limit_counters: LimitCountersTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -209,4 +209,18 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 7,
+    name: 'shared rate-limit counters',
+    sql: `
+      -- Hits per subject and fixed window, added to by every instance in batches
+      -- (core/limits.ts); a row is worth nothing once its window has ended.
+      CREATE TABLE limit_counters (
+        key        TEXT PRIMARY KEY,
+        count      INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX limit_counters_by_expiry ON limit_counters (expires_at);
+    `,
+  },
 ];
