@@ -174,6 +174,7 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
     ...(config.onMandateUpdated ? { onMandateUpdated: config.onMandateUpdated } : {}),
     ...(config.merchantWebhookRetry ? { retry: config.merchantWebhookRetry } : {}),
     ...(config.outboxPollMs !== undefined ? { pollMs: config.outboxPollMs } : {}),
+    ...(config.outboxLeaseMs !== undefined ? { leaseMs: config.outboxLeaseMs } : {}),
     ...(config.retention ? { deadLetter: config.retention.deadLetter } : {}),
   });
   ctx.notifier = deliverer;

@@ -13,6 +13,7 @@ import { inboxEnv } from './config/inbox-env.js';
 import { httpEnv } from './config/http-env.js';
 import type { HttpLimits } from './http/limits.js';
 import { limitsEnv, type LimitsConfig } from './config/limits-env.js';
+import { outboxEnv } from './config/outbox-env.js';
 import { reconcilerEnv, type ReconcilerConfig } from './config/reconciler-env.js';
 import { retentionEnv, type RetentionConfig } from './config/retention-env.js';
 import { breakerEnv } from './config/breaker-env.js';
@@ -88,6 +89,8 @@ export interface CheckoutServerConfig {
   merchantWebhookRetry?: Partial<RetryPolicy>;
   /** How often the outbox is checked for due notifications (default 1000 ms). */
   outboxPollMs?: number;
+  /** How long a claimed notification holds before another instance may deliver it (2 min). */
+  outboxLeaseMs?: number;
   /** SSE heartbeat interval (default 15 000 ms). */
   sseHeartbeatMs?: number;
   /** Lifetime of a checkout session (default one hour). */
@@ -118,6 +121,7 @@ export const CONFIG_SECTIONS: readonly EnvSection<unknown>[] = [
   breakerEnv,
   limitsEnv,
   httpEnv,
+  outboxEnv,
   ...PROVIDER_ENTRIES.map((entry) => entry.env),
 ];
 
@@ -143,6 +147,7 @@ export const configSchema = z.looseObject({}).transform((raw, ctx) => {
   const http = read(httpEnv);
   const breaker = read(breakerEnv);
   const limits = read(limitsEnv);
+  const outbox = read(outboxEnv);
   const providers: ProviderConfigs = {};
   for (const entry of PROVIDER_ENTRIES) {
     const config = read(entry.env);
@@ -158,6 +163,7 @@ export const configSchema = z.looseObject({}).transform((raw, ctx) => {
     breaker,
     limits,
     http,
+    outboxLeaseMs: outbox.leaseMs,
     ...(merchantWebhook ? { merchantWebhook } : {}),
   };
 });

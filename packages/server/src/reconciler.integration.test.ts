@@ -3,13 +3,13 @@
  * Polling alone, over real processes, on a SQLite file and on PostgreSQL.
  *
  * - Two `pay-checkout-server` processes (the built binary, schedule scaled a hundredfold with
- *   `PAY_CHECKOUT_RECONCILE_SCALE`, short check leases) share one database, against the Ivy
- *   emulator with its webhooks dropped and its API slowed a little, so that checks are in flight
- *   at any moment. 100 orders paid at the emulator must all reach `paid` through the checks
- *   alone, each with one `paid` transition and one merchant notification, while one instance is
- *   killed with SIGKILL halfway and replaced, and while some checks are held by an instance that
- *   never comes back (their leases written into the database): those are taken over once their
- *   lease lapses.
+ *   `PAY_CHECKOUT_RECONCILE_SCALE`, short leases on checks and notifications) share one
+ *   database, against the Ivy emulator with its webhooks dropped and its API slowed a little,
+ *   so that checks are in flight at any moment. 100 orders paid at the emulator must all reach
+ *   `paid` through the checks alone, each with one `paid` transition and one merchant
+ *   notification, while one instance is killed with SIGKILL halfway and replaced, and while
+ *   some checks are held by an instance that never comes back (their leases written into the
+ *   database): those are taken over once their lease lapses.
  * - Order creations at IXOPAY in flight when the server is killed leave orders whose outcome is
  *   unknown and Idempotency-Keys in progress. Once their creating requests cannot be running any
  *   more (the rows are aged past that window here), the next instance looks each order up at
@@ -128,6 +128,7 @@ function scenarios(open: () => Promise<Engine>) {
         LOG_LEVEL: 'warn',
         PAY_CHECKOUT_RECONCILE_SCALE: SCALE,
         PAY_CHECKOUT_RECONCILE_LEASE_MS: String(LEASE_MS),
+        PAY_CHECKOUT_NOTIFICATION_LEASE_MS: String(LEASE_MS),
         IVY_API_KEY,
         IVY_WEBHOOK_SECRET,
         IVY_API_URL: `${emulator.url}/ivy`,
