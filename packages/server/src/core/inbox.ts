@@ -499,9 +499,11 @@ export class Inbox implements RunningInbox {
   }
 
   async #pump(): Promise<void> {
-    this.#missed = false;
     const free = this.#concurrency - this.#inFlight.size - this.#claimed.length;
+    // No room yet (the attempt that kicked is still counted in flight): the events left to the
+    // database stay missed, so that the next attempt to finish looks again.
     if (free <= 0) return;
+    this.#missed = false;
     let claimed: InboxEvent[];
     try {
       const nowMs = this.#ctx.now().getTime();
