@@ -1,7 +1,7 @@
 /**
  * @module
- * Request helpers shared by the JSON routes: content-type check, JSON body reading and
- * the zod-to-400 translation that lists every invalid field.
+ * Request helpers shared by the JSON routes: the content-type check and the zod-to-400
+ * translation that lists every invalid field (bodies are read strictly by http/strict-json.ts).
  */
 import type { Context } from 'hono';
 import { fieldIssues, type FieldIssue } from '@pay-checkout/protocol';
@@ -14,16 +14,6 @@ export function requireJson(c: Context): void {
   const mediaType = type.split(';')[0]?.trim().toLowerCase();
   if (mediaType !== 'application/json') {
     throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json');
-  }
-}
-
-/** Reads and parses the JSON body; 400 when it is not JSON. */
-export async function readJson(c: Context): Promise<unknown> {
-  const text = await c.req.text();
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new ApiError(400, 'invalid_request', 'The body is not valid JSON');
   }
 }
 
