@@ -192,6 +192,8 @@ const STYLE = `
   button.secondary {
     background: transparent; color: var(--shop-text); border: 1px solid var(--shop-border);
   }
+  /* On the header's own background, in the header's text colour. */
+  header button.secondary { color: inherit; border-color: currentColor; }
   .actions { display: flex; flex-wrap: wrap; gap: .75rem; }
   .muted { color: var(--shop-muted); }
 `;

@@ -4,6 +4,7 @@
  * retry loop, and the developer console gets one warning naming the setting to change.
  */
 import { expect, test } from '@playwright/test';
+import { horizontalOverflow } from '../fixtures/layout.js';
 import { urls } from '../fixtures/urls.js';
 import { Shop } from '../models/shop.js';
 
@@ -32,6 +33,10 @@ test('a page on an unlisted origin shows a neutral message and warns once', asyn
   // Longer than the element's longest pause between two retries (3 s).
   await page.waitForTimeout(4_000);
   expect(toServer, 'requests to the server once the message shows').toBe(asked);
+
+  // The message fits the narrowest phones.
+  await page.setViewportSize({ width: 320, height: 640 });
+  expect(await horizontalOverflow(page), 'the message at 320px').toEqual([]);
 
   const ours = warnings.filter((text) => text.startsWith('pay-checkout:'));
   expect(ours).toHaveLength(1);

@@ -1,8 +1,9 @@
 /**
  * Screenshots for review, not comparison: the methods step and the "payment received" screen on
  * a desktop and on a Pixel 7, in English, Spanish and Arabic, saved as
- * `test-results/screenshots/<screen>-<device>-<language>.png`. Each language is shown in the
- * market that speaks it (Spanish in Colombia, whose PSE method opens a form; Arabic in Iraq).
+ * `.cache/screenshots/<screen>-<device>-<language>.png` at the repository's root, outside the
+ * test output that every Playwright run clears. Each language is shown in the market that speaks
+ * it (Spanish in Colombia, whose PSE method opens a form; Arabic in Iraq).
  */
 import { devices, expect, test, type Browser, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,7 @@ import { urls } from '../fixtures/urls.js';
 import { HostedPage } from '../models/emulator.js';
 import { Checkout, Shop } from '../models/shop.js';
 
-const folder = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
+const folder = fileURLToPath(new URL('../../.cache/screenshots/', import.meta.url));
 
 // The devices' browser type stays the project's (the one Chromium this machine has).
 const { defaultBrowserType: _desktopBrowser, ...desktop } = devices['Desktop Chrome'];

@@ -3,6 +3,7 @@
  * the emulator: success and failure.
  */
 import { expect, test } from '@playwright/test';
+import { horizontalOverflow } from '../fixtures/layout.js';
 import { EmulatorControl, HostedPage } from '../models/emulator.js';
 import { Shop } from '../models/shop.js';
 
@@ -37,6 +38,9 @@ test('a declined card payment shows the failure and offers another try', async (
   await expect(page).toHaveURL(/\/order\/complete\?pay_checkout_session=cs_/);
   await checkout.expectFailed();
   await expect(checkout.element.getByRole('button', { name: /try another method/i })).toBeVisible();
+  // The failure fits the narrowest phones too.
+  await page.setViewportSize({ width: 320, height: 640 });
+  expect(await horizontalOverflow(page), 'the failure at 320px').toEqual([]);
 });
 
 test('without any callback, the return still confirms the payment', async ({ page, request }) => {

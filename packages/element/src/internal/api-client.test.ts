@@ -94,6 +94,29 @@ describe('the element’s HTTP client', () => {
     expect(fake.requests).to.have.length(3);
   });
 
+  it('retries a GET after a 408, a 502 and a timeout, never after a 400', async () => {
+    fake = answering(
+      json(408, { error: { code: 'timeout', message: 'Too slow' } }),
+      json(502, { error: { code: 'bad_gateway', message: 'Upstream' } }),
+      json(200, METHODS),
+    );
+    const api = createApiClient({ server: SERVER, backoff: 1 });
+    expect(await api.getMethods('cs_1')).to.deep.equal(METHODS);
+    expect(fake.requests).to.have.length(3);
+    fake.restore();
+
+    fake = answering(never, json(200, METHODS));
+    const slow = createApiClient({ server: SERVER, backoff: 1, timeout: 50 });
+    expect(await slow.getMethods('cs_1')).to.deep.equal(METHODS);
+    expect(fake.requests).to.have.length(2);
+    fake.restore();
+
+    fake = answering(json(400, { error: { code: 'invalid_request', message: 'No' } }));
+    const error = await failure(createApiClient({ server: SERVER, backoff: 1 }).getMethods('x'));
+    expect(error.code).to.equal('invalid_request');
+    expect(fake.requests).to.have.length(1);
+  });
+
   it('waits as long as Retry-After says before retrying', async () => {
     fake = answering(
       json(429, { error: { code: 'rate_limited', message: 'Slow down' } }, { 'Retry-After': '1' }),

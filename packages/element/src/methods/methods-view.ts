@@ -65,7 +65,8 @@ color:var(--pay-color-text,#111827);background:var(--pay-color-input,#fff);
 border:1px solid var(--pay-color-border-strong,#6b7280);border-radius:var(--pay-radius-control,.5rem)}
 .field input[readonly],select:disabled{opacity:.7}
 [aria-invalid=true]{border-color:var(--pay-color-danger,#b91c1c)}
-.field-error{color:var(--pay-color-danger,#b91c1c)}`;
+.field-error{color:var(--pay-color-danger,#b91c1c)}
+.mandate{padding:.5rem .75rem;background:var(--pay-color-surface,#f9fafb);border-inline-start:3px solid var(--pay-color-primary,#1d4ed8)}`;
 
 /**
  * What a mandate set up with this payment lets the merchant collect later, shown with the amount

@@ -42,7 +42,7 @@ export const styles = css`
     font-weight: 600;
   }
 
-  h2:focus {
+  [data-focus]:focus {
     outline: none;
   }
 
@@ -66,12 +66,6 @@ export const styles = css`
 
   .wide {
     flex-basis: 100%;
-  }
-
-  .mandate {
-    padding: 0.5rem 0.75rem;
-    background: var(--pay-color-surface, #f9fafb);
-    border-inline-start: 3px solid var(--pay-color-primary, #1d4ed8);
   }
 
   .amount {
@@ -184,10 +178,6 @@ export const styles = css`
     50% {
       opacity: 0.5;
     }
-  }
-
-  a {
-    color: var(--pay-color-primary, #1d4ed8);
   }
 
   .visually-hidden {

@@ -973,6 +973,61 @@ describe('waiting, recovering and focus', () => {
     expect(liveRegion(el).textContent?.trim()).to.equal('This code has expired.');
     expect(focusedText(el)).to.equal('This code has expired.');
   });
+
+  it('moves focus to the methods after "Try again" once they load', async () => {
+    const el = await mount(sessionOf('open'), { server: 'http://127.0.0.1:9' });
+    await waitUntil(() => el.phase === 'error', 'error shown', { timeout: 8000 });
+    const retry = buttonNamed(el, 'Try again');
+    retry?.focus();
+    expect(focusedText(el)).to.equal('Try again');
+    // The retry button goes away while the methods load: focus waits for them.
+    retry?.click();
+    const ready = oneEvent(el, 'pay-ready');
+    el.server = SERVER;
+    await ready;
+    await el.updateComplete;
+    expect(focusedText(el)).to.equal('Choose a payment method');
+  });
+
+  it('moves focus to the methods after "Try another method" on a failed payment', async () => {
+    const session = sessionOf('retfail');
+    const el = await mount(session);
+    await waitUntil(() => el.status === 'pending', 'snapshot received');
+    await control('advance', session);
+    await waitUntil(() => buttonNamed(el, 'Try another method'), 'failed');
+    await el.updateComplete;
+    expect(focusedText(el)).to.equal('Payment failed');
+    const again = buttonNamed(el, 'Try another method');
+    again?.focus();
+    again?.click();
+    await waitUntil(() => el.phase === 'methods', 'methods again');
+    await el.updateComplete;
+    expect(focusedText(el)).to.equal('Choose a payment method');
+  });
+
+  it('keeps focus on the Pay button when an attempt fails to start', async () => {
+    const el = await mount(sessionOf('ivyblip'));
+    await oneEvent(el, 'pay-ready');
+    payButton(el).focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => root(el).querySelector('[part="error"]'), 'start failed');
+    await el.updateComplete;
+    expect(root(el).activeElement).to.equal(payButton(el));
+    expect(payButton(el).disabled).to.equal(false);
+  });
+
+  it('moves focus to the message when the session turns out paid as the payment starts', async () => {
+    const el = await mount(sessionOf('paidrace'));
+    await oneEvent(el, 'pay-ready');
+    payButton(el).focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => el.phase === 'error', 'error shown');
+    await el.updateComplete;
+    expect(focusedText(el)).to.equal(
+      'This checkout has already been paid. There is nothing more to do.',
+    );
+    await expect(el).to.be.accessible();
+  });
 });
 
 describe('amounts and text as the shopper’s region writes them', () => {
@@ -1114,6 +1169,24 @@ describe('the shopper’s language, the outcome and the layout', () => {
     );
     expect(facts).to.deep.equal(['Method', 'Bank transfer (Ivy)', 'Reference', `order-${session}`]);
     await expect(el).to.be.accessible();
+  });
+
+  it('marks the chosen method’s row, and only that one', async () => {
+    const el = await mount(sessionOf('open'));
+    await oneEvent(el, 'pay-ready');
+    const row = (id: string) => {
+      const style = getComputedStyle(root(el).querySelector(`[data-method="${id}"]`) as Element);
+      return { border: style.borderTopColor, shadow: style.boxShadow };
+    };
+    const primary = 'rgb(29, 78, 216)';
+    expect(row('ivy:bank')).to.deep.include({ border: primary });
+    expect(row('ivy:bank').shadow).to.contain(primary);
+    expect(row('furatpay:fib').border).not.to.equal(primary);
+    expect(row('furatpay:fib').shadow).to.equal('none');
+    methodRadio(el, 'furatpay:fib').click();
+    await el.updateComplete;
+    expect(row('furatpay:fib')).to.deep.include({ border: primary });
+    expect(row('ivy:bank').shadow).to.equal('none');
   });
 
   it('reserves the amount’s line while loading, so nothing jumps when it arrives', async () => {

@@ -365,13 +365,13 @@ export class PayCheckout extends LitElement {
     const focused = this.#focused;
     this.#focused = undefined;
     if (focused && (!focused.isConnected || focused.matches(':disabled'))) this.#focusResult = true;
-    if (this.#focusResult) {
+    // A state with nothing to focus yet (loading) leaves the move to the next one that has.
+    const target = this.#focusResult && this.renderRoot.querySelector<HTMLElement>('[data-focus]');
+    if (target) {
       this.#focusResult = false;
       const active = document.activeElement;
       // Never pull focus away from something the customer is using elsewhere on the page.
-      if (!active || active === document.body || active === this) {
-        this.renderRoot.querySelector<HTMLElement>('[data-focus]')?.focus();
-      }
+      if (!active || active === document.body || active === this) target.focus();
     }
   }
 
@@ -1029,7 +1029,7 @@ export class PayCheckout extends LitElement {
   #renderError(error: CheckoutError | undefined): TemplateResult {
     return html`
       <div part="error" class="error">
-        <p>${error ? this.#errorMessage(error) : this.#t.errorGeneric}</p>
+        <p tabindex="-1" data-focus>${error ? this.#errorMessage(error) : this.#t.errorGeneric}</p>
         ${
           error?.retryable
             ? html`<button

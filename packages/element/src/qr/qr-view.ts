@@ -51,7 +51,7 @@ export const styles = `
 .code strong{font-family:ui-monospace,monospace;font-size:1.125em;letter-spacing:.05em}
 .small{min-height:2rem;padding:.125rem .75rem;font-size:.875em}
 .links{display:flex;flex-wrap:wrap;justify-content:center;gap:.5rem;margin:0;padding:0;list-style:none}
-.links a{display:inline-block;padding:.5rem 1rem;border:1px solid;border-radius:var(--pay-radius-control,.5rem)}
+.links a{color:var(--pay-color-primary,#1d4ed8);display:inline-block;padding:.5rem 1rem;border:1px solid;border-radius:var(--pay-radius-control,.5rem)}
 @media ${DESKTOP}{.links,.phone{display:none}}
 @media not (${DESKTOP}){.desk{display:none}.qr h2{order:-2}.links{order:-1}}
 div.skeleton.qr-image{border-radius:var(--pay-radius-control,.5rem);background:var(--pay-color-surface,#f3f4f6);animation:pulse 1.5s ease-in-out infinite}
