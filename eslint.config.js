@@ -59,7 +59,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/element/src/**/*.ts'],
+    files: ['packages/element/src/**/*.ts', 'packages/console/src/**/*.ts'],
     ...lit.configs['flat/recommended'],
   },
   prettier,

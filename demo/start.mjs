@@ -22,6 +22,7 @@
  * preloads), the baseline bench/time-to-methods.mjs compares its shop-grade serving with.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -87,6 +88,11 @@ const env = {
   FURATPAY_WEBHOOK_SECRET: 'furatpay_demo_webhook_secret',
   ...process.env,
   ...(postgresUrl ? { DATABASE_URL: postgresUrl } : {}),
+  // The operator console's key: DEMO_CONSOLE_KEY when given, else a new one per start.
+  PAY_CHECKOUT_CONSOLE_KEY:
+    process.env.DEMO_CONSOLE_KEY?.trim() ||
+    process.env.PAY_CHECKOUT_CONSOLE_KEY?.trim() ||
+    randomBytes(24).toString('base64url'),
   HOST: host,
   PORT: String(serverPort),
   PAY_CHECKOUT_PUBLIC_URL: process.env.PAY_CHECKOUT_PUBLIC_URL ?? serverUrl,
@@ -332,6 +338,7 @@ try {
     Shop (open this):   ${shop.url}${plain ? '   (plain serving: DEMO_PLAIN)' : ''}
     pay-checkout API:   ${api}
     Provider emulator:  ${emulatorUrl}   (orders: ${emulatorUrl}/_emulator/orders)
+    Operator console:   ${serverUrl}/console/   (sign in with key ${env.PAY_CHECKOUT_CONSOLE_KEY})
 ${
   postgresUrl
     ? `

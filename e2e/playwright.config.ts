@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ports, urls } from './fixtures/urls.js';
+import { CONSOLE_KEY, REFUSING_MERCHANT_URL } from './models/console.js';
 
 /**
  * End-to-end tests: Chromium drives whole payments through the demo shop, the pay-checkout
@@ -66,6 +67,11 @@ export default defineConfig({
       LOG_LEVEL: 'warn',
       // Only the shop's own address: the same shop under another name is a forgotten origin.
       PAY_CHECKOUT_ALLOWED_ORIGINS: urls.shop,
+      // The operator console, and merchant notifications that fail once and are parked as dead.
+      PAY_CHECKOUT_CONSOLE_KEY: CONSOLE_KEY,
+      MERCHANT_WEBHOOK_URL: REFUSING_MERCHANT_URL,
+      MERCHANT_WEBHOOK_SECRET: 'e2e_merchant_webhook_secret_0123',
+      PAY_CHECKOUT_NOTIFICATION_MAX_ATTEMPTS: '1',
     },
   },
 });

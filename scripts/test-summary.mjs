@@ -42,6 +42,11 @@ const suites = [
     count: (text) => JSON.parse(text),
   },
   {
+    name: 'console in Chromium (@web/test-runner)',
+    file: 'wtr-console.json',
+    count: (text) => JSON.parse(text),
+  },
+  {
     name: 'element in Node (node:test)',
     file: 'node.tap',
     count: (text) => {

@@ -28,7 +28,9 @@ import { bodyKnownWithin } from './core/raw-body.js';
 import { RATE_LIMITED, rateLimits } from './middleware/rate-limit.js';
 import { LIMITS_DEFAULTS } from './config/limits-env.js';
 import type { Provider } from './providers/provider.js';
-import { createProviders } from './providers/registry.js';
+import { createProviders, recordCalls, type ProviderCall } from './providers/registry.js';
+import { consoleRoutes } from './console/routes.js';
+import { activityIdle, recordNotificationAttempt, recordProviderCall } from './console/activity.js';
 import { guardProvider, ProviderGuards, type BreakerState } from './providers/breaker.js';
 import { browserRoutes } from './routes/browser.js';
 import { eventRoutes } from './routes/events.js';
@@ -74,17 +76,22 @@ function buildProviders(
   config: CheckoutServerConfig,
   now: () => Date,
   guards: ProviderGuards,
+  onCall: (call: ProviderCall) => void,
 ): Map<ProviderId, Provider> {
   if (config.adapters) {
     // Custom adapters built on the provider HTTP client get their provider's guard too.
     return new Map(
-      config.adapters.map((adapter) => [adapter.id, guardProvider(adapter, guards.of(adapter.id))]),
+      config.adapters.map((adapter) => [
+        adapter.id,
+        guardProvider(recordCalls(adapter, onCall, now), guards.of(adapter.id)),
+      ]),
     );
   }
   return createProviders(config.providers, {
     publicUrl: config.publicUrl,
     now,
     guards,
+    onCall,
     ...(config.providerRetryBaseMs !== undefined
       ? { retryBaseMs: config.providerRetryBaseMs }
       : {}),
@@ -146,18 +153,21 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
       : createMemoryBus();
   const metrics = new Metrics();
   const guards = providerGuards(config, metrics, logger);
+  // Every provider call of an order goes to its activity (the operator console's story).
+  let recordCall: (call: ProviderCall) => void = () => {};
   const ctx: AppContext = {
     config,
     ledger,
     store,
     bus,
-    providers: buildProviders(config, now, guards),
+    providers: buildProviders(config, now, guards, (call) => recordCall(call)),
     logger,
     now,
     metrics,
     statusChecks: new StatusChecker(),
     streams: new Set(),
   };
+  recordCall = (call) => recordProviderCall(ctx, call);
   metrics.gauge('pay_checkout_sse_connections', 'Open SSE streams.', () => ctx.streams.size);
   const migration = migrateWithRetry(store, logger);
   const { ready } = migration;
@@ -176,6 +186,7 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
     ...(config.outboxPollMs !== undefined ? { pollMs: config.outboxPollMs } : {}),
     ...(config.outboxLeaseMs !== undefined ? { leaseMs: config.outboxLeaseMs } : {}),
     ...(config.retention ? { deadLetter: config.retention.deadLetter } : {}),
+    onAttempt: (attempt) => recordNotificationAttempt(ctx, attempt),
   });
   ctx.notifier = deliverer;
   deliverer.start(ready);
@@ -220,7 +231,9 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
     }
     await next();
   });
-  app.use(limits.failures);
+  // The console counts its failed sign-ins itself (console/routes.ts), and a lapsed operator
+  // session must read 401, not 429.
+  app.use((c, next) => (c.req.path.startsWith('/console/') ? next() : limits.failures(c, next)));
   // On Node the body guard (http/body-guard.ts) has refused an over-limit body already; this
   // is the limit of the bare fetch handler. Its 413 leaves the rest of the body unread, so the
   // connection must not carry another request. Skipped where it has nothing to check, as it
@@ -281,6 +294,17 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
   app.route('/', chargeRoutes(ctx));
   app.route('/', mandateRoutes(ctx));
   app.route('/', notificationRoutes(ctx));
+  // The operator console exists only with its key: otherwise /console is as unknown as any path.
+  if (config.console?.key) {
+    app.route(
+      '/console',
+      consoleRoutes(ctx, {
+        key: config.console.key,
+        counters: limits.counters,
+        failures: (config.limits ?? LIMITS_DEFAULTS).failures,
+      }),
+    );
+  }
   mountOpenApi(app);
 
   app.notFound((c) => c.json(new ApiError(404, 'not_found', 'No such route').toBody(), 404));
@@ -317,6 +341,7 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
         await retention.stop();
         await inbox.stop();
         await deliverer.close();
+        await activityIdle(ctx);
         await bus.close();
         await migration.settled;
         if (ownsStore) await store.close();

@@ -5,7 +5,10 @@
  * failed order attempts; from then on an attempt fails fast (502 `provider_unavailable`)
  * without reaching Ivy, `GET /methods` lists Ivy's method as unavailable (with when it is tried
  * again) while IXOPAY's stays available and takes payments, and `/metrics` shows the state.
- * Once Ivy recovers, one probe — a shopper's attempt — closes the breaker again.
+ * Once Ivy recovers, one probe — a shopper's attempt — closes the breaker again. With Ivy
+ * answering 429 with `Retry-After` (the emulator's `tooManyRequests` fault), it is called once,
+ * then not again until `Retry-After` has passed — longer than the breaker's own pause — while
+ * attempts fail fast.
  */
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
@@ -17,12 +20,12 @@ import {
   IXOPAY_EMULATOR_CREDENTIALS,
   ixopayServerEnv,
 } from './providers/ixopay/ixopay-test-credentials.js';
+import { createSession, postOrder, setFaults } from './test-support/checkout-calls.js';
 import {
   IVY_API_KEY,
   IVY_WEBHOOK_SECRET,
   SECRET_KEY,
   SHOP_ORIGIN,
-  sessionBody,
   testConfig,
 } from './test-support/config.js';
 
@@ -90,27 +93,13 @@ afterAll(async () => {
 });
 
 async function newSession(): Promise<string> {
-  const response = await fetch(`${server.url}/v1/sessions`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(sessionBody()),
-  });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { id: string }).id;
+  return (await createSession(server.url)).id;
 }
 
 let attempts = 0;
 /** One order attempt in `sessionId`, with a fresh Idempotency-Key. */
 async function attempt(sessionId: string, method: string) {
-  const response = await fetch(`${server.url}/v1/sessions/${sessionId}/orders`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      'Idempotency-Key': `attempt-${++attempts}`,
-      Origin: SHOP_ORIGIN,
-    },
-    body: JSON.stringify({ method }),
-  });
+  const response = await postOrder(server.url, sessionId, `attempt-${++attempts}`, { method });
   return {
     status: response.status,
     body: (await response.json()) as { error?: { code: string; retryable?: boolean } },
@@ -134,13 +123,9 @@ async function metric(series: string): Promise<number | undefined> {
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
-async function faults(body: Record<string, unknown> | null) {
-  const response = await fetch(`${emulatorUrl}/_emulator/faults${body ? '' : '?provider=ivy'}`, {
-    method: body ? 'POST' : 'DELETE',
-    headers: { 'Content-Type': 'application/json' },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  expect(response.status).toBe(200);
+/** Ivy's faults on, or with `null` off. */
+function faults(body: Record<string, unknown> | null) {
+  return setFaults(emulatorUrl, body, 'ivy');
 }
 
 const ivyState = (state: string) =>
@@ -154,7 +139,7 @@ describe('a provider failing every call', () => {
     expect((await methods(session))['ivy:bank']?.available).toBeUndefined();
     expect(await ivyState('closed')).toBe(1);
 
-    await faults({ provider: 'ivy', errorRate: 1 });
+    await faults({ errorRate: 1 });
     // Failed attempts reach Ivy until the breaker opens.
     for (let i = 0; i < FAILURES; i++) {
       const failed = await attempt(sessions.pop() as string, 'ivy:bank');
@@ -211,5 +196,63 @@ describe('a provider failing every call', () => {
     expect(reachedIvy()).toBe(reachedWhenOpened + 1);
     expect(await ivyState('closed')).toBe(1);
     expect(await ivyState('open')).toBe(0);
+  });
+});
+
+describe('a provider that answers 429 with Retry-After', () => {
+  it('is not called before Retry-After has passed, and fails fast meanwhile', async () => {
+    const RETRY_AFTER_S = 3;
+    const sessions = await Promise.all(Array.from({ length: 4 }, newSession));
+    const session = await newSession();
+    expect(await ivyState('closed')).toBe(1);
+
+    await faults({ tooManyRequests: { retryAfterSeconds: RETRY_AFTER_S } });
+    const reachedBefore = reachedIvy();
+    const asked = Date.now();
+    const limited = await attempt(sessions.pop() as string, 'ivy:bank');
+    expect(limited.status, JSON.stringify(limited.body)).toBe(502);
+    expect(limited.body.error).toMatchObject({ code: 'provider_unavailable', retryable: true });
+    // One call: the client does not wait seconds inside a shopper's request, the guard holds.
+    expect(reachedIvy()).toBe(reachedBefore + 1);
+    expect(await ivyState('open')).toBe(1);
+
+    // Ivy would answer now, but it asked for RETRY_AFTER_S: it is not called before then.
+    await faults(null);
+    const listed = await methods(session);
+    expect(listed['ivy:bank']).toMatchObject({
+      available: false,
+      unavailable: { reason: 'provider_unavailable' },
+    });
+    const retryAfter = Date.parse(listed['ivy:bank']?.unavailable?.retryAfter ?? '');
+    expect(retryAfter - asked).toBeGreaterThanOrEqual(RETRY_AFTER_S * 1000 - 1000);
+    expect(retryAfter - asked).toBeLessThanOrEqual(RETRY_AFTER_S * 1000 + 1000);
+
+    const started = Date.now();
+    const fast = await attempt(sessions.pop() as string, 'ivy:bank');
+    expect(fast.status).toBe(502);
+    expect(fast.body.error).toMatchObject({ code: 'provider_unavailable', retryable: true });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    // Still held once the breaker's own pause (OPEN_MS) is over: Retry-After is longer.
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, asked + OPEN_MS + 200 - Date.now())),
+    );
+    expect(Date.now() - asked).toBeLessThan(RETRY_AFTER_S * 1000 - 300);
+    const held = await attempt(sessions.pop() as string, 'ivy:bank');
+    expect(held.status).toBe(502);
+    expect(reachedIvy()).toBe(reachedBefore + 1);
+    expect(
+      await metric(
+        'pay_checkout_provider_calls_rejected_total{provider="ivy",reason="retry_after"}',
+      ),
+    ).toBe(2);
+
+    // Once Retry-After has passed, the next attempt reaches Ivy and closes the breaker.
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, asked + RETRY_AFTER_S * 1000 + 200 - Date.now())),
+    );
+    const recovered = await attempt(sessions.pop() as string, 'ivy:bank');
+    expect(recovered.status, JSON.stringify(recovered.body)).toBe(201);
+    expect(reachedIvy()).toBe(reachedBefore + 2);
+    expect(await ivyState('closed')).toBe(1);
   });
 });

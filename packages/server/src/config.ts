@@ -14,6 +14,7 @@ import { httpEnv } from './config/http-env.js';
 import type { HttpLimits } from './http/limits.js';
 import { limitsEnv, type LimitsConfig } from './config/limits-env.js';
 import { outboxEnv } from './config/outbox-env.js';
+import { consoleEnv, type ConsoleConfig } from './config/console-env.js';
 import { reconcilerEnv, type ReconcilerConfig } from './config/reconciler-env.js';
 import { retentionEnv, type RetentionConfig } from './config/retention-env.js';
 import { breakerEnv } from './config/breaker-env.js';
@@ -65,6 +66,8 @@ export interface CheckoutServerConfig {
   limits?: LimitsConfig;
   /** Every provider's breaker and bulkhead (`PAY_CHECKOUT_BREAKER_*`); defaults when absent. */
   breaker?: Partial<BreakerSettings>;
+  /** The operator console (`PAY_CHECKOUT_CONSOLE_KEY`); off without a key. */
+  console?: ConsoleConfig;
 
   /** A pino logger to log through, or options for a new one. */
   logger?: Logger | LoggerOptions;
@@ -122,6 +125,7 @@ export const CONFIG_SECTIONS: readonly EnvSection<unknown>[] = [
   limitsEnv,
   httpEnv,
   outboxEnv,
+  consoleEnv,
   ...PROVIDER_ENTRIES.map((entry) => entry.env),
 ];
 
@@ -148,6 +152,7 @@ export const configSchema = z.looseObject({}).transform((raw, ctx) => {
   const breaker = read(breakerEnv);
   const limits = read(limitsEnv);
   const outbox = read(outboxEnv);
+  const operatorConsole = read(consoleEnv);
   const providers: ProviderConfigs = {};
   for (const entry of PROVIDER_ENTRIES) {
     const config = read(entry.env);
@@ -164,6 +169,7 @@ export const configSchema = z.looseObject({}).transform((raw, ctx) => {
     limits,
     http,
     outboxLeaseMs: outbox.leaseMs,
+    console: operatorConsole,
     ...(merchantWebhook ? { merchantWebhook } : {}),
   };
 });

@@ -19,16 +19,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { signIvyWebhook } from '@pay-checkout/emulator';
-import { CreateOrderResponseSchema, SessionSchema } from '@pay-checkout/protocol';
+import { CreateOrderResponseSchema } from '@pay-checkout/protocol';
 import { toMajorNumber } from '@pay-checkout/protocol/money';
-import { EMULATOR_BIN, startProcess, type RunningProcess } from './test-support/binaries.js';
-import {
-  IVY_API_KEY,
-  IVY_WEBHOOK_SECRET,
-  SECRET_KEY,
-  SHOP_ORIGIN,
-  sessionBody,
-} from './test-support/config.js';
+import type { RunningProcess } from './test-support/binaries.js';
+import { createSession, expectJson, postOrder } from './test-support/checkout-calls.js';
+import { IVY_WEBHOOK_SECRET } from './test-support/config.js';
 import { createTestDatabase, describePostgres } from './test-support/postgres.js';
 import { readPostgres, readSqlite, type DatabaseReader } from './test-support/database-reader.js';
 import {
@@ -41,6 +36,7 @@ import {
   until,
   type PreparedProcess,
 } from './test-support/processes.js';
+import { ivyServerEnv, serverEnv, startIvyEmulatorProcess } from './test-support/server-process.js';
 
 /** The launcher of the built CLI with the inbox lease and poll taken from the environment. */
 const SERVER_SCRIPT = fileURLToPath(new URL('./test-support/server-on-cue.mjs', import.meta.url));
@@ -77,38 +73,12 @@ interface Payment {
   amount: { value: number; currency: string };
 }
 
-async function expectJson(response: Response, status: number, what: string): Promise<unknown> {
-  const text = await response.text();
-  if (response.status !== status) {
-    throw new Error(`${what}: expected ${status}, got ${response.status} ${text}`);
-  }
-  return JSON.parse(text) as unknown;
-}
-
 /** A session with one Ivy order, settled `paid` at the emulator (whose own webhooks go nowhere). */
 async function createPaidAtIvy(serverUrl: string, emulatorUrl: string): Promise<Payment> {
-  const session = SessionSchema.parse(
-    await expectJson(
-      await fetch(`${serverUrl}/v1/sessions`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify(sessionBody()),
-      }),
-      201,
-      'create a session',
-    ),
-  );
+  const session = await createSession(serverUrl);
   const created = CreateOrderResponseSchema.parse(
     await expectJson(
-      await fetch(`${serverUrl}/v1/sessions/${session.id}/orders`, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          'Idempotency-Key': `kill-${session.id}`,
-          Origin: SHOP_ORIGIN,
-        },
-        body: JSON.stringify({ method: 'ivy:bank' }),
-      }),
+      await postOrder(serverUrl, session.id, `kill-${session.id}`, { method: 'ivy:bank' }),
       201,
       `start an order of ${session.id}`,
     ),
@@ -234,21 +204,13 @@ async function runScenario(
   diagnostics: string[],
 ): Promise<void> {
   const started = performance.now();
-  const serverEnv: Record<string, string> = {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    PAY_CHECKOUT_SECRET_KEY: SECRET_KEY,
-    PAY_CHECKOUT_ALLOWED_ORIGINS: SHOP_ORIGIN,
-    DATABASE_URL: engine.databaseUrl,
-    LOG_LEVEL: 'warn',
-    IVY_API_KEY,
-    IVY_WEBHOOK_SECRET,
-    IVY_API_URL: `${emulatorUrl}/ivy`,
+  const env = serverEnv(engine.databaseUrl, {
+    ...ivyServerEnv(emulatorUrl),
     // Order checks would settle the orders from Ivy's API on their own: not within this test.
     PAY_CHECKOUT_RECONCILE_SCALE: '100',
     PAY_CHECKOUT_INBOX_LEASE_MS: String(LEASE_MS),
     PAY_CHECKOUT_INBOX_POLL_MS: String(POLL_MS),
-  };
+  });
   let run = 0;
   // The next instance is spawned while the current one runs, and let go once it is dead.
   let spawned = 0;
@@ -257,7 +219,7 @@ async function runScenario(
       {
         name: `kill-${engine.label}-${spawned++}`,
         script: SERVER_SCRIPT,
-        env: serverEnv,
+        env,
         readyPath: '/readyz',
       },
       { gated: true },
@@ -524,19 +486,8 @@ let emulator: RunningProcess;
 const leftovers: (() => Promise<unknown>)[] = [];
 
 beforeAll(async () => {
-  emulator = await startProcess({
-    name: 'emulator',
-    bin: EMULATOR_BIN,
-    readyPath: '/_emulator/healthz',
-    env: {
-      EMULATOR_PORT: '0',
-      EMULATOR_HOST: '127.0.0.1',
-      IVY_API_KEY,
-      IVY_WEBHOOK_SECRET,
-      // Its own webhooks go nowhere: only the test's reach the server.
-      IVY_WEBHOOK_URL: 'http://127.0.0.1:9/discard',
-    },
-  });
+  // Its own webhooks go nowhere: only the test's reach the server.
+  emulator = await startIvyEmulatorProcess();
 });
 
 afterAll(async () => {

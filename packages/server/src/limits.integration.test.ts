@@ -25,21 +25,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIvyWebhook } from '@pay-checkout/emulator';
 import { ErrorBodySchema, SessionSchema } from '@pay-checkout/protocol';
-import {
-  EMULATOR_BIN,
-  SERVER_BIN,
-  startProcess,
-  type RunningProcess,
-} from './test-support/binaries.js';
-import {
-  IVY_API_KEY,
-  IVY_WEBHOOK_SECRET,
-  SECRET_KEY,
-  SHOP_ORIGIN,
-  sessionBody,
-} from './test-support/config.js';
+import type { RunningProcess } from './test-support/binaries.js';
+import { SECRET_KEY, SHOP_ORIGIN, sessionBody } from './test-support/config.js';
 import { createTestDatabase, describePostgres } from './test-support/postgres.js';
 import { mapLimit, sleep } from './test-support/processes.js';
+import {
+  ivyServerEnv,
+  serverEnv,
+  startIvyEmulatorProcess,
+  startServerProcess,
+} from './test-support/server-process.js';
 
 const MAX_ATTEMPTS = 10;
 const FAILURES = 20;
@@ -143,28 +138,9 @@ function runLimits(openEngine: () => Promise<Engine>): void {
 
   beforeAll(async () => {
     engine = await openEngine();
-    emulator = await startProcess({
-      name: 'emulator',
-      bin: EMULATOR_BIN,
-      readyPath: '/_emulator/healthz',
-      env: {
-        EMULATOR_PORT: '0',
-        EMULATOR_HOST: '127.0.0.1',
-        IVY_API_KEY,
-        IVY_WEBHOOK_SECRET,
-        IVY_WEBHOOK_URL: 'http://127.0.0.1:9/discard',
-      },
-    });
-    const env = {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      PAY_CHECKOUT_SECRET_KEY: SECRET_KEY,
-      PAY_CHECKOUT_ALLOWED_ORIGINS: SHOP_ORIGIN,
-      DATABASE_URL: engine.databaseUrl,
-      LOG_LEVEL: 'warn',
-      IVY_API_KEY,
-      IVY_WEBHOOK_SECRET,
-      IVY_API_URL: `${emulator.url}/ivy`,
+    emulator = await startIvyEmulatorProcess();
+    const env = serverEnv(engine.databaseUrl, {
+      ...ivyServerEnv(emulator.url),
       PAY_CHECKOUT_RECONCILE_SCALE: '100',
       PAY_CHECKOUT_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
       PAY_CHECKOUT_RATE_WINDOW_SECONDS: String(WINDOW_SECONDS),
@@ -172,20 +148,10 @@ function runLimits(openEngine: () => Promise<Engine>): void {
       PAY_CHECKOUT_RATE_LIMIT_SESSION: String(PER_SESSION),
       PAY_CHECKOUT_RATE_LIMIT_FAILURES: String(FAILURES),
       PAY_CHECKOUT_RATE_SYNC_MS: String(SYNC_MS),
-    };
+    });
     // The first migrates; the second finds the schema current.
-    const first = await startProcess({
-      name: `${engine.name}-a`,
-      bin: SERVER_BIN,
-      env,
-      readyPath: '/readyz',
-    });
-    const second = await startProcess({
-      name: `${engine.name}-b`,
-      bin: SERVER_BIN,
-      env,
-      readyPath: '/readyz',
-    });
+    const first = await startServerProcess(`${engine.name}-a`, env);
+    const second = await startServerProcess(`${engine.name}-b`, env);
     servers = [first, second];
   }, 60_000);
 

@@ -20,7 +20,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type RunningEmulator, type WebhookDelivery } from '@pay-checkout/emulator';
-import { CreateOrderResponseSchema, SessionSchema } from '@pay-checkout/protocol';
+import { CreateOrderResponseSchema } from '@pay-checkout/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ORDER_CHECKS } from './core/reconciler.js';
 import { IDEMPOTENCY_STALE_MS } from './core/ledger.js';
@@ -28,18 +28,14 @@ import {
   IXOPAY_EMULATOR_CREDENTIALS,
   ixopayServerEnv,
 } from './providers/ixopay/ixopay-test-credentials.js';
-import { SERVER_BIN, startProcess, type RunningProcess } from './test-support/binaries.js';
-import {
-  IVY_API_KEY,
-  IVY_WEBHOOK_SECRET,
-  SECRET_KEY,
-  SHOP_ORIGIN,
-  sessionBody,
-} from './test-support/config.js';
+import type { RunningProcess } from './test-support/binaries.js';
+import { createSession, expectJson, postOrder, setFaults } from './test-support/checkout-calls.js';
+import { IVY_API_KEY, IVY_WEBHOOK_SECRET, SECRET_KEY } from './test-support/config.js';
 import { readPostgres, readSqlite, type DatabaseReader } from './test-support/database-reader.js';
 import { startTestMerchant, type TestMerchant } from './test-support/merchant-endpoint.js';
 import { createTestDatabase, describePostgres } from './test-support/postgres.js';
 import { mapLimit, sleep, until } from './test-support/processes.js';
+import { ivyServerEnv, serverEnv, startServerProcess } from './test-support/server-process.js';
 
 const ORDERS = 100;
 const SCALE = '0.01';
@@ -54,45 +50,6 @@ const MERCHANT_SECRET = 'merchant_test_secret_0123456789';
 interface Engine {
   databaseUrl: string;
   reader: DatabaseReader;
-}
-
-async function setFaults(emulator: RunningEmulator, faults: Record<string, unknown>) {
-  const response = await fetch(`${emulator.url}/_emulator/faults`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(faults),
-  });
-  expect(response.status).toBe(200);
-}
-
-async function expectJson(response: Response, status: number, what: string): Promise<unknown> {
-  const text = await response.text();
-  if (response.status !== status) {
-    throw new Error(`${what}: expected ${status}, got ${response.status} ${text}`);
-  }
-  return JSON.parse(text) as unknown;
-}
-
-async function newSession(url: string, reference: string) {
-  return SessionSchema.parse(
-    await expectJson(
-      await fetch(`${url}/v1/sessions`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify(sessionBody({ reference })),
-      }),
-      201,
-      'create a session',
-    ),
-  );
-}
-
-function placeOrder(url: string, sessionId: string, key: string, method: string) {
-  return fetch(`${url}/v1/sessions/${sessionId}/orders`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Origin: SHOP_ORIGIN, 'Idempotency-Key': key },
-    body: JSON.stringify({ method }),
-  });
 }
 
 /** The value of `pay_checkout_order_checks_total{outcome="<outcome>"}` on `instance`. */
@@ -115,29 +72,19 @@ function scenarios(open: () => Promise<Engine>) {
   const servers = new Set<RunningProcess>();
 
   const startServer = async (name: string, extra: Record<string, string> = {}) => {
-    const server = await startProcess({
+    const server = await startServerProcess(
       name,
-      bin: SERVER_BIN,
-      readyPath: '/readyz',
-      env: {
-        PORT: '0',
-        HOST: '127.0.0.1',
-        PAY_CHECKOUT_SECRET_KEY: SECRET_KEY,
-        PAY_CHECKOUT_ALLOWED_ORIGINS: SHOP_ORIGIN,
-        DATABASE_URL: engine.databaseUrl,
-        LOG_LEVEL: 'warn',
+      serverEnv(engine.databaseUrl, {
         PAY_CHECKOUT_RECONCILE_SCALE: SCALE,
         PAY_CHECKOUT_RECONCILE_LEASE_MS: String(LEASE_MS),
         PAY_CHECKOUT_NOTIFICATION_LEASE_MS: String(LEASE_MS),
-        IVY_API_KEY,
-        IVY_WEBHOOK_SECRET,
-        IVY_API_URL: `${emulator.url}/ivy`,
+        ...ivyServerEnv(emulator.url),
         ...ixopayServerEnv(emulator.url),
         MERCHANT_WEBHOOK_URL: merchant.url,
         MERCHANT_WEBHOOK_SECRET: MERCHANT_SECRET,
         ...extra,
-      },
-    });
+      }),
+    );
     servers.add(server);
     return server;
   };
@@ -155,7 +102,7 @@ function scenarios(open: () => Promise<Engine>) {
       // Every webhook is dropped: nothing but the checks tells the servers.
       webhookUrls: { ivy: 'http://127.0.0.1:9/unused', ixopay: 'http://127.0.0.1:9/unused' },
     });
-    await setFaults(emulator, { drop: true });
+    await setFaults(emulator.url, { drop: true });
     merchant = await startTestMerchant(MERCHANT_SECRET);
   });
 
@@ -173,15 +120,17 @@ function scenarios(open: () => Promise<Engine>) {
 
   it(`brings ${ORDERS} orders paid at the provider to paid by polling alone, once each`, async () => {
     const { reader } = engine;
-    await setFaults(emulator, { provider: 'ivy', latencyMs: IVY_LATENCY_MS });
+    await setFaults(emulator.url, { provider: 'ivy', latencyMs: IVY_LATENCY_MS });
     const a = await startServer('server-a');
     let b = await startServer('server-b');
     const started = Date.now();
     const place = async (via: RunningProcess, i: number) => {
-      const session = await newSession(via.url, `poll-${i}-${Date.now().toString(36)}`);
+      const session = await createSession(via.url, {
+        reference: `poll-${i}-${Date.now().toString(36)}`,
+      });
       const { order, action } = CreateOrderResponseSchema.parse(
         await expectJson(
-          await placeOrder(via.url, session.id, `poll-key-${i}`, 'ivy:bank'),
+          await postOrder(via.url, session.id, `poll-key-${i}`, { method: 'ivy:bank' }),
           201,
           `order ${i}`,
         ),
@@ -309,22 +258,22 @@ function scenarios(open: () => Promise<Engine>) {
         `${movedByA}, by B2 ${movedByB2} (the rest by B before its SIGKILL, with ` +
         `${liveClaimsAtKill} checks in flight); ${held} checks of a dead instance taken over`,
     );
-    await setFaults(emulator, { provider: 'ivy', latencyMs: 0 });
+    await setFaults(emulator.url, { provider: 'ivy', latencyMs: 0 });
   }, 150_000);
 
   it('completes or fails orders whose creation outcome is unknown, and frees their keys', async () => {
     const { reader } = engine;
     const CREATIONS = 8;
     // IXOPAY answers only after 3 s, and the server dies before any answer comes.
-    await setFaults(emulator, { provider: 'ixopay', latencyMs: 3_000 });
+    await setFaults(emulator.url, { provider: 'ixopay', latencyMs: 3_000 });
     const dying = await startServer('server-dying');
     const sessions = await Promise.all(
       Array.from({ length: CREATIONS }, (_, i) =>
-        newSession(dying.url, `unknown-${i}-${Date.now().toString(36)}`),
+        createSession(dying.url, { reference: `unknown-${i}-${Date.now().toString(36)}` }),
       ),
     );
     const inFlight = sessions.map((s, i) =>
-      placeOrder(dying.url, s.id, `unknown-key-${i}`, 'ixopay:card').then(
+      postOrder(dying.url, s.id, `unknown-key-${i}`, { method: 'ixopay:card' }).then(
         (r) => r.status,
         () => 0,
       ),
@@ -346,7 +295,7 @@ function scenarios(open: () => Promise<Engine>) {
     await dying.stop('SIGKILL');
     servers.delete(dying);
     expect(await Promise.all(inFlight)).toEqual(Array(CREATIONS).fill(0));
-    await setFaults(emulator, { provider: 'ixopay', latencyMs: 0 });
+    await setFaults(emulator.url, { provider: 'ixopay', latencyMs: 0 });
 
     // As left: orders `created`, keys in progress.
     const left = await reader.all<{ id: string; status: string }>(
@@ -390,7 +339,9 @@ function scenarios(open: () => Promise<Engine>) {
     // The same keys answer again: a complete answer, never "in progress".
     const answers = await Promise.all(
       sessions.map(async (s, i) => {
-        const response = await placeOrder(next.url, s.id, `unknown-key-${i}`, 'ixopay:card');
+        const response = await postOrder(next.url, s.id, `unknown-key-${i}`, {
+          method: 'ixopay:card',
+        });
         return { status: response.status, body: await response.text() };
       }),
     );

@@ -12,108 +12,25 @@
  * - Retention deletes the old rows of every kind (inserted here, aged by their timestamps) and
  *   keeps the young ones, each row counted once across both instances.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLedger, type Ledger } from './core/ledger.js';
 import { createPostgresStore } from './store/postgres/postgres-store.js';
 import { createSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
+import type { RunningProcess } from './test-support/binaries.js';
 import { SECRET_KEY, SHOP_ORIGIN } from './test-support/config.js';
 import { startTestMerchant, type TestMerchant } from './test-support/merchant-endpoint.js';
 import { createTestDatabase, describePostgres } from './test-support/postgres.js';
+import { sleep, until } from './test-support/processes.js';
+import { serverEnv, startServerProcess } from './test-support/server-process.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MERCHANT_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
-const SERVER_BIN = fileURLToPath(new URL('../bin/pay-checkout-server.mjs', import.meta.url));
 const AUTH = { Authorization: `Bearer ${SECRET_KEY}` };
-
-/** A running server process. */
-interface Instance {
-  url: string;
-  output(): string;
-  stop(): Promise<void>;
-}
-
-const children = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-});
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `condition` until it holds; throws after `ms` naming `what`. */
-async function until(
-  condition: () => Promise<boolean> | boolean,
-  what: string,
-  ms = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await sleep(50);
-  }
-}
-
-/** Starts the built server binary with `env` and waits until `/readyz` answers 200. */
-async function startServer(name: string, env: Record<string, string>): Promise<Instance> {
-  if (!existsSync(fileURLToPath(new URL('../dist/cli.js', import.meta.url)))) {
-    throw new Error('packages/server/dist is missing: run `pnpm run build` first');
-  }
-  const cwd = mkdtempSync(join(tmpdir(), `pay-checkout-${name}-`));
-  const child = spawn(process.execPath, [SERVER_BIN], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let output = '';
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      children.delete(child);
-      rmSync(cwd, { recursive: true, force: true });
-      resolve();
-    }),
-  );
-  const append = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-512 * 1024);
-  };
-  child.stdout?.on('data', append);
-  child.stderr?.on('data', append);
-  const instance: Instance = {
-    url: '',
-    output: () => output,
-    async stop() {
-      if (!children.has(child)) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-  try {
-    await until(() => {
-      if (!children.has(child)) throw new Error(`${name} exited`);
-      return /listening on (http:\/\/[^\s)]+)/.test(output);
-    }, `${name} listening`);
-    instance.url = /listening on (http:\/\/[^\s)]+)/.exec(output)?.[1] ?? '';
-    await until(async () => {
-      const response = await fetch(`${instance.url}/readyz`).catch(() => null);
-      await response?.body?.cancel();
-      return response?.status === 200;
-    }, `${name} ready`);
-  } catch (error) {
-    await instance.stop();
-    throw new Error(`${String(error)}\n--- ${name} output ---\n${output}`);
-  }
-  return instance;
-}
 
 /** The counter values of `name` by label in a Prometheus text. */
 function counters(text: string, name: string): Map<string, number> {
@@ -123,7 +40,7 @@ function counters(text: string, name: string): Map<string, number> {
   return values;
 }
 
-async function metricsOf(instance: Instance): Promise<string> {
+async function metricsOf(instance: RunningProcess): Promise<string> {
   return (await fetch(`${instance.url}/metrics`, { headers: AUTH })).text();
 }
 
@@ -194,7 +111,7 @@ async function seedRetention(store: Store): Promise<(store: Store) => Promise<vo
       receivedAt: iso(age),
       nextAttemptAt: ago(age).getTime(),
     });
-    if (id === null) throw new Error('inbox insert failed');
+    if (typeof id !== 'number') throw new Error(`inbox insert failed: ${String(id)}`);
     await store.inbox.claim(id, 'seed', now + 60_000, now);
     const event = await store.inbox.get(id);
     await store.inbox.finish(id, 'seed', {
@@ -267,7 +184,7 @@ async function twoChanges(ledger: Ledger): Promise<[string, string]> {
 /** The whole scenario on the database at `databaseUrl`, opened here with `open`. */
 async function scenario(databaseUrl: string, open: () => Store): Promise<void> {
   const store = open();
-  const instances: Instance[] = [];
+  const instances: RunningProcess[] = [];
   let merchant: TestMerchant | undefined;
   try {
     await store.migrate();
@@ -278,21 +195,21 @@ async function scenario(databaseUrl: string, open: () => Store): Promise<void> {
     merchant.respond = () => 503;
     for (const name of ['a', 'b']) {
       instances.push(
-        await startServer(name, {
-          PORT: '0',
-          HOST: '127.0.0.1',
-          PAY_CHECKOUT_SECRET_KEY: SECRET_KEY,
-          PAY_CHECKOUT_ALLOWED_ORIGINS: SHOP_ORIGIN,
-          DATABASE_URL: databaseUrl,
-          MERCHANT_WEBHOOK_URL: merchant.url,
-          MERCHANT_WEBHOOK_SECRET: MERCHANT_SECRET,
-          PAY_CHECKOUT_NOTIFICATION_MAX_ATTEMPTS: '2',
-          PAY_CHECKOUT_RETENTION_INTERVAL_SECONDS: '0.3',
-          LOG_LEVEL: 'info',
-        }),
+        await startServerProcess(
+          name,
+          serverEnv(databaseUrl, {
+            MERCHANT_WEBHOOK_URL: merchant.url,
+            MERCHANT_WEBHOOK_SECRET: MERCHANT_SECRET,
+            PAY_CHECKOUT_NOTIFICATION_MAX_ATTEMPTS: '2',
+            PAY_CHECKOUT_RETENTION_INTERVAL_SECONDS: '0.3',
+            LOG_LEVEL: 'info',
+          }),
+          // Its info log is searched for one line at the end.
+          { outputLimit: 512 * 1024 },
+        ),
       );
     }
-    const [a, b] = instances as [Instance, Instance];
+    const [a, b] = instances as [RunningProcess, RunningProcess];
 
     // Retention: old rows of every kind go, young ones stay, each counted once.
     await until(
@@ -302,6 +219,7 @@ async function scenario(databaseUrl: string, open: () => Store): Promise<void> {
         !(await store.events.exists('ivy', 'pe-old')) &&
         (await store.idempotency.get('cs_x', 'key-old')) === null,
       'old rows deleted',
+      { timeoutMs: 30_000 },
     );
     await sleep(400);
     await verifyRetention(store);
@@ -327,7 +245,9 @@ async function scenario(databaseUrl: string, open: () => Store): Promise<void> {
       (await (await fetch(`${b.url}/v1/notifications?status=dead`, { headers: AUTH })).json()) as {
         notifications: { id: string; attempts: number; lastStatus: number | null }[];
       };
-    await until(async () => (await listDead()).notifications.length === 1, 'a dead notification');
+    await until(async () => (await listDead()).notifications.length === 1, 'a dead notification', {
+      timeoutMs: 30_000,
+    });
     expect((await listDead()).notifications).toEqual([
       expect.objectContaining({ id: first, status: 'dead', attempts: 2, lastStatus: 503 }),
     ]);
@@ -360,6 +280,7 @@ async function scenario(databaseUrl: string, open: () => Store): Promise<void> {
     await until(
       async () => (await ledger.getNotification(second))?.deliveredAt != null,
       'both delivered',
+      { timeoutMs: 30_000 },
     );
     expect(merchant.received.filter((r) => r.status === 200).map((r) => r.id)).toEqual([
       first,

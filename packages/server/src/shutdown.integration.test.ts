@@ -12,26 +12,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateOrderResponseSchema, SessionSchema } from '@pay-checkout/protocol';
-import {
-  EMULATOR_BIN,
-  SERVER_BIN,
-  sleep,
-  startProcess,
-  type RunningProcess,
-} from './test-support/binaries.js';
-import {
-  IVY_API_KEY,
-  IVY_WEBHOOK_SECRET,
-  SECRET_KEY,
-  SHOP_ORIGIN,
-  sessionBody,
-} from './test-support/config.js';
+import { CreateOrderResponseSchema } from '@pay-checkout/protocol';
+import { sleep, type RunningProcess } from './test-support/binaries.js';
+import { createSession, postOrder, setFaults } from './test-support/checkout-calls.js';
+import { SHOP_ORIGIN } from './test-support/config.js';
 import {
   createTestDatabase,
   describePostgres,
   type TestDatabase,
 } from './test-support/postgres.js';
+import {
+  ivyServerEnv,
+  serverEnv,
+  startIvyEmulatorProcess,
+  startServerProcess,
+} from './test-support/server-process.js';
 
 const CREATIONS = 20;
 const PROVIDER_LATENCY_MS = 1_500;
@@ -39,51 +34,26 @@ const PROVIDER_LATENCY_MS = 1_500;
 let emulator: RunningProcess;
 
 beforeAll(async () => {
-  emulator = await startProcess({
-    name: 'emulator',
-    bin: EMULATOR_BIN,
-    readyPath: '/_emulator/healthz',
-    env: {
-      EMULATOR_PORT: '0',
-      EMULATOR_HOST: '127.0.0.1',
-      IVY_API_KEY,
-      IVY_WEBHOOK_SECRET,
-      // Its own webhooks go nowhere: only the creations' answers matter here.
-      IVY_WEBHOOK_URL: 'http://127.0.0.1:9/webhooks/ivy',
-    },
-  });
+  // Its own webhooks go nowhere: only the creations' answers matter here.
+  emulator = await startIvyEmulatorProcess();
 });
 afterAll(async () => {
   await emulator?.stop();
 });
 
-async function setLatency(latencyMs: number): Promise<void> {
-  const response = await fetch(`${emulator.url}/_emulator/faults`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ provider: 'ivy', latencyMs }),
-  });
-  expect(response.status).toBe(200);
+function setLatency(latencyMs: number): Promise<void> {
+  return setFaults(emulator.url, { latencyMs }, 'ivy');
 }
 
 function startServer(databaseUrl: string): Promise<RunningProcess> {
-  return startProcess({
-    name: 'server',
-    bin: SERVER_BIN,
-    readyPath: '/readyz',
-    env: {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      PAY_CHECKOUT_SECRET_KEY: SECRET_KEY,
-      PAY_CHECKOUT_ALLOWED_ORIGINS: SHOP_ORIGIN,
+  return startServerProcess(
+    'server',
+    serverEnv(databaseUrl, {
       PAY_CHECKOUT_SHUTDOWN_TIMEOUT_MS: '10000',
-      DATABASE_URL: databaseUrl,
       LOG_LEVEL: 'info',
-      IVY_API_KEY,
-      IVY_WEBHOOK_SECRET,
-      IVY_API_URL: `${emulator.url}/ivy`,
-    },
-  });
+      ...ivyServerEnv(emulator.url),
+    }),
+  );
 }
 
 /** What a request came to: a status, or the socket error that ended it. */
@@ -100,27 +70,15 @@ async function attempt(request: Promise<Response>): Promise<Outcome> {
 }
 
 function createOrder(url: string, sessionId: string, key: string): Promise<Response> {
-  return fetch(`${url}/v1/sessions/${sessionId}/orders`, {
-    method: 'POST',
-    headers: { Origin: SHOP_ORIGIN, 'Content-Type': 'application/json', 'Idempotency-Key': key },
-    body: JSON.stringify({ method: 'ivy:bank' }),
-  });
+  return postOrder(url, sessionId, key, { method: 'ivy:bank' });
 }
 
-async function newSession(url: string, index: number) {
-  const response = await fetch(`${url}/v1/sessions`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(
-      sessionBody({
-        reference: `drain-${index}-${Date.now().toString(36)}`,
-        amount: { value: 2400, currency: 'EUR' },
-        country: 'DE',
-      }),
-    ),
+function newSession(url: string, index: number) {
+  return createSession(url, {
+    reference: `drain-${index}-${Date.now().toString(36)}`,
+    amount: { value: 2400, currency: 'EUR' },
+    country: 'DE',
   });
-  expect(response.status).toBe(201);
-  return SessionSchema.parse(await response.json());
 }
 
 /** Reads an SSE body to its end and answers everything it carried. */

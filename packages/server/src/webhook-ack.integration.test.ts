@@ -11,13 +11,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '@pay-checkout/emulator';
-import { CreateOrderResponseSchema, SessionSchema } from '@pay-checkout/protocol';
+import { CreateOrderResponseSchema } from '@pay-checkout/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signKoyweBody } from './providers/koywe/koywe-signature.js';
-import { SERVER_BIN, startProcess, type RunningProcess } from './test-support/binaries.js';
-import { SECRET_KEY, SHOP_ORIGIN, sessionBody } from './test-support/config.js';
+import type { RunningProcess } from './test-support/binaries.js';
+import { createSession, expectJson, postOrder, setFaults } from './test-support/checkout-calls.js';
+import { SHOP_ORIGIN } from './test-support/config.js';
 import { createTestDatabase, describePostgres } from './test-support/postgres.js';
 import { until } from './test-support/processes.js';
+import { serverEnv, startServerProcess } from './test-support/server-process.js';
 
 const KOYWE = {
   apiKey: 'koywe_ack_key',
@@ -28,27 +30,12 @@ const KOYWE = {
 };
 const PSE_FIELDS = { documentType: 'CC', documentNumber: '1020304050', bank: 'BANCOLOMBIA' };
 
-async function expectJson(response: Response, status: number, what: string): Promise<unknown> {
-  const text = await response.text();
-  if (response.status !== status) {
-    throw new Error(`${what}: expected ${status}, got ${response.status} ${text}`);
-  }
-  return JSON.parse(text) as unknown;
-}
-
 function scenarios(open: () => Promise<{ databaseUrl: string; close(): Promise<void> }>) {
   let emulator: RunningEmulator;
   let server: RunningProcess;
   let database: { databaseUrl: string; close(): Promise<void> };
 
-  const faults = async (body: object | null) => {
-    const response = await fetch(`${emulator.url}/_emulator/faults`, {
-      method: body === null ? 'DELETE' : 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      ...(body === null ? {} : { body: JSON.stringify({ provider: 'koywe', ...body }) }),
-    });
-    expect(response.status).toBe(200);
-  };
+  const faults = (body: Record<string, unknown>) => setFaults(emulator.url, body, 'koywe');
 
   const orderStatus = async (orderId: string) =>
     (
@@ -61,34 +48,17 @@ function scenarios(open: () => Promise<{ databaseUrl: string; close(): Promise<v
 
   /** A Koywe PSE order, completed at Koywe, whose own webhooks went nowhere. */
   const completedAtKoywe = async () => {
-    const session = SessionSchema.parse(
-      await expectJson(
-        await fetch(`${server.url}/v1/sessions`, {
-          method: 'POST',
-          headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/json' },
-          body: JSON.stringify(
-            sessionBody({
-              reference: `ack-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`,
-              amount: { value: 9_900_000, currency: 'COP' },
-              country: 'CO',
-              customer: { email: 'ana@example.com', name: 'Ana Demo' },
-            }),
-          ),
-        }),
-        201,
-        'create a session',
-      ),
-    );
+    const session = await createSession(server.url, {
+      reference: `ack-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`,
+      amount: { value: 9_900_000, currency: 'COP' },
+      country: 'CO',
+      customer: { email: 'ana@example.com', name: 'Ana Demo' },
+    });
     const created = CreateOrderResponseSchema.parse(
       await expectJson(
-        await fetch(`${server.url}/v1/sessions/${session.id}/orders`, {
-          method: 'POST',
-          headers: {
-            'Content-Type': 'application/json',
-            'Idempotency-Key': `ack-${session.id}`,
-            Origin: SHOP_ORIGIN,
-          },
-          body: JSON.stringify({ method: 'koywe:PSE', fields: PSE_FIELDS }),
+        await postOrder(server.url, session.id, `ack-${session.id}`, {
+          method: 'koywe:PSE',
+          fields: PSE_FIELDS,
         }),
         201,
         'start a Koywe order',
@@ -136,17 +106,9 @@ function scenarios(open: () => Promise<{ databaseUrl: string; close(): Promise<v
       webhookUrls: { koywe: 'http://127.0.0.1:9/unused' },
     });
     await faults({ drop: true });
-    server = await startProcess({
-      name: 'server',
-      bin: SERVER_BIN,
-      readyPath: '/readyz',
-      env: {
-        PORT: '0',
-        HOST: '127.0.0.1',
-        PAY_CHECKOUT_SECRET_KEY: SECRET_KEY,
-        PAY_CHECKOUT_ALLOWED_ORIGINS: SHOP_ORIGIN,
-        DATABASE_URL: database.databaseUrl,
-        LOG_LEVEL: 'warn',
+    server = await startServerProcess(
+      'server',
+      serverEnv(database.databaseUrl, {
         PAY_CHECKOUT_INBOX_POLL_MS: '200',
         KOYWE_API_URL: `${emulator.url}/koywe`,
         KOYWE_API_KEY: KOYWE.apiKey,
@@ -154,8 +116,8 @@ function scenarios(open: () => Promise<{ databaseUrl: string; close(): Promise<v
         KOYWE_ORG_ID: KOYWE.orgId,
         KOYWE_MERCHANT_ID: KOYWE.merchantId,
         KOYWE_WEBHOOK_SECRET: KOYWE.webhookSecret,
-      },
-    });
+      }),
+    );
   });
 
   afterAll(async () => {

@@ -120,6 +120,31 @@ describe('API faults', () => {
     expect(after).toBe(before);
   });
 
+  it('tooManyRequests answers 429 with Retry-After and changes nothing', async () => {
+    await setFaults({ provider: 'ivy', tooManyRequests: { retryAfterSeconds: 7 } });
+    const before = ((await (await h.control('GET', 'orders')).json()) as unknown[]).length;
+    const response = await h.ivy('checkout/session/create', {
+      price: { total: 1, currency: 'EUR' },
+      referenceId: 'fault-429',
+      successCallbackUrl: 'https://shop.example/ok',
+      errorCallbackUrl: 'https://shop.example/ko',
+    });
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('7');
+    expect(await response.json()).toMatchObject({ error: 'too_many_requests' });
+    const after = ((await (await h.control('GET', 'orders')).json()) as unknown[]).length;
+    expect(after).toBe(before);
+
+    // With `rate: 0` no call is refused.
+    await setFaults({ provider: 'ivy', tooManyRequests: { retryAfterSeconds: 7, rate: 0 } });
+    expect((await h.createSession()).status).toBe('open');
+  });
+
+  it('tooManyRequests of another provider leaves this one alone', async () => {
+    await setFaults({ provider: 'koywe', tooManyRequests: { retryAfterSeconds: 1 } });
+    expect((await h.createSession()).status).toBe('open');
+  });
+
   it('scopes faults to one provider', async () => {
     await setFaults({ errorRate: 1, provider: 'koywe' });
     const session = await h.createSession();
@@ -150,6 +175,8 @@ describe('/_emulator/faults', () => {
 
   it.each([
     [{ errorRate: 2 }],
+    [{ tooManyRequests: { retryAfterSeconds: -1 } }],
+    [{ tooManyRequests: { rate: 0.5 } }],
     [{ provider: 'stripe' }],
     [{ duplicate: 'yes' }],
     [{ unknown: true }],

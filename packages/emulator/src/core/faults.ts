@@ -4,8 +4,8 @@
  * control API, for one provider or for all of them.
  *
  * Webhook faults (`duplicate`, `reorder`, `delayMs`, `drop`, `badSignature`) are applied by the
- * webhook dispatcher; API faults (`errorRate`, `latencyMs`) by {@link apiFaults} in front of a
- * provider's API routes.
+ * webhook dispatcher; API faults (`errorRate`, `latencyMs`, `tooManyRequests`) by
+ * {@link apiFaults} in front of a provider's API routes.
  */
 import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
@@ -28,6 +28,16 @@ export const FaultSettingsSchema = z.strictObject({
   errorRate: z.number().min(0).max(1).optional(),
   /** Extra real milliseconds before each API response. */
   latencyMs: z.number().int().min(0).max(120_000).optional(),
+  /**
+   * Answer API calls `429 Too Many Requests` with `Retry-After: <retryAfterSeconds>`, as a
+   * provider's rate limit does; `rate` is the share of calls so answered (default all).
+   */
+  tooManyRequests: z
+    .strictObject({
+      retryAfterSeconds: z.number().int().min(0).max(86_400),
+      rate: z.number().min(0).max(1).optional(),
+    })
+    .optional(),
 });
 export type FaultSettings = z.infer<typeof FaultSettingsSchema>;
 
@@ -95,17 +105,34 @@ export interface ApiFaultOptions {
   scheduler: Scheduler;
   /** The provider's own "internal server error" response. */
   failure: () => Response;
+  /** The provider's own 429 body (default a generic JSON error); `Retry-After` is added. */
+  tooManyRequests?: () => Response;
   /** Source of randomness in [0, 1) for `errorRate`. */
   random?: () => number;
 }
 
-/** Middleware that applies `latencyMs` and `errorRate` to a provider's API routes. */
+/** A generic rate-limit answer, for providers whose own 429 body is not documented. */
+function genericTooManyRequests(): Response {
+  return Response.json(
+    { error: 'too_many_requests', message: 'Rate limit exceeded, retry later' },
+    { status: 429 },
+  );
+}
+
+/** Middleware that applies `latencyMs`, `tooManyRequests` and `errorRate` to a provider's API. */
 export function apiFaults(options: ApiFaultOptions): MiddlewareHandler {
   const random = options.random ?? Math.random;
   return async (_c, next) => {
     const faults = options.faults.effective(options.provider);
     if (faults.latencyMs) await options.scheduler.sleep(faults.latencyMs);
-    // The injected failure happens before the handler runs, so a failed call changes nothing.
+    // Injected failures happen before the handler runs, so a refused call changes nothing.
+    const limited = faults.tooManyRequests;
+    if (limited && random() < (limited.rate ?? 1)) {
+      const response = (options.tooManyRequests ?? genericTooManyRequests)();
+      const headers = new Headers(response.headers);
+      headers.set('Retry-After', String(limited.retryAfterSeconds));
+      return new Response(response.body, { status: 429, headers });
+    }
     if (faults.errorRate && random() < faults.errorRate) return options.failure();
     await next();
   };

@@ -3,14 +3,15 @@
  * Group commit of the webhook inbox (core/inbox.ts `InboxWriter`) and the multi-row insert
  * behind it (`InboxRepository.insertManyIfNew`), on SQLite and — when a server answers —
  * PostgreSQL: webhooks stored in one turn share one insert, each is answered only once its row
- * is committed, duplicates (earlier or in the same group) answer null, and a group that fails
+ * is committed, duplicates (earlier or in the same group) answer null, an event about an order
+ * that is not ours is refused in the same statement, and a group that fails
  * is written again one event at a time so that only the bad event fails.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase, describePostgres } from '../test-support/postgres.js';
 import { createPostgresStore } from '../store/postgres/postgres-store.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
-import type { NewInboxEvent, Store } from '../store/store.js';
+import { UNKNOWN_ORDER, type NewInboxEvent, type Store } from '../store/store.js';
 import { InboxWriter } from './inbox.js';
 
 const NOW = Date.parse('2026-06-01T12:00:00.000Z');
@@ -55,11 +56,12 @@ function runWriterTests(name: string, open: () => Promise<Store>): void {
       expect(single).not.toHaveBeenCalled();
       expect(new Set(ids).size).toBe(25);
       // Every id answered is a stored row of that event, in the order the events came.
-      for (const [i, id] of ids.entries()) {
-        const stored = await db.inbox.get(id ?? -1);
+      const numbers = ids.map((id) => (typeof id === 'number' ? id : -1));
+      for (const [i, id] of numbers.entries()) {
+        const stored = await db.inbox.get(id);
         expect(stored?.dedupeKey).toBe(keys[i]);
       }
-      expect(ids).toEqual([...ids].sort((a, b) => (a ?? 0) - (b ?? 0)));
+      expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
       expect(await db.inbox.countPending()).toBe(25);
     });
 
@@ -111,6 +113,67 @@ function runWriterTests(name: string, open: () => Promise<Store>): void {
       expect(ids.every((id) => typeof id === 'number')).toBe(true);
       expect(many).toHaveBeenCalledTimes(2);
       expect(many.mock.calls.map((call) => call[0].length)).toEqual([2, 2]);
+    });
+
+    it('stores an event that requires an order only when the order is ours', async () => {
+      const db = await fresh();
+      await db.sessions.insert({
+        id: 'cs_known',
+        reference: 'ref-known',
+        amount: { value: 100, currency: 'EUR' },
+        country: 'DE',
+        returnUrl: 'https://shop.example/',
+        status: 'pending',
+        createdAt: new Date(NOW).toISOString(),
+        expiresAt: new Date(NOW + 3_600_000).toISOString(),
+      });
+      await db.orders.insert({
+        id: 'ord_known',
+        sessionId: 'cs_known',
+        attempt: 1,
+        provider: 'ivy',
+        method: 'ivy:bank',
+        providerReference: '1-known',
+        providerOrderId: null,
+        status: 'pending',
+        amount: { value: 100, currency: 'EUR' },
+        needsReview: false,
+        lateSuccess: false,
+        createdAt: new Date(NOW).toISOString(),
+        updatedAt: new Date(NOW).toISOString(),
+      });
+      const writer = new InboxWriter(db);
+      const ours = { ...event('evt_ours', '1-known'), requireOrder: true };
+      const [stored, unknown, otherProvider, unchecked] = await Promise.all([
+        writer.insert(ours),
+        writer.insert({ ...event('evt_theirs', '1-not-ours'), requireOrder: true }),
+        // The reference is Ivy's: another provider's event about it is not ours either.
+        writer.insert({ ...event('evt_koywe', '1-known'), provider: 'koywe', requireOrder: true }),
+        writer.insert(event('evt_unchecked', '1-not-ours')),
+      ]);
+      expect(stored).toEqual(expect.any(Number));
+      expect(unknown).toBe(UNKNOWN_ORDER);
+      expect(otherProvider).toBe(UNKNOWN_ORDER);
+      expect(unchecked).toEqual(expect.any(Number));
+      // A copy of a stored event is a duplicate, whether or not the order still exists.
+      expect(await writer.insert(ours)).toBeNull();
+      expect(
+        await db.inbox.insertIfNew({ ...event('evt_theirs', '1-not-ours'), requireOrder: true }),
+      ).toBe(UNKNOWN_ORDER);
+      expect(await db.inbox.countPending()).toBe(2);
+      // In one group, a copy of a new event of a known order is a repeat, even when another event
+      // of the group is about an unknown order.
+      const copies = await db.inbox.insertManyIfNew([
+        { ...event('evt_again', '1-known'), requireOrder: true },
+        { ...event('evt_stranger', '1-not-ours'), requireOrder: true },
+        { ...event('evt_again', '1-known'), requireOrder: true },
+        { ...event('evt_stranger', '1-not-ours'), requireOrder: true },
+      ]);
+      expect(copies).toEqual([expect.any(Number), UNKNOWN_ORDER, null, UNKNOWN_ORDER]);
+      expect(await db.inbox.countPending()).toBe(3);
+      expect((await db.inbox.get(stored as number))?.headers).toEqual({
+        'content-type': 'application/json',
+      });
     });
 
     it('stores nothing and answers nothing for an empty list', async () => {

@@ -29,7 +29,7 @@ import { isNegative, isPaidFamily } from '@pay-checkout/protocol/status';
 import type { ProviderId } from '@pay-checkout/protocol';
 import type { OrderRecord } from '../domain/records.js';
 import type { ParsedWebhook, Provider, ProviderStatus } from '../providers/provider.js';
-import type { InboxEvent, NewInboxEvent, Store } from '../store/store.js';
+import type { InboxEvent, NewInboxEvent, Store, UNKNOWN_ORDER } from '../store/store.js';
 import { applyMandateUpdate } from './apply-mandate.js';
 import { applyStatus } from './apply-status.js';
 import { JobLoop } from './job-loop.js';
@@ -49,7 +49,9 @@ export class RetryLater extends Error {
 
 /**
  * Stores a webhook to be processed: the id of the stored event, or null when the provider sent
- * this event before (its dedupe key is stored already). A hint is coalesced with the order's
+ * this event before (its dedupe key is stored already), or {@link UNKNOWN_ORDER} for a status
+ * event about an order that is not ours (nothing is stored then; the order is looked for in the
+ * same group as the insert, not one query per webhook). A hint is coalesced with the order's
  * stored hint instead, so it always answers an id.
  */
 export async function storeWebhook(
@@ -57,7 +59,7 @@ export async function storeWebhook(
   provider: ProviderId,
   webhook: StoredWebhook,
   headers: Record<string, string>,
-): Promise<number | null> {
+): Promise<number | null | typeof UNKNOWN_ORDER> {
   const now = ctx.now();
   const event: NewInboxEvent = {
     provider,
@@ -70,6 +72,12 @@ export async function storeWebhook(
     headers,
     receivedAt: now.toISOString(),
     nextAttemptAt: now.getTime(),
+    ...(webhook.kind === 'event' &&
+    !webhook.event.mandate &&
+    webhook.event.status !== null &&
+    webhook.event.reference !== null
+      ? { requireOrder: true }
+      : {}),
   };
   if (webhook.kind === 'hint') return ctx.store.inbox.upsertCoalesced(event);
   return writerOf(ctx.store).insert(event);
@@ -87,7 +95,10 @@ const MAX_GROUP = 200;
  */
 export class InboxWriter {
   readonly #store: Store;
-  #waiting: { event: NewInboxEvent; settle: (id: Promise<number | null>) => void }[] = [];
+  #waiting: {
+    event: NewInboxEvent;
+    settle: (id: Promise<number | null | typeof UNKNOWN_ORDER>) => void;
+  }[] = [];
   #scheduled = false;
   #writing = false;
 
@@ -95,9 +106,12 @@ export class InboxWriter {
     this.#store = store;
   }
 
-  /** Stores `event` unless its dedupe key is stored already: its id, or null (a duplicate). */
-  insert(event: NewInboxEvent): Promise<number | null> {
-    return new Promise<number | null>((resolve) => {
+  /**
+   * Stores `event` unless its dedupe key is stored already: its id, or null (a duplicate), or
+   * {@link UNKNOWN_ORDER} when it requires an order there is none of.
+   */
+  insert(event: NewInboxEvent): Promise<number | null | typeof UNKNOWN_ORDER> {
+    return new Promise<number | null | typeof UNKNOWN_ORDER>((resolve) => {
       this.#waiting.push({ event, settle: resolve });
       this.#schedule();
     });
@@ -283,6 +297,11 @@ export interface InboxOptions {
   leaseMs?: number;
   /** Events processed at once at most (default 8). */
   concurrency?: number;
+  /**
+   * Submitted ids kept in memory at most (default 10,000); beyond, they wait in the database
+   * and are looked for there.
+   */
+  maxWaiting?: number;
   /** Delay after the first failed attempt (default 1 s); doubles with every further one. */
   retryBaseMs?: number;
   /** Longest delay between two attempts (default 10 min). */
@@ -344,6 +363,7 @@ export class Inbox implements RunningInbox {
   readonly #ctx: AppContext;
   readonly #leaseMs: number;
   readonly #concurrency: number;
+  readonly #maxWaiting: number;
   readonly #retryBaseMs: number;
   readonly #retryMaxMs: number;
   readonly #giveUpAfterMs: number;
@@ -371,6 +391,7 @@ export class Inbox implements RunningInbox {
     this.#ctx = ctx;
     this.#leaseMs = options.leaseMs ?? 30_000;
     this.#concurrency = options.concurrency ?? 8;
+    this.#maxWaiting = options.maxWaiting ?? MAX_WAITING;
     this.#retryBaseMs = options.retryBaseMs ?? 1000;
     this.#retryMaxMs = options.retryMaxMs ?? 10 * 60_000;
     this.#giveUpAfterMs = options.giveUpAfterMs ?? 3 * DAY_MS;
@@ -390,7 +411,7 @@ export class Inbox implements RunningInbox {
 
   submit(id: number): void {
     if (this.#loop.stopped) return;
-    if (this.#submitted.size >= MAX_WAITING) {
+    if (this.#submitted.size >= this.#maxWaiting) {
       // It waits in the database for the next look.
       this.#missed = true;
       return;
@@ -494,6 +515,16 @@ export class Inbox implements RunningInbox {
     this.#inFlight.add(task);
     void task.finally(() => {
       this.#inFlight.delete(task);
+      // A look that found every slot busy left events in the database: with no attempt left to
+      // look once it is done (a single slot, say), the last one out looks now.
+      if (
+        this.#inFlight.size === 0 &&
+        this.#missed &&
+        this.#submitted.size === 0 &&
+        this.#claimed.length === 0
+      ) {
+        this.kick();
+      }
       this.#scheduleTurn();
     });
   }

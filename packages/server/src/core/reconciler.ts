@@ -34,6 +34,7 @@ import { JobLoop } from './job-loop.js';
 import type { AppContext } from './context.js';
 import { IDEMPOTENCY_STALE_MS } from './ledger.js';
 import { askProvider } from './status-check.js';
+import { errorOf, recordActivity } from '../console/activity.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -307,7 +308,7 @@ export class Reconciler {
     }
     let answer: Awaited<ReturnType<typeof askProvider>>;
     try {
-      answer = await askProvider(this.#ctx, order, logger);
+      answer = await askProvider(this.#ctx, order, logger, 'reconciler');
     } catch (error) {
       this.#count('failed');
       const retryAt = Math.min(next() ?? Infinity, now + this.#schedule.retryMs);
@@ -362,9 +363,19 @@ export class Reconciler {
       return { nextAt: null, counted: false };
     }
     let found: Awaited<ReturnType<OrderLookup['findOrderByReference']>>;
+    const recordLookup = (detail: Record<string, unknown>) =>
+      recordActivity(this.#ctx, {
+        orderId: order.id,
+        provider: order.provider,
+        kind: 'poll',
+        at: this.#ctx.now(),
+        detail: { source: 'reconciler', operation: 'findOrderByReference', ...detail },
+      });
     try {
       found = await lookup.findOrderByReference(order);
+      recordLookup(found ? { outcome: 'found', status: found.status } : { outcome: 'not_found' });
     } catch (error) {
+      recordLookup({ outcome: 'error', error: errorOf(error) });
       this.#count('failed');
       logger.warn(
         { code: error instanceof ApiError ? error.code : 'internal_error' },

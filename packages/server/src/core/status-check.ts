@@ -13,6 +13,10 @@ import type { ProviderStatus } from '../providers/provider.js';
 import { ApiError } from './api-error.js';
 import { applyStatus } from './apply-status.js';
 import type { AppContext } from './context.js';
+import { errorOf, recordActivity } from '../console/activity.js';
+
+/** Who asked a provider: the reconciler's schedule, a refresh (the element, a return), an operator. */
+export type PollSource = 'reconciler' | 'refresh' | 'operator';
 
 /** Orders whose last check is remembered; the oldest are forgotten beyond this. */
 const REMEMBERED = 10_000;
@@ -81,19 +85,40 @@ export interface ProviderAnswer {
 /**
  * Asks the order's provider for its real status and applies the answer through the status
  * machine as source `poll`, as the provider's own word (`confirmed`). Throws when the provider
- * is not configured or cannot be reached.
+ * is not configured or cannot be reached. Each ask is recorded in the order's activity, with
+ * `source` (who asked) and what came of it.
  */
 export async function askProvider(
   ctx: AppContext,
   order: OrderRecord,
   logger: Logger = ctx.logger,
+  source: PollSource = 'refresh',
 ): Promise<ProviderAnswer> {
+  const record = (at: Date, detail: Record<string, unknown>) =>
+    recordActivity(ctx, {
+      orderId: order.id,
+      provider: order.provider,
+      kind: 'poll',
+      at,
+      detail: { source, ...detail },
+    });
   const provider = ctx.providers.get(order.provider);
   if (!provider) {
+    record(ctx.now(), { outcome: 'error', error: 'provider not configured' });
     throw new ApiError(502, 'provider_unavailable', `${order.provider} is not configured`);
   }
-  const truth = await provider.fetchStatus(order);
-  if (!truth) return { truth: null, applied: null };
+  let truth: ProviderStatus | null;
+  try {
+    truth = await provider.fetchStatus(order);
+  } catch (error) {
+    record(ctx.now(), { outcome: 'error', error: errorOf(error) });
+    throw error;
+  }
+  const now = ctx.now();
+  if (!truth) {
+    record(now, { outcome: 'unknown_at_provider' });
+    return { truth: null, applied: null };
+  }
   const applied = await applyStatus(
     ctx,
     {
@@ -102,10 +127,16 @@ export async function askProvider(
       ...(truth.amount ? { amount: truth.amount } : {}),
       source: 'poll',
       confirmed: true,
-      now: ctx.now(),
+      now,
     },
     logger,
   );
+  // Recorded at the time the answer was applied, so that a move it made reads as its doing.
+  record(now, {
+    outcome: applied.outcome,
+    status: truth.status,
+    providerStatus: truth.providerStatus,
+  });
   return { truth, applied };
 }
 

@@ -2,10 +2,11 @@
  * @module
  * The budget of bodies held at once: what fits goes at once, what does not waits in order and
  * goes as bytes are given back, a withdrawn waiter never goes, and one body larger than the
- * whole budget still goes (alone).
+ * whole budget still goes (alone). The pool of read buffers lends the same buffers again and
+ * keeps no more than it is told.
  */
 import { describe, expect, it } from 'vitest';
-import { BodyBudget } from './body-budget.js';
+import { BodyBudget, BufferPool } from './body-budget.js';
 
 describe('the body budget', () => {
   it('grants what fits at once and makes the rest wait, first come first served', () => {
@@ -40,5 +41,24 @@ describe('the body budget', () => {
     expect(granted).toEqual(['big']);
     budget.release(100);
     expect(granted).toEqual(['big', 'small']);
+  });
+});
+
+describe('the pool of read buffers', () => {
+  it('lends a buffer given back again, and keeps at most `keep`', () => {
+    const pool = new BufferPool(16, 2);
+    const [a, b, c] = [pool.take(), pool.take(), pool.take()];
+    expect(a.length).toBe(16);
+    expect(new Set([a, b, c]).size).toBe(3);
+    pool.give(a);
+    pool.give(b);
+    pool.give(c);
+    expect(pool.kept).toBe(2);
+    const again = [pool.take(), pool.take()];
+    expect(again.filter((x) => x === a || x === b)).toHaveLength(2);
+    expect(pool.take()).not.toBe(c);
+    // A buffer of another size is not taken in.
+    pool.give(Buffer.alloc(8));
+    expect(pool.kept).toBe(0);
   });
 });

@@ -6,6 +6,11 @@
  * unread — their bytes stay in the kernel's socket buffers, and TCP slows their senders — and
  * go on, first come first served, as earlier requests finish. A reservation is never partial,
  * so a body being read always finishes: nothing waits on a body that waits.
+ *
+ * A body of unknown length (chunked) is read into a buffer of the limit's size lent by a
+ * {@link BufferPool} and copied out only once it has ended within the limit: what a refused
+ * body read is overwritten by the next one instead of left to the garbage collector, which, for
+ * bytes that lived through a few collections, comes late — the process grows meanwhile.
  */
 
 /** Bytes of bodies held at once; more wait. */
@@ -53,5 +58,32 @@ export class BodyBudget {
       this.#held += next.bytes;
       next.grant();
     }
+  }
+}
+
+/** Buffers of one size, lent and taken back; at most `keep` are kept between loans. */
+export class BufferPool {
+  readonly size: number;
+  readonly #keep: number;
+  readonly #free: Buffer[] = [];
+
+  constructor(size: number, keep: number) {
+    this.size = size;
+    this.#keep = keep;
+  }
+
+  /** Buffers kept for the next loans. */
+  get kept(): number {
+    return this.#free.length;
+  }
+
+  /** A buffer of {@link size} bytes; what it holds is what an earlier borrower left. */
+  take(): Buffer {
+    return this.#free.pop() ?? Buffer.allocUnsafeSlow(this.size);
+  }
+
+  /** Takes `buffer` back (from {@link take}); the borrower must not use it after. */
+  give(buffer: Buffer): void {
+    if (buffer.length === this.size && this.#free.length < this.#keep) this.#free.push(buffer);
   }
 }

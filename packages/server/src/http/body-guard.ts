@@ -5,32 +5,33 @@
  * @hono/node-server turns into the `Request` body). What it refuses it answers itself:
  *
  * - a declared `Content-Length` over the limit: 413 at once, before a byte of the body is read;
- * - a chunked body that passes the limit: 413 once it has ended (or at once, see below);
+ * - a chunked body (no declared length) the moment its running total passes the limit: 413
+ *   with `Connection: close`, and not a byte more of it is read;
  * - a body that is not complete within its timeout: 408.
  *
- * The connection is kept only when the rest of the refused body is read to its end: an
+ * The connection is kept only when the rest of the refused body is read to its end: a declared
  * over-limit body of at most {@link DRAIN_FACTOR} times the limit is read and thrown away (never
- * held), so that a client on a kept-alive connection can send its next request on it. Any
- * answer that leaves body bytes unread says `Connection: close`, and the connection is closed
- * after it — a client never sends a request into a connection that is about to be dropped.
+ * held), so that a client on a kept-alive connection can send its next request on it. A chunked
+ * body says nothing of how much more is coming, so reading it on would cost as much again as
+ * the client cares to send: its connection is closed instead. Any answer that leaves body bytes
+ * unread says `Connection: close`, and the connection is closed after it — a client never sends
+ * a request into a connection that is about to be dropped.
  *
  * Memory: nothing of a refused body is kept, a declared length over the limit costs no buffer
- * at all, and the bodies held at once are bounded by a budget shared by every connection
- * (http/body-budget.ts): past it, bodies wait unread.
+ * at all, a chunked body is read once, at most up to the limit, into a pooled buffer that the
+ * next one reuses, and the bodies held at once are bounded by a budget shared by every
+ * connection (http/body-budget.ts): past it, bodies wait unread.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { ApiError } from '../core/api-error.js';
-import { BodyBudget } from './body-budget.js';
+import { BodyBudget, BufferPool } from './body-budget.js';
 import { bodyTimeoutFor, type HttpLimits } from './limits.js';
 
-/** Over-limit bodies up to this many times the limit are read to their end and dropped. */
+/** Declared over-limit bodies up to this many times the limit are read to their end and dropped. */
 export const DRAIN_FACTOR = 4;
 
-/**
- * How long a chunked body that has passed the limit gets to end (so its connection can be
- * kept) before the 413 goes out with `Connection: close`.
- */
-export const DRAIN_WAIT_MS = 1_000;
+/** How long a connection refused with `Connection: close` stays open for its client to read the answer. */
+export const CLOSE_WAIT_MS = 2_000;
 
 export interface BodyGuardOptions {
   /** Largest body accepted, in bytes. */
@@ -38,6 +39,8 @@ export interface BodyGuardOptions {
   limits: HttpLimits;
   /** Bytes of bodies held at once, shared by every connection (default {@link BUDGET_FACTOR} × the limit). */
   budget?: BodyBudget;
+  /** The buffers chunked bodies are read into (default: {@link BUDGET_FACTOR} kept). */
+  pool?: BufferPool;
 }
 
 /** Bodies of this many times the limit, together, are held in memory at once; more wait. */
@@ -104,6 +107,7 @@ export function guardBodies(listener: RequestListener, options: BodyGuardOptions
   const settled: Required<BodyGuardOptions> = {
     ...options,
     budget: options.budget ?? new BodyBudget(options.maxBodyBytes * BUDGET_FACTOR),
+    pool: options.pool ?? new BufferPool(options.maxBodyBytes, BUDGET_FACTOR),
   };
   return (req, res) => {
     if (!mayCarryBody(req)) {
@@ -124,7 +128,10 @@ export function continueOrRefuse(
   listener: RequestListener,
   options: BodyGuardOptions,
 ): RequestListener {
-  const guarded = guardBodies(listener, options);
+  const guarded = guardBodies(listener, {
+    ...options,
+    pool: options.pool ?? new BufferPool(options.maxBodyBytes, BUDGET_FACTOR),
+  });
   return (req, res) => {
     const declared = declaredLength(req);
     if (declared !== null && declared > options.maxBodyBytes) {
@@ -140,16 +147,16 @@ function readBody(
   req: BufferedRequest,
   res: ServerResponse,
   listener: RequestListener,
-  { maxBodyBytes, limits, budget }: Required<BodyGuardOptions>,
+  { maxBodyBytes, limits, budget, pool }: Required<BodyGuardOptions>,
 ): void {
   const timeoutMs = bodyTimeoutFor(req.url ?? '/', limits);
   const drainBytes = maxBodyBytes * DRAIN_FACTOR;
   const declared = declaredLength(req);
   const refusedUnread = declared !== null && declared > maxBodyBytes;
   let chunks: Buffer[] = [];
+  /** A chunked body is read into a pooled buffer of the limit's size, from the grant on. */
+  let lent: Buffer | undefined;
   let received = 0;
-  let over = refusedUnread;
-  let drainTimer: NodeJS.Timeout | undefined;
   // What this body may grow to is reserved before it is read (nothing for one refused unread);
   // `reserved` is what the budget has granted so far, so only that is ever given back.
   const chunked = req.headers['transfer-encoding'] !== undefined;
@@ -163,30 +170,46 @@ function readBody(
 
   const done = () => {
     clearTimeout(timer);
-    clearTimeout(drainTimer);
     cancelWait();
     req.off('data', onData);
     req.off('end', onEnd);
     req.off('error', onGone);
     req.off('close', onGone);
     chunks = [];
+    if (lent) pool.give(lent);
+    lent = undefined;
   };
-  /** Answered with `Connection: close`: the rest of the body is left to Node, which drops it. */
+  /**
+   * Answered with `Connection: close`, and nothing more read: the socket stops reading at once
+   * (what the client still sends stays in the kernel's buffers) and is closed
+   * {@link CLOSE_WAIT_MS} after the answer. Node would close it the moment the answer is out;
+   * with unread bytes in the kernel that close is a reset, which can reach a busy client
+   * before it has read the answer, and take the answer with it. So the answer is followed by
+   * the end of our side only, and the reset comes once the client has had time to read.
+   */
   const refuseAndClose = (error: ApiError) => {
     done();
     giveBack();
+    const socket = req.socket;
+    req.pause();
+    socket.pause();
+    socket.destroySoon = () => {
+      socket.end();
+    };
+    const closing = setTimeout(() => socket.destroy(), CLOSE_WAIT_MS);
+    closing.unref();
+    socket.once('close', () => clearTimeout(closing));
     answer(res, error, true);
   };
   const onData = (chunk: Buffer) => {
     received += chunk.length;
-    if (!over && received > maxBodyBytes) {
-      over = true;
-      chunks = [];
-      giveBack();
-      // A body that ends soon is read to its end, and the connection kept.
-      drainTimer = setTimeout(() => refuseAndClose(tooLarge(maxBodyBytes)), DRAIN_WAIT_MS);
+    if (!refusedUnread && received > maxBodyBytes) {
+      // A chunked body: refused the moment it passes the limit, nothing of it kept.
+      refuseAndClose(tooLarge(maxBodyBytes));
+      return;
     }
-    if (!over) chunks.push(chunk);
+    if (lent) chunk.copy(lent, received - chunk.length);
+    else if (!refusedUnread) chunks.push(chunk);
     else if (received > drainBytes) {
       if (res.headersSent) {
         // Answered already (a declared length), yet more than declared is coming: no
@@ -199,7 +222,11 @@ function readBody(
     }
   };
   const onEnd = () => {
-    const body = over ? null : Buffer.concat(chunks, received);
+    const body = refusedUnread
+      ? null
+      : lent
+        ? Buffer.from(lent.subarray(0, received))
+        : Buffer.concat(chunks, received);
     done();
     if (body === null) {
       giveBack();
@@ -246,6 +273,7 @@ function readBody(
   // Reading starts once the body's bytes fit in the budget; until then they wait unread.
   cancelWait = budget.acquire(wanted, () => {
     reserved = wanted;
+    if (chunked) lent = pool.take();
     req.on('data', onData);
   });
 }

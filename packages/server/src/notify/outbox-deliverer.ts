@@ -83,6 +83,20 @@ export interface OutboxDelivererOptions {
   fetch?: typeof fetch;
   /** Source of randomness in [0, 1) for the jitter. */
   random?: () => number;
+  /** Told of every HTTP attempt once it ended (the operator console's record of it). */
+  onAttempt?: (attempt: NotificationAttempt) => void;
+}
+
+/** One HTTP attempt of a notification, as {@link OutboxDelivererOptions.onAttempt} hears it. */
+export interface NotificationAttempt {
+  message: OutboxMessage;
+  /** When the attempt started. */
+  at: Date;
+  outcome: 'delivered' | 'failed' | 'dead';
+  httpStatus?: number;
+  durationMs: number;
+  /** Why no answer came (`timeout`, `network error`). */
+  error?: string;
 }
 
 /** The delay before attempt `failures + 1`: exponential, capped, with equal jitter. */
@@ -238,6 +252,22 @@ export class OutboxDeliverer {
     let status: number | undefined;
     let error: string | undefined;
     let retryAfter: number | null = null;
+    const startedAt = this.#options.now();
+    const started = performance.now();
+    const told = (outcome: NotificationAttempt['outcome']) => {
+      try {
+        this.#options.onAttempt?.({
+          message,
+          at: startedAt,
+          outcome,
+          durationMs: Math.round(performance.now() - started),
+          ...(status !== undefined ? { httpStatus: status } : {}),
+          ...(error !== undefined ? { error } : {}),
+        });
+      } catch (cause) {
+        this.#options.logger.warn({ err: cause }, 'notification attempt listener failed');
+      }
+    };
     try {
       const response = await (this.#options.fetch ?? fetch)(url, {
         method: 'POST',
@@ -271,15 +301,18 @@ export class OutboxDeliverer {
       outcome: delivered ? 'delivered' : 'failed',
     });
     if (delivered) {
+      told('delivered');
       await this.#finish(message, { delivered: true, status: status as number });
       return;
     }
     const failures = (message.failedAttempts ?? 0) + 1;
     const lastError = error ?? (status !== undefined ? `HTTP ${status}` : 'no answer');
     if (this.#isDead(message, failures)) {
+      told('dead');
       await this.#park(message, failures, { status, error, lastError });
       return;
     }
+    told('failed');
     const delay = Math.max(
       retryDelay(failures, this.#retry, this.#options.random),
       Math.min(retryAfter ?? 0, this.#retry.maxMs),

@@ -288,6 +288,44 @@ describe('the provider HTTP client behind a guard', () => {
   });
 });
 
+describe('the methods of a wrapped adapter', () => {
+  const session = (country: string, currency = 'EUR') =>
+    ({ country, amount: { value: 100, currency } }) as never;
+  const method = {
+    id: 'koywe:PSE',
+    provider: 'koywe',
+    name: 'PSE',
+    flow: 'redirect',
+    kind: 'bank',
+    fields: [{ name: 'documentNumber', label: 'Document number', type: 'text', value: '12' }],
+  };
+
+  it('answers the market’s last list while the provider is unavailable, and only then', async () => {
+    let failing = false;
+    const adapter = {
+      id: 'koywe',
+      async methods() {
+        if (failing) throw new Error('Koywe is down');
+        return [method];
+      },
+    } as unknown as Provider;
+    const g = guard({ failureThreshold: 1, halfOpenAfterMs: 10_000 });
+    const wrapped = guardProvider(adapter, g);
+    expect(await wrapped.methods(session('CO', 'COP'))).toEqual([method]);
+
+    failing = true;
+    // Closed: the failure is the answer.
+    await expect(wrapped.methods(session('CO', 'COP'))).rejects.toThrow('Koywe is down');
+    await g.run(async () => ({ outcome: down, attempt: 1 }));
+    expect(g.availability().available).toBe(false);
+    // Open: the last list of that market, without the values of the session it came from.
+    const { value: _value, ...field } = method.fields[0]!;
+    expect(await wrapped.methods(session('CO', 'COP'))).toEqual([{ ...method, fields: [field] }]);
+    // Another market was never listed.
+    await expect(wrapped.methods(session('CO', 'USD'))).rejects.toThrow('Koywe is down');
+  });
+});
+
 describe('a Retry-After value', () => {
   const now = Date.parse('2026-12-07T10:00:00Z');
   it.each([

@@ -16,6 +16,12 @@
  * wraps every adapter with {@link guardProvider}, which runs each of its calls inside the guard's
  * scope, so adapters need not know about guards at all.
  *
+ * Some providers' methods come from a call to the provider (Koywe's method list, FuratPay's
+ * linked services), which fails while the provider is down: the wrapped adapter remembers its
+ * last successful list per market (country and currency) and answers it while the guard says
+ * the provider is unavailable, so that the routes list those methods as unavailable instead of
+ * dropping them. A market not listed since the start has nothing to remember and lists none.
+ *
  * @example
  * ```ts
  * const guard = new ProviderGuard('ivy', { failureThreshold: 5, halfOpenAfterMs: 30_000 });
@@ -38,6 +44,8 @@ import {
   type IBackoff,
   type IBreaker,
 } from 'cockatiel';
+import type { Method } from '@pay-checkout/protocol';
+import type { SessionRecord } from '../domain/records.js';
 import type { HttpOutcome, Sent } from './http/provider-http.js';
 import type { Provider } from './provider.js';
 
@@ -308,14 +316,93 @@ export function guardOf(provider: Provider): ProviderGuard | undefined {
   return guardOfProvider.get(provider);
 }
 
+/** Markets whose last method list is remembered, per provider. */
+const REMEMBERED_MARKETS = 64;
+
+/**
+ * The last successful method list of one provider per market, without what belonged to that
+ * session alone (the values filled in from its customer), to be answered while the provider is
+ * unavailable.
+ */
+export class KnownMethods {
+  readonly #lists = new Map<string, Method[]>();
+
+  static #market(session: SessionRecord): string {
+    return `${session.country}:${session.amount.currency}`;
+  }
+
+  /** Remembers `methods` as the list of `session`'s market (an empty list is not kept). */
+  remember(session: SessionRecord, methods: readonly Method[]): void {
+    if (methods.length === 0) return;
+    const market = KnownMethods.#market(session);
+    this.#lists.delete(market);
+    this.#lists.set(
+      market,
+      methods.map((method) =>
+        method.fields
+          ? { ...method, fields: method.fields.map(({ value: _value, ...field }) => field) }
+          : { ...method },
+      ),
+    );
+    while (this.#lists.size > REMEMBERED_MARKETS) {
+      const oldest = this.#lists.keys().next().value;
+      if (oldest === undefined) break;
+      this.#lists.delete(oldest);
+    }
+  }
+
+  /** The remembered list of `session`'s market, if any. */
+  recall(session: SessionRecord): Method[] | undefined {
+    return this.#lists.get(KnownMethods.#market(session))?.map((method) => ({ ...method }));
+  }
+}
+
+/**
+ * `provider.methods`, remembering each successful list; when listing fails while `guard` says
+ * the provider is unavailable, the remembered list of the market instead.
+ */
+function methodsWithMemory(
+  provider: Provider,
+  guard: ProviderGuard,
+): (session: SessionRecord) => Method[] | Promise<Method[]> {
+  const known = new KnownMethods();
+  const fallback = (session: SessionRecord, error: unknown): Method[] => {
+    const remembered = guard.availability().available ? undefined : known.recall(session);
+    if (remembered) return remembered;
+    throw error;
+  };
+  return (session) => {
+    let listed: Method[] | Promise<Method[]>;
+    try {
+      listed = scope.run(guard, () => provider.methods(session));
+    } catch (error) {
+      return fallback(session, error);
+    }
+    if (!(listed instanceof Promise)) {
+      known.remember(session, listed);
+      return listed;
+    }
+    return listed.then(
+      (methods) => {
+        known.remember(session, methods);
+        return methods;
+      },
+      (error: unknown) => fallback(session, error),
+    );
+  };
+}
+
 /**
  * The adapter with every call run inside `guard`'s scope, so that its HTTP client goes through
- * the guard. Everything else about the adapter is unchanged (a proxy, so members that are not
- * functions, and those added later, pass through).
+ * the guard, and with its methods remembered per market for while it is unavailable (see the
+ * module comment). Everything else about the adapter is unchanged (a proxy, so members that are
+ * not functions, and those added later, pass through).
  */
 export function guardProvider<P extends Provider>(provider: P, guard: ProviderGuard): P {
+  const methods = methodsWithMemory(provider, guard);
   const wrapped = new Proxy(provider, {
     get(target, key) {
+      if (key === 'methods') return methods;
       // Read on the adapter itself: a getter or method may use its private fields.
       const value: unknown = Reflect.get(target, key);
       if (typeof value !== 'function') return value;

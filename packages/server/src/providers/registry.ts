@@ -42,6 +42,77 @@ export interface ProviderDeps {
   retryBaseMs?: number;
   /** Each provider's breaker and bulkhead; every call of its adapter goes through them. */
   guards?: ProviderGuards;
+  /** Told of every order call of every adapter once it ends (see {@link recordCalls}). */
+  onCall?: (call: ProviderCall) => void;
+}
+
+/** One call of an adapter about an order, as {@link recordCalls} reports it. */
+export interface ProviderCall {
+  provider: ProviderId;
+  /** The adapter method: `createOrder`, `fetchStatus`, `findOrderByReference`, `charge`. */
+  operation: string;
+  orderId: string;
+  startedAt: Date;
+  durationMs: number;
+  /** The error it threw; undefined when it answered. */
+  error?: unknown;
+}
+
+/** The adapter methods that are about one order, and where their order is. */
+const ORDER_CALLS: Record<string, (args: unknown[]) => string | undefined> = {
+  createOrder: (args) => (args[0] as { order?: { id?: string } } | undefined)?.order?.id,
+  charge: (args) => (args[0] as { order?: { id?: string } } | undefined)?.order?.id,
+  fetchStatus: (args) => (args[0] as { id?: string } | undefined)?.id,
+  findOrderByReference: (args) => (args[0] as { id?: string } | undefined)?.id,
+};
+
+/**
+ * The adapter with each call about an order (`createOrder`, `charge`, `fetchStatus`,
+ * `findOrderByReference`) timed and reported to `onCall` when it ends; everything else passes
+ * through. Wrapped inside the breaker's guard, so that {@link guardOf} still finds the guard.
+ */
+export function recordCalls<P extends Provider>(
+  provider: P,
+  onCall: (call: ProviderCall) => void,
+  now: () => Date = () => new Date(),
+): P {
+  return new Proxy(provider, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key);
+      const orderOf = typeof key === 'string' ? ORDER_CALLS[key] : undefined;
+      if (typeof value !== 'function') return value;
+      // Called on the adapter itself: its methods may use its private fields.
+      if (!orderOf) return (value as (...a: unknown[]) => unknown).bind(target);
+      return async (...args: unknown[]) => {
+        const startedAt = now();
+        const started = performance.now();
+        const report = (error?: unknown) => {
+          const orderId = orderOf(args);
+          if (orderId === undefined) return;
+          try {
+            onCall({
+              provider: target.id,
+              operation: key as string,
+              orderId,
+              startedAt,
+              durationMs: Math.round(performance.now() - started),
+              ...(error !== undefined ? { error } : {}),
+            });
+          } catch {
+            // Reporting never changes the call's outcome.
+          }
+        };
+        try {
+          const result: unknown = await (value as (...a: unknown[]) => unknown).apply(target, args);
+          report();
+          return result;
+        } catch (error) {
+          report(error ?? new Error('failed'));
+          throw error;
+        }
+      };
+    },
+  });
 }
 
 /** Where a provider is offered; null where its API decides per session (Koywe's methods). */
@@ -146,8 +217,9 @@ export function createProviders(
 ): Map<ProviderId, Provider> {
   const providers = new Map<ProviderId, Provider>();
   for (const entry of PROVIDER_ENTRIES) {
-    const provider = build(entry, configs, deps);
-    if (!provider) continue;
+    const built = build(entry, configs, deps);
+    if (!built) continue;
+    const provider = deps.onCall ? recordCalls(built, deps.onCall, deps.now) : built;
     providers.set(
       entry.id,
       deps.guards ? guardProvider(provider, deps.guards.of(entry.id)) : provider,

@@ -55,7 +55,7 @@ export const listMethodsRoute = createRoute({
   request: { params: IdParamSchema },
   responses: {
     200: jsonResponse('The public session and its methods', MethodsResponseSchema),
-    ...errorResponses(403, 404, 503),
+    ...errorResponses(403, 404, 429, 503),
   },
 });
 
@@ -83,7 +83,7 @@ export const createOrderRoute = createRoute({
       ...jsonResponse('The order and what the browser does next', CreateOrderResponseSchema),
       headers: REPLAYED_HEADERS,
     },
-    ...errorResponses(400, 403, 404, 409, 410, 413, 415, 422, 502, 503),
+    ...errorResponses(400, 403, 404, 409, 410, 413, 415, 422, 429, 502, 503),
   },
 });
 
@@ -96,7 +96,7 @@ export const getOrderRoute = createRoute({
   request: { params: IdParamSchema },
   responses: {
     200: jsonResponse('The order', OrderViewSchema),
-    ...errorResponses(403, 404, 503),
+    ...errorResponses(403, 404, 429, 503),
   },
 });
 
@@ -109,7 +109,7 @@ export const refreshOrderRoute = createRoute({
   request: { params: IdParamSchema },
   responses: {
     200: jsonResponse('The order, after the provider was asked', OrderViewSchema),
-    ...errorResponses(403, 404, 503),
+    ...errorResponses(403, 404, 429, 503),
   },
 });
 

@@ -5,10 +5,18 @@
  * 502 `provider_unavailable`, the provider is not called again, its method is listed as
  * unavailable until then, and a second attempt fails fast — while an adapter given to the server
  * without any HTTP client of its own is unaffected.
+ *
+ * Providers whose methods come from a call to them (Koywe, FuratPay) against the emulator: once
+ * failing calls open their breakers, their methods are still listed for the markets listed
+ * before — as unavailable, with the reason, and without the values filled in from the customer
+ * of the session they were first listed for.
  */
-import { MethodsResponseSchema } from '@pay-checkout/protocol';
+import { startEmulator, type RunningEmulator } from '@pay-checkout/emulator';
+import { MethodsResponseSchema, type Method } from '@pay-checkout/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCheckoutServer, type CheckoutServer } from '../app.js';
+import { createFuratPayProvider } from '../providers/furatpay/furatpay-provider.js';
+import { createKoyweProvider } from '../providers/koywe/koywe-provider.js';
 import { providerErrors, ProviderHttp } from '../providers/http/provider-http.js';
 import type { Provider } from '../providers/provider.js';
 import { createFakeProvider } from '../test-support/fake-provider.js';
@@ -48,19 +56,23 @@ function rateLimitedProvider() {
 }
 
 let server: CheckoutServer | undefined;
+let emulator: RunningEmulator | undefined;
 afterEach(async () => {
   await server?.close();
+  await emulator?.close();
+  server = undefined;
+  emulator = undefined;
 });
 
 function call(path: string, init: RequestInit = {}) {
   return server!.fetch(new Request(`${BASE}${path}`, init));
 }
 
-async function newSession(): Promise<string> {
+async function newSession(overrides: Record<string, unknown> = {}): Promise<string> {
   const response = await call('/v1/sessions', {
     method: 'POST',
     headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(sessionBody()),
+    body: JSON.stringify(sessionBody(overrides)),
   });
   expect(response.status).toBe(201);
   return ((await response.json()) as { id: string }).id;
@@ -119,5 +131,110 @@ describe('a provider that answers 429 with Retry-After', () => {
     expect(metrics).toContain(
       'pay_checkout_provider_breaker_state{provider="ixopay",state="open"} 1',
     );
+  });
+});
+
+const KOYWE = {
+  apiKey: 'koywe_key',
+  secret: 'koywe_secret',
+  orgId: 'org_1',
+  merchantId: 'mer_1',
+  webhookSecret: 'koywe_webhook_secret',
+};
+const FURATPAY = { apiKey: 'furatpay_key', webhookSecret: 'furatpay_webhook_secret' };
+const COLOMBIA = {
+  amount: { value: 9_900_000, currency: 'COP' },
+  country: 'CO',
+  customer: { email: 'ana@example.com', name: 'Ana Demo', document: { type: 'CC', number: '12' } },
+};
+const IRAQ = { amount: { value: 32_000_000, currency: 'IQD' }, country: 'IQ' };
+
+async function listed(sessionId: string): Promise<Method[]> {
+  const response = await call(`/v1/sessions/${sessionId}/methods`, {
+    headers: { Origin: SHOP_ORIGIN },
+  });
+  expect(response.status).toBe(200);
+  return MethodsResponseSchema.parse(await response.json()).methods;
+}
+
+async function fault(body: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${emulator!.url}/_emulator/faults`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(response.status).toBe(200);
+}
+
+describe('providers whose methods come from a call to them', () => {
+  it('list their methods as unavailable while their breaker is open', async () => {
+    emulator = await startEmulator({
+      port: 0,
+      host: '127.0.0.1',
+      credentials: { koywe: KOYWE, furatpay: FURATPAY },
+      webhookUrls: { koywe: 'http://127.0.0.1:9/unused', furatpay: 'http://127.0.0.1:9/unused' },
+    });
+    // Nothing cached by the adapters themselves: every listing asks the provider.
+    const koywe = createKoyweProvider({
+      ...KOYWE,
+      apiUrl: `${emulator.url}/koywe`,
+      retryBaseMs: 1,
+      methodsTtlMs: 0,
+    });
+    const furatpay = createFuratPayProvider({
+      ...FURATPAY,
+      apiUrl: `${emulator.url}/furatpay`,
+      retryBaseMs: 1,
+      servicesTtlMs: 0,
+    });
+    server = createCheckoutServer(
+      testConfig(
+        { PAY_CHECKOUT_BREAKER_FAILURES: '1', PAY_CHECKOUT_BREAKER_OPEN_MS: '60000' },
+        { adapters: [koywe as Provider, furatpay as Provider] },
+      ),
+    );
+
+    const colombia = await listed(await newSession(COLOMBIA));
+    const iraq = await listed(await newSession(IRAQ));
+    const koyweIds = colombia.filter((m) => m.provider === 'koywe').map((m) => m.id);
+    const furatIds = iraq.filter((m) => m.provider === 'furatpay').map((m) => m.id);
+    expect(koyweIds).toContain('koywe:PSE');
+    expect(furatIds).toContain('furatpay:fib');
+    // The session's own (invalid) document number comes back for the customer to correct.
+    const pse = colombia.find((m) => m.id === 'koywe:PSE');
+    expect(pse?.fields?.find((f) => f.name === 'documentNumber')?.value).toBe('12');
+    for (const method of [...colombia, ...iraq]) expect(method.available).toBeUndefined();
+
+    await fault({ provider: 'koywe', errorRate: 1 });
+    await fault({ provider: 'furatpay', errorRate: 1 });
+    // The failed listing opens each breaker; this and every later answer keep the methods.
+    for (let round = 0; round < 2; round++) {
+      const again = await listed(await newSession(COLOMBIA));
+      const koyweNow = again.filter((m) => m.provider === 'koywe');
+      expect(koyweNow.map((m) => m.id)).toEqual(koyweIds);
+      for (const method of koyweNow) {
+        expect(method).toMatchObject({
+          available: false,
+          unavailable: { reason: 'provider_unavailable' },
+        });
+        for (const field of method.fields ?? []) expect(field.value).toBeUndefined();
+      }
+      const furatNow = (await listed(await newSession(IRAQ))).filter(
+        (m) => m.provider === 'furatpay',
+      );
+      expect(furatNow.map((m) => m.id)).toEqual(furatIds);
+      for (const method of furatNow) {
+        expect(method).toMatchObject({
+          available: false,
+          unavailable: { reason: 'provider_unavailable' },
+        });
+        expect(Date.parse(method.unavailable?.retryAfter ?? '')).toBeGreaterThan(Date.now());
+      }
+    }
+    // A market never listed has nothing to show.
+    const brazil = await listed(
+      await newSession({ amount: { value: 10_000, currency: 'BRL' }, country: 'BR' }),
+    );
+    expect(brazil.filter((m) => m.provider === 'koywe')).toEqual([]);
   });
 });

@@ -143,6 +143,29 @@ export function notificationView(message: OutboxMessage): z.infer<typeof Notific
   };
 }
 
+/**
+ * Re-queues the dead notification `id` (due at once, fresh dead horizon and attempt budget) and
+ * tells the deliverer; throws 404 when there is none, 409 when it is not dead. The operator
+ * console re-queues through the same path.
+ */
+export async function requeueNotification(ctx: AppContext, id: string): Promise<OutboxMessage> {
+  const result = await ctx.ledger.retryNotification(id, ctx.now());
+  if (result.kind === 'not_found') throw new ApiError(404, 'not_found', 'No such notification');
+  if (result.kind === 'not_dead') {
+    const status = outboxStatus(result.message);
+    throw new ApiError(
+      409,
+      'conflict',
+      status === 'delivered'
+        ? 'The notification was delivered; only a dead one can be retried'
+        : 'The notification is still being tried; only a dead one can be retried',
+      { details: { reason: 'not_dead', status } },
+    );
+  }
+  ctx.notifier?.kick();
+  return result.message;
+}
+
 /** The notification routes. */
 export function notificationRoutes(ctx: AppContext): OpenAPIHono<AppEnv> {
   const app = routeApp();
@@ -169,25 +192,12 @@ export function notificationRoutes(ctx: AppContext): OpenAPIHono<AppEnv> {
 
   app.openapi({ ...retryNotificationRoute, middleware: [bearer] as const }, async (c) => {
     const { id } = c.req.valid('param');
-    const result = await ctx.ledger.retryNotification(id, ctx.now());
-    if (result.kind === 'not_found') throw new ApiError(404, 'not_found', 'No such notification');
-    if (result.kind === 'not_dead') {
-      const status = outboxStatus(result.message);
-      throw new ApiError(
-        409,
-        'conflict',
-        status === 'delivered'
-          ? 'The notification was delivered; only a dead one can be retried'
-          : 'The notification is still being tried; only a dead one can be retried',
-        { details: { reason: 'not_dead', status } },
-      );
-    }
+    const message = await requeueNotification(ctx, id);
     c.get('logger').info(
-      { webhookId: id, subjectId: result.message.subjectId },
+      { webhookId: id, subjectId: message.subjectId },
       'dead notification re-queued',
     );
-    ctx.notifier?.kick();
-    return c.json(notificationView(result.message), 200);
+    return c.json(notificationView(message), 200);
   });
 
   return app;

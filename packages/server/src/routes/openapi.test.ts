@@ -153,6 +153,69 @@ describe('GET /openapi.json', () => {
     }
   });
 
+  it('lists 429 with Retry-After on exactly the routes a limit can refuse', async () => {
+    // Tight limits, and X-Forwarded-For trusted, so each route is asked from its own address.
+    await server.close();
+    server = createCheckoutServer(
+      testConfig(
+        {
+          PAY_CHECKOUT_TRUSTED_PROXY_HOPS: '1',
+          PAY_CHECKOUT_RATE_LIMIT_ADDRESS: '3',
+          PAY_CHECKOUT_RATE_LIMIT_FAILURES: '2',
+        },
+        { adapters: [createFakeProvider()] },
+      ),
+    );
+    if (!server.app.routes.some((route) => route.path === OPENAPI_PATH)) mountOpenApi(server.app);
+    const document = await fetchDocument();
+    const limited: string[] = [];
+    let address = 0;
+    for (const { method, path, op } of operations(document)) {
+      const url = path.replace('{provider}', 'ivy').replace(/\{[^}]+\}/g, 'unknown-id');
+      const from = `10.0.${Math.floor(++address / 250)}.${address % 250}`;
+      let refused: Response | undefined;
+      for (let i = 0; i < 6 && !refused; i++) {
+        const response = await request(url, {
+          method: method.toUpperCase(),
+          headers: {
+            'Content-Type': 'application/json',
+            'Idempotency-Key': `k-${i}`,
+            'X-Forwarded-For': from,
+          },
+          ...(method === 'post' ? { body: '{}' } : {}),
+        });
+        if (response.status === 429) refused = response;
+        else await response.body?.cancel();
+      }
+      const documented = op.responses['429'];
+      expect(Boolean(documented), `${method} ${path}: 429 documented`).toBe(Boolean(refused));
+      if (!refused || !documented) continue;
+      limited.push(`${method.toUpperCase()} ${path}`);
+      expect(refused.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+      expect(ErrorBodySchema.parse(await refused.json()).error.code).toBe('rate_limited');
+      expect(documented.headers).toMatchObject({
+        'Retry-After': { required: true, schema: { type: 'integer', minimum: 1 } },
+      });
+      expect(documented.content).toEqual({
+        'application/json': { schema: { $ref: '#/components/schemas/Error' } },
+      });
+    }
+    // Bearer routes (wrong keys), the element's routes and the webhooks are all among them.
+    expect(limited).toEqual(
+      expect.arrayContaining([
+        'POST /v1/sessions',
+        'POST /v1/charges',
+        'GET /metrics',
+        'GET /v1/sessions/{id}/methods',
+        'POST /v1/sessions/{id}/orders',
+        'GET /v1/sessions/{id}/events',
+        'GET /v1/orders/{id}',
+        'POST /webhooks/{provider}',
+      ]),
+    );
+    expect(limited).not.toContain('GET /healthz');
+  });
+
   it('lists the documented error statuses with the error body', async () => {
     const document = await fetchDocument();
     const charge = document.paths['/v1/charges']?.post;

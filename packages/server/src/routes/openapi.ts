@@ -88,7 +88,7 @@ const plainRoutes: RouteConfig[] = [
           },
         },
       },
-      ...errorResponses(403, 404, 503),
+      ...errorResponses(403, 404, 429, 503),
     },
   },
   {
@@ -119,7 +119,7 @@ const plainRoutes: RouteConfig[] = [
           'text/plain': { schema: { type: 'string', enum: ['OK'] } },
         },
       },
-      ...errorResponses(400, 401, 404, 413, 503),
+      ...errorResponses(400, 401, 404, 413, 429, 503),
     },
   },
   {

@@ -99,30 +99,50 @@ const ERROR_DESCRIPTIONS = {
   413: 'The body is larger than 1 MiB',
   415: 'The body is not declared as application/json',
   422: 'The Idempotency-Key was used with another body',
+  429:
+    'Too many requests (`rate_limited`: a rate limit, or too many failed requests such as wrong ' +
+    'keys or signatures from one address) or no payment attempts left (`too_many_attempts`); ' +
+    '`Retry-After` says in seconds when to ask again',
   502: 'The provider refused or failed',
   503: 'Not ready (database) or the provider is unavailable; `retryable` says whether to retry',
 } as const;
 
 type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
 
+/** The `Retry-After` header of a 429, as the document describes it. */
+export const RETRY_AFTER_HEADER = {
+  'Retry-After': {
+    description: 'Whole seconds to wait before asking again (at least 1)',
+    required: true,
+    schema: { type: 'integer' as const, minimum: 1 },
+  },
+};
+
 /** One error entry of `responses`. */
 export interface ErrorResponse {
   description: string;
+  headers?: typeof RETRY_AFTER_HEADER;
   content: { 'application/json': { schema: typeof ErrorSchema } };
 }
 
-/** The `responses` entries of the given error statuses. */
+/**
+ * The `responses` entries of the given error statuses. A route that can answer 401 can answer
+ * 429 too: a wrong bearer key or webhook signature repeated from one address is refused 429
+ * once it passes the failure limit (middleware/rate-limit.ts), so 401 brings 429 with it.
+ */
 export function errorResponses<const S extends readonly ErrorStatus[]>(
   ...statuses: S
-): { [K in S[number]]: ErrorResponse } {
+): { [K in S[number] | (401 extends S[number] ? 429 : never)]: ErrorResponse } {
   const responses: Partial<Record<ErrorStatus, ErrorResponse>> = {};
-  for (const status of statuses) {
+  const all: ErrorStatus[] = statuses.includes(401) ? [...statuses, 429] : [...statuses];
+  for (const status of all) {
     responses[status] = {
       description: ERROR_DESCRIPTIONS[status],
+      ...(status === 429 ? { headers: RETRY_AFTER_HEADER } : {}),
       content: { 'application/json': { schema: ErrorSchema } },
     };
   }
-  return responses as { [K in S[number]]: ErrorResponse };
+  return responses as { [K in S[number] | (401 extends S[number] ? 429 : never)]: ErrorResponse };
 }
 
 /** A JSON response entry. */

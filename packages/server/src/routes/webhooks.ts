@@ -18,8 +18,10 @@ import type { AppContext, AppEnv } from '../core/context.js';
 import { storeWebhook, type StoredWebhook } from '../core/inbox.js';
 import { readRawBody } from '../core/raw-body.js';
 import { WEBHOOKS } from '../core/metrics.js';
+import { UNKNOWN_ORDER } from '../store/store.js';
 import { decodeUtf8, notUtf8 } from '../http/strict-json.js';
 import type { HeaderReader, ParsedWebhook } from '../providers/provider.js';
+import { recordDuplicateWebhook, recordRefusedWebhook } from '../console/webhook-activity.js';
 
 /** Request headers kept with a stored webhook, for the record. */
 const KEPT_HEADERS = ['content-type', 'date', 'user-agent'] as const;
@@ -57,8 +59,20 @@ export function webhookRoutes(ctx: AppContext): Hono<AppEnv> {
         }),
       );
       const id = await storeWebhook(ctx, provider.id, webhook, kept);
+      if (id === UNKNOWN_ORDER) {
+        // Not one of our orders (another integration on the same provider account): the
+        // provider is told, and nothing is kept.
+        count('unknown_order');
+        if (webhook.kind === 'event') {
+          recordRefusedWebhook(ctx, provider, 'unknown_order', webhook.rawBody);
+        }
+        throw new ApiError(404, 'not_found', 'No order with this reference');
+      }
       if (id === null) {
         count('duplicate');
+        if (webhook.kind === 'event') {
+          recordDuplicateWebhook(ctx, provider, webhook.event, webhook.rawBody);
+        }
         return ack(true);
       }
       ctx.inbox?.submit(id);
@@ -74,17 +88,20 @@ export function webhookRoutes(ctx: AppContext): Hono<AppEnv> {
         ).reference;
       } catch {
         count('invalid_body');
+        recordRefusedWebhook(ctx, provider, 'invalid_body', raw);
         throw new ApiError(400, 'invalid_request', 'The webhook body names no order');
       }
       // Only hints about our own orders are kept: anyone can send an unsigned webhook.
       if (!(await ctx.ledger.findOrderByProviderReference(provider.id, reference))) {
         count('unknown_order');
+        recordRefusedWebhook(ctx, provider, 'unknown_order', raw);
         throw new ApiError(404, 'not_found', 'No order with this reference');
       }
       return store({ kind: 'hint', reference });
     }
     if (verdict !== true) {
       count('invalid_signature');
+      recordRefusedWebhook(ctx, provider, 'invalid_signature', raw);
       throw new ApiError(401, 'invalid_signature', 'The webhook signature is missing or wrong');
     }
     // Strict UTF-8: bytes that are not are refused, never stored as U+FFFD.
@@ -98,22 +115,15 @@ export function webhookRoutes(ctx: AppContext): Hono<AppEnv> {
       parsed = provider.parseWebhook(text, headers);
     } catch {
       count('invalid_body');
+      recordRefusedWebhook(ctx, provider, 'invalid_body', text);
       throw new ApiError(400, 'invalid_request', 'The webhook body is not a known event');
     }
     if (parsed.mandate) {
       // Account numbers and signature tokens are never stored.
       return store({ kind: 'event', event: parsed, rawBody: parsed.mandate.redactedBody });
     }
-    if (
-      parsed.status !== null &&
-      parsed.reference !== null &&
-      !(await ctx.ledger.findOrderByProviderReference(provider.id, parsed.reference))
-    ) {
-      // Not one of our orders (another integration on the same provider account): the
-      // provider is told, and nothing is kept.
-      count('unknown_order');
-      throw new ApiError(404, 'not_found', 'No order with this reference');
-    }
+    // A status event about an order that is not ours is refused by the store (UNKNOWN_ORDER),
+    // which looks for the orders of the webhooks stored together in one query.
     return store({ kind: 'event', event: parsed, rawBody: text });
   });
 

@@ -6,9 +6,15 @@
  * postgres/postgres-store.test.ts run it.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NewInboxEvent, Store } from './store.js';
+import type { NewInboxEvent, Store, UNKNOWN_ORDER } from './store.js';
 
 const NOW = Date.parse('2026-06-01T12:00:00.000Z');
+
+/** The id of a stored event; an insert that stored nothing fails the test. */
+function stored(id: number | null | typeof UNKNOWN_ORDER): number {
+  if (typeof id !== 'number') throw new Error(`the inbox stored nothing (${String(id)})`);
+  return id;
+}
 
 function event(dedupeKey: string, subject: string | null = null): NewInboxEvent {
   return {
@@ -36,12 +42,11 @@ export function runInboxStoreContract(name: string, factory: () => Promise<Store
     });
 
     it('stores an event once per provider and event id', async () => {
-      const id = await db.inbox.insertIfNew(event('evt_1'));
-      expect(id).toEqual(expect.any(Number));
+      const id = stored(await db.inbox.insertIfNew(event('evt_1')));
       expect(await db.inbox.insertIfNew(event('evt_1'))).toBeNull();
       expect(await db.inbox.insertIfNew({ ...event('evt_1'), provider: 'koywe' })).not.toBeNull();
-      const stored = await db.inbox.get(id ?? -1);
-      expect(stored).toMatchObject({
+      const row = await db.inbox.get(id);
+      expect(row).toMatchObject({
         provider: 'ivy',
         dedupeKey: 'evt_1',
         headers: { 'content-type': 'application/json' },
@@ -54,7 +59,7 @@ export function runInboxStoreContract(name: string, factory: () => Promise<Store
     });
 
     it('leases an event to one owner until the lease lapses', async () => {
-      const id = (await db.inbox.insertIfNew(event('evt_lease'))) ?? -1;
+      const id = stored(await db.inbox.insertIfNew(event('evt_lease')));
       expect(await db.inbox.claim(id, 'a', NOW + 1000, NOW)).toBe(true);
       expect(await db.inbox.claim(id, 'b', NOW + 1000, NOW + 500)).toBe(false);
       expect(await db.inbox.due(NOW + 500, 10)).toEqual([]);
@@ -87,7 +92,7 @@ export function runInboxStoreContract(name: string, factory: () => Promise<Store
     });
 
     it('records a failed attempt and offers the event again once it is due', async () => {
-      const id = (await db.inbox.insertIfNew(event('evt_retry'))) ?? -1;
+      const id = stored(await db.inbox.insertIfNew(event('evt_retry')));
       expect(await db.inbox.claim(id, 'a', NOW + 1000, NOW)).toBe(true);
       await db.inbox.finish(id, 'a', {
         processed: false,
@@ -104,10 +109,10 @@ export function runInboxStoreContract(name: string, factory: () => Promise<Store
     });
 
     it('processes a subject’s events one at a time, in the order they came', async () => {
-      const first = (await db.inbox.insertIfNew(event('evt_a1', '1-order-a'))) ?? -1;
-      const second = (await db.inbox.insertIfNew(event('evt_a2', '1-order-a'))) ?? -1;
-      const other = (await db.inbox.insertIfNew(event('evt_b1', '1-order-b'))) ?? -1;
-      const loose = (await db.inbox.insertIfNew(event('evt_none'))) ?? -1;
+      const first = stored(await db.inbox.insertIfNew(event('evt_a1', '1-order-a')));
+      const second = stored(await db.inbox.insertIfNew(event('evt_a2', '1-order-a')));
+      const other = stored(await db.inbox.insertIfNew(event('evt_b1', '1-order-b')));
+      const loose = stored(await db.inbox.insertIfNew(event('evt_none')));
       expect((await db.inbox.due(NOW, 10)).map((e) => e.id)).toEqual([first, other, loose]);
       // The second waits while the first is unprocessed, leased or not, failed or not.
       expect(await db.inbox.claim(second, 'a', NOW + 1000, NOW)).toBe(false);

@@ -228,7 +228,8 @@ export function runRetentionStoreContract(
         receivedAt: ago(40 * DAY_MS).toISOString(),
         nextAttemptAt: NOW.getTime() + 60_000,
       });
-      if (processed === null || unprocessed === null) throw new Error('inbox insert failed');
+      if (typeof processed !== 'number' || typeof unprocessed !== 'number')
+        throw new Error('inbox insert failed');
       const at = ago(40 * DAY_MS).getTime();
       expect(await db.inbox.claim(processed, 'w1', at + 60_000, at)).toBe(true);
       const event = await db.inbox.get(processed);

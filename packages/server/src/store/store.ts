@@ -243,7 +243,15 @@ export interface NewInboxEvent {
   receivedAt: string;
   /** Epoch milliseconds: when it may first be processed. */
   nextAttemptAt: number;
+  /**
+   * Stored only if an order of `provider` has `subject` as its provider reference: an event
+   * about an order that is not ours is answered {@link UNKNOWN_ORDER} and nothing is kept.
+   */
+  requireOrder?: boolean;
 }
+
+/** What storing an inbox event answers when it requires an order and there is none. */
+export const UNKNOWN_ORDER = 'unknown_order';
 
 /**
  * How processing a stored webhook ended: done (with its outcome) for the revision it read, or
@@ -254,14 +262,19 @@ export type InboxAttemptResult =
   | { processed: false; error: string; retryAtMs: number };
 
 export interface InboxRepository {
-  /** Stores the event unless one with its provider and dedupe key exists: its id, or null. */
-  insertIfNew(event: NewInboxEvent): Promise<number | null>;
+  /**
+   * Stores the event unless one with its provider and dedupe key exists: its id, or null; or
+   * {@link UNKNOWN_ORDER} for an event that requires an order and has none.
+   */
+  insertIfNew(event: NewInboxEvent): Promise<number | null | typeof UNKNOWN_ORDER>;
   /**
    * {@link insertIfNew} for several events in one statement (one commit): per event, in order,
-   * its id or null. An event repeating the provider and dedupe key of an earlier one of the same
-   * call is a duplicate too.
+   * its id, null or {@link UNKNOWN_ORDER}. An event repeating the provider and dedupe key of an
+   * earlier one of the same call is a duplicate too.
    */
-  insertManyIfNew(events: readonly NewInboxEvent[]): Promise<(number | null)[]>;
+  insertManyIfNew(
+    events: readonly NewInboxEvent[],
+  ): Promise<(number | null | typeof UNKNOWN_ORDER)[]>;
   /**
    * Stores the event, or when one with its provider and dedupe key exists, arms that one again
    * (a new revision, due at `event.nextAttemptAt` or sooner): its id either way. For events
@@ -393,6 +406,127 @@ export interface LimitCounterRepository {
   deleteExpired(nowMs: number, limit: number): Promise<number>;
 }
 
+/** What the console's story of an order records beyond the checkout's own rows. */
+export type ActivityKind =
+  'provider_call' | 'webhook' | 'poll' | 'notification' | 'operator_action';
+
+/** One recorded happening (console/activity.ts). */
+export interface NewActivity {
+  /** The order it is about; null when it could not be attributed (a refused webhook). */
+  orderId: string | null;
+  provider: string | null;
+  kind: ActivityKind;
+  /** ISO 8601. */
+  at: string;
+  /** Kind-specific JSON object, masked before it is written. */
+  detail: Record<string, unknown>;
+}
+
+/** A recorded happening as read back. */
+export interface Activity extends NewActivity {
+  id: number;
+}
+
+/** Provider calls of a period, for the console's providers page. */
+export interface ProviderCallStats {
+  calls: number;
+  errors: number;
+  /** Every call's duration in milliseconds, ascending. */
+  durationsMs: number[];
+}
+
+export interface ActivityRepository {
+  record(entry: NewActivity): Promise<void>;
+  /** An order's activity, oldest first. */
+  listByOrder(orderId: string, limit: number): Promise<Activity[]>;
+  /** The `provider_call` activity of `provider` at or after `since` (ISO 8601). */
+  providerCalls(provider: string, since: string): Promise<ProviderCallStats>;
+  /** Deletes up to `limit` rows recorded before `before` (ISO 8601); returns how many. */
+  deleteBefore(before: string, limit: number): Promise<number>;
+}
+
+/** An operator's console sign-in, stored by the SHA-256 of its cookie token. */
+export interface ConsoleSession {
+  idHash: string;
+  operator: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface ConsoleSessionRepository {
+  insert(session: ConsoleSession): Promise<void>;
+  /** The sign-in with this hash when it has not expired at `now` (ISO 8601). */
+  get(idHash: string, now: string): Promise<ConsoleSession | null>;
+  delete(idHash: string): Promise<void>;
+  /** Deletes up to `limit` sign-ins expired before `now`; returns how many. */
+  deleteExpired(now: string, limit: number): Promise<number>;
+}
+
+/** The filters of the console's order list. */
+export interface ConsoleOrderQuery {
+  status?: OrderStatus;
+  provider?: string;
+  method?: string;
+  /** Created at or after (ISO 8601). */
+  from?: string;
+  /** Created before (ISO 8601). */
+  to?: string;
+  anomaly?: 'needs_review' | 'late_success' | 'stuck';
+  /** Merchant reference, session id, order id or provider order id: exact or prefix. */
+  q?: string;
+  /** Only orders before this position, newest first. */
+  before?: { createdAt: string; id: string };
+  /** Now (ISO 8601): an order is stuck when not final and its session expired before now. */
+  now: string;
+  limit: number;
+}
+
+/** An order with what the console's list shows of its session. */
+export interface ConsoleOrderRow {
+  order: OrderRecord;
+  reference: string;
+  sessionExpiresAt: string;
+}
+
+/** A stored webhook as the console shows it. */
+export interface ConsoleInboxRow {
+  id: number;
+  dedupeKey: string;
+  body: string;
+  receivedAt: string;
+  outcome: string | null;
+}
+
+/** A provider event as the console reads it. */
+export interface ConsoleProviderEvent {
+  status: string | null;
+  source: string;
+  applied: boolean;
+  anomaly: string | null;
+  receivedAt: string;
+}
+
+/** The console's reads across the checkout's tables. */
+export interface ConsoleReadRepository {
+  /** Orders matching `query`, newest first. */
+  listOrders(query: ConsoleOrderQuery): Promise<ConsoleOrderRow[]>;
+  /** Orders matching `query` but its status and position, counted by status. */
+  countByStatus(query: ConsoleOrderQuery): Promise<Record<string, number>>;
+  /** Orders updated at or after `since` (ISO 8601), oldest change first. */
+  ordersUpdatedSince(since: string, limit: number): Promise<ConsoleOrderRow[]>;
+  /** Verified webhooks stored at or after `since` with their provider and subject. */
+  inboxSince(
+    since: string,
+    limit: number,
+  ): Promise<{ provider: string; subject: string | null; receivedAt: string }[]>;
+  /** The stored webhooks of a provider about `subject` (our provider reference), oldest first. */
+  inboxBySubject(provider: string, subject: string, limit: number): Promise<ConsoleInboxRow[]>;
+  /** The provider events recorded for an order, oldest first. */
+  providerEvents(orderId: string): Promise<ConsoleProviderEvent[]>;
+  /** The outbox messages about `subjectId`, oldest first. */
+  outboxBySubject(subjectId: string): Promise<OutboxMessage[]>;
+}
+
 /** Every repository, as seen inside (or outside) a unit of work. */
 export interface Repositories {
   sessions: SessionRepository;
@@ -406,6 +540,9 @@ export interface Repositories {
   inbox: InboxRepository;
   retention: RetentionRepository;
   limits: LimitCounterRepository;
+  activity: ActivityRepository;
+  consoleSessions: ConsoleSessionRepository;
+  consoleReads: ConsoleReadRepository;
 }
 
 /** A database: repositories (each call its own statement), units of work and lifecycle. */

@@ -39,7 +39,7 @@ export interface RunningProcess {
   /** `http://127.0.0.1:<port>`, as the process printed it. */
   url: string;
   pid: number;
-  /** Everything it wrote to stdout and stderr so far (the last 64 KiB). */
+  /** Everything it wrote to stdout and stderr so far (the last 64 KiB, or `outputLimit`). */
   output(): string;
   /** Settles when the process has exited. */
   exited: Promise<Exit>;
@@ -57,6 +57,8 @@ export interface StartOptions {
   readyPath: string;
   /** Longest wait for readiness (default 30 s). */
   timeoutMs?: number;
+  /** How much of its output is kept, from the end (default 64 KiB). */
+  outputLimit?: number;
 }
 
 /** The variables a child needs from this process (PATH and the like), nothing else. */

@@ -93,6 +93,8 @@ export interface NodeProcessOptions {
   readyPath: string;
   /** Longest wait for readiness (default 30 s). */
   timeoutMs?: number;
+  /** How much of its output is kept, from the end (default 64 KiB). */
+  outputLimit?: number;
 }
 
 const OUTPUT_LIMIT = 64 * 1024;
@@ -143,7 +145,7 @@ export function prepareNodeProcess(
   const listening = new Promise<string>((resolve) => (announced = resolve));
   let url: string | null = null;
   const append = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-OUTPUT_LIMIT);
+    output = (output + chunk.toString('utf8')).slice(-(options.outputLimit ?? OUTPUT_LIMIT));
     const match = url === null ? LISTENING.exec(output) : null;
     if (match?.[1]) {
       url = match[1];

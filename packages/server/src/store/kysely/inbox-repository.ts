@@ -5,9 +5,14 @@
  * are read `FOR UPDATE SKIP LOCKED` on PostgreSQL, so that instances polling together take
  * different ones.
  */
-import type { ExpressionBuilder, Insertable, Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Insertable, type Selectable } from 'kysely';
 import type { ProviderId } from '@pay-checkout/protocol';
-import type { InboxEvent, InboxRepository, NewInboxEvent } from '../store.js';
+import {
+  UNKNOWN_ORDER,
+  type InboxEvent,
+  type InboxRepository,
+  type NewInboxEvent,
+} from '../store.js';
 import { changedOne, type Engine, type Executor } from './repositories.js';
 import type { Database, WebhookInboxTable } from './schema.js';
 
@@ -26,8 +31,61 @@ function firstOfSubject(eb: ExpressionBuilder<Database, 'webhook_inbox'>) {
   );
 }
 
-/** Rows per multi-row insert: 8 parameters each stays far below every engine's limit. */
+/** A provider and one of its keys (a dedupe key, a provider reference) as one string. */
+function keyOf(provider: string, key: string): string {
+  return `${provider}\u0000${key}`;
+}
+
+/** Events per insert statement at most. */
 const MAX_ROWS_PER_INSERT = 200;
+
+/**
+ * Stores `events` unless their dedupe key is stored already, and those that require an order
+ * only when it exists: the events travel as one JSON parameter, so the statement's text is the
+ * same for any number of them (prepared once, compiled at no cost) and the order check is part
+ * of it. Answers the rows inserted.
+ */
+function insertStatement(engine: Engine, events: readonly NewInboxEvent[]) {
+  const json = JSON.stringify(
+    events.map((event) => ({
+      provider: event.provider,
+      dedupe_key: event.dedupeKey,
+      subject: event.subject,
+      body: event.body,
+      headers: JSON.stringify(event.headers),
+      received_at: event.receivedAt,
+      next_attempt_at: event.nextAttemptAt,
+      require_order: event.requireOrder === true,
+    })),
+  );
+  type Inserted = { id: number | string; provider: string; dedupe_key: string };
+  if (engine === 'postgres') {
+    return sql<Inserted>`
+      INSERT INTO webhook_inbox
+        (provider, dedupe_key, subject, body, headers, received_at, attempts, next_attempt_at)
+      SELECT e.provider, e.dedupe_key, e.subject, e.body, e.headers::json, e.received_at, 0,
+        e.next_attempt_at
+      FROM json_to_recordset(${json}::json) AS e(provider text, dedupe_key text, subject text,
+        body text, headers text, received_at timestamptz, next_attempt_at bigint,
+        require_order boolean)
+      WHERE NOT e.require_order OR EXISTS (SELECT 1 FROM orders AS o
+        WHERE o.provider = e.provider AND o.provider_reference = e.subject)
+      ON CONFLICT (provider, dedupe_key) DO NOTHING
+      RETURNING id, provider, dedupe_key`;
+  }
+  // SQLite: the SELECT of an INSERT … SELECT … ON CONFLICT needs its WHERE (it has one).
+  return sql<Inserted>`
+    INSERT INTO webhook_inbox
+      (provider, dedupe_key, subject, body, headers, received_at, attempts, next_attempt_at)
+    SELECT e.value ->> 'provider', e.value ->> 'dedupe_key', e.value ->> 'subject',
+      e.value ->> 'body', e.value ->> 'headers', e.value ->> 'received_at', 0,
+      e.value ->> 'next_attempt_at'
+    FROM json_each(${json}) AS e
+    WHERE NOT (e.value ->> 'require_order') OR EXISTS (SELECT 1 FROM orders AS o
+      WHERE o.provider = e.value ->> 'provider' AND o.provider_reference = e.value ->> 'subject')
+    ON CONFLICT (provider, dedupe_key) DO NOTHING
+    RETURNING id, provider, dedupe_key`;
+}
 
 function toInboxEvent(row: Selectable<WebhookInboxTable>): InboxEvent {
   return {
@@ -60,36 +118,73 @@ function toRow(event: NewInboxEvent): Insertable<WebhookInboxTable> {
 }
 
 export function createInboxRepository(db: Executor, engine: Engine): InboxRepository {
-  return {
-    async insertIfNew(event) {
-      const row = await db
-        .insertInto('webhook_inbox')
-        .values(toRow(event))
-        .onConflict((conflict) => conflict.columns(['provider', 'dedupe_key']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      return row ? row.id : null;
-    },
-    async insertManyIfNew(events) {
-      if (events.length === 0) return [];
-      // The first of several with one key is inserted; the rest answer null like later copies.
-      const keyOf = (event: NewInboxEvent) => `${event.provider}\u0000${event.dedupeKey}`;
-      const firsts = new Map<string, NewInboxEvent>();
-      for (const event of events) if (!firsts.has(keyOf(event))) firsts.set(keyOf(event), event);
-      const ids = new Map<string, number>();
-      const unique = [...firsts.values()];
-      for (let at = 0; at < unique.length; at += MAX_ROWS_PER_INSERT) {
-        const rows = await db
-          .insertInto('webhook_inbox')
-          .values(unique.slice(at, at + MAX_ROWS_PER_INSERT).map(toRow))
-          .onConflict((conflict) => conflict.columns(['provider', 'dedupe_key']).doNothing())
-          .returning(['id', 'provider', 'dedupe_key'])
-          .execute();
-        for (const row of rows) ids.set(`${row.provider}\u0000${row.dedupe_key}`, row.id);
+  /** Which of `references` are provider references of orders of that provider. */
+  async function knownOrders(wanted: readonly NewInboxEvent[]): Promise<Set<string>> {
+    const known = new Set<string>();
+    const references = [...new Set(wanted.map((event) => event.subject ?? ''))];
+    for (let at = 0; at < references.length; at += MAX_ROWS_PER_INSERT) {
+      const rows = await db
+        .selectFrom('orders')
+        .select(['provider', 'provider_reference'])
+        .where('provider_reference', 'in', references.slice(at, at + MAX_ROWS_PER_INSERT))
+        .execute();
+      for (const row of rows) known.add(keyOf(row.provider, row.provider_reference));
+    }
+    return known;
+  }
+
+  /**
+   * Per event, in order: its id, null (stored before, or a copy of an earlier one of the list)
+   * or UNKNOWN_ORDER. One statement stores the events (those requiring an order only if it
+   * exists); only when some of those are left out are their orders read, to tell an unknown
+   * order from an event stored before.
+   */
+  async function insertMany(
+    events: readonly NewInboxEvent[],
+  ): Promise<(number | null | typeof UNKNOWN_ORDER)[]> {
+    if (events.length === 0) return [];
+    // The first of several with one key is inserted; the rest answer null like later copies.
+    const firsts = new Map<string, NewInboxEvent>();
+    for (const event of events) {
+      const key = keyOf(event.provider, event.dedupeKey);
+      if (!firsts.has(key)) firsts.set(key, event);
+    }
+    const ids = new Map<string, number>();
+    const unique = [...firsts.values()];
+    for (let at = 0; at < unique.length; at += MAX_ROWS_PER_INSERT) {
+      const rows = await insertStatement(
+        engine,
+        unique.slice(at, at + MAX_ROWS_PER_INSERT),
+      ).execute(db);
+      for (const row of rows.rows) ids.set(keyOf(row.provider, row.dedupe_key), Number(row.id));
+    }
+    const leftOut = unique.filter(
+      (event) => event.requireOrder && !ids.has(keyOf(event.provider, event.dedupeKey)),
+    );
+    const known = leftOut.length > 0 ? await knownOrders(leftOut) : null;
+    return events.map((event) => {
+      const key = keyOf(event.provider, event.dedupeKey);
+      // A copy answers as its first does, except that a stored first makes the copy a repeat.
+      const first = firsts.get(key) ?? event;
+      const id = ids.get(key);
+      if (id !== undefined) return first === event ? id : null;
+      if (
+        known !== null &&
+        first.requireOrder &&
+        !known.has(keyOf(first.provider, first.subject ?? ''))
+      ) {
+        return UNKNOWN_ORDER;
       }
-      return events.map((event) =>
-        firsts.get(keyOf(event)) === event ? (ids.get(keyOf(event)) ?? null) : null,
-      );
+      return null;
+    });
+  }
+
+  return {
+    insertIfNew(event) {
+      return insertMany([event]).then(([id]) => id ?? null);
+    },
+    insertManyIfNew(events) {
+      return insertMany(events);
     },
     async upsertCoalesced(event) {
       const row = await db

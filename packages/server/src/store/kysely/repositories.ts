@@ -47,6 +47,7 @@ import type {
 } from './schema.js';
 import { createInboxRepository } from './inbox-repository.js';
 import { createLimitCounterRepository } from './limit-counters.js';
+import { createConsoleRepositories } from './console-repositories.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -835,6 +836,7 @@ export function createRepositories(db: Executor, engine: Engine): Repositories {
   const inbox = createInboxRepository(db, engine);
   const retention = createRetentionRepository(db);
   const limits = createLimitCounterRepository(db);
+  const { activity, consoleSessions, consoleReads } = createConsoleRepositories(db);
 
   return {
     sessions,
@@ -848,6 +850,9 @@ export function createRepositories(db: Executor, engine: Engine): Repositories {
     inbox,
     retention,
     limits,
+    activity,
+    consoleSessions,
+    consoleReads,
   };
 }
 
@@ -881,6 +886,9 @@ export function guardRepositories(
     inbox: guard(repositories.inbox),
     retention: guard(repositories.retention),
     limits: guard(repositories.limits),
+    activity: guard(repositories.activity),
+    consoleSessions: guard(repositories.consoleSessions),
+    consoleReads: guard(repositories.consoleReads),
   };
 }
 

@@ -172,6 +172,27 @@ export interface LimitCountersTable {
   expires_at: number;
 }
 
+/** What the operator console tells of an order beyond its own rows (console/activity.ts). */
+export interface OrderActivityTable {
+  id: Generated<number>;
+  /** Null when the happening could not be attributed to an order (a refused webhook). */
+  order_id: string | null;
+  provider: string | null;
+  /** `provider_call`, `webhook`, `poll`, `notification`, `operator_action`. */
+  kind: string;
+  at: string;
+  /** JSON object, masked before it was written. */
+  detail: string;
+}
+
+/** An operator's console sign-in, by the SHA-256 (hex) of its cookie token. */
+export interface ConsoleSessionsTable {
+  id_hash: string;
+  operator: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -189,5 +210,7 @@ export interface Database {
   webhook_inbox: WebhookInboxTable;
   job_leases: JobLeasesTable;
   limit_counters: LimitCountersTable;
+  order_activity: OrderActivityTable;
+  console_sessions: ConsoleSessionsTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -223,4 +223,37 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX limit_counters_by_expiry ON limit_counters (expires_at);
     `,
   },
+  {
+    version: 8,
+    name: 'order activity and console sign-ins',
+    sql: `
+      -- What the operator console tells of an order beyond its own rows: provider calls,
+      -- refused and duplicate webhooks, polls, notification attempts, operator actions.
+      -- No foreign key: a refused webhook may name no order, and rows go by age alone.
+      CREATE TABLE order_activity (
+        id       INTEGER PRIMARY KEY AUTOINCREMENT,
+        order_id TEXT,
+        provider TEXT,
+        kind     TEXT NOT NULL,
+        at       TEXT NOT NULL,
+        detail   TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX order_activity_by_order ON order_activity (order_id, id)
+        WHERE order_id IS NOT NULL;
+      CREATE INDEX order_activity_by_provider ON order_activity (kind, provider, at);
+      CREATE INDEX order_activity_by_time ON order_activity (at);
+
+      -- Operator sign-ins, by the SHA-256 of the cookie's token, so every instance accepts them.
+      CREATE TABLE console_sessions (
+        id_hash    TEXT PRIMARY KEY,
+        operator   TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX console_sessions_by_expiry ON console_sessions (expires_at);
+
+      -- The console lists orders newest first.
+      CREATE INDEX orders_by_created ON orders (created_at, id);
+    `,
+  },
 ];

@@ -12,10 +12,13 @@
  *
  * The lock wait: better-sqlite3 is synchronous, so SQLite's own busy handler would sleep on the
  * event loop — freezing every request of the process, and never letting a unit of work of the
- * same process that holds the lock finish. Statements that take the write lock (`BEGIN
- * IMMEDIATE`, and writes outside a unit of work) therefore run with the busy handler off and,
- * while another connection holds the lock, are tried again after a short timer, for as long as
- * the connection's `busy_timeout` allows.
+ * same process that holds the lock finish. The connection's busy handler is therefore off
+ * (`busy_timeout` 0, the configured value remembered) for everything Kysely sends: a statement
+ * outside a unit of work (`BEGIN IMMEDIATE`, a write, a read) that SQLite refuses for a lock
+ * another connection holds is tried again after a short timer, for as long as the configured
+ * `busy_timeout` allows. Only {@link BetterSqliteDriver.exclusive} work, which runs on the raw
+ * database and cannot wait on a timer, gets the busy handler back while it runs. (Switching it
+ * off and on around each statement would prepare two PRAGMAs per write.)
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -120,24 +123,24 @@ class BetterSqliteConnection implements DatabaseConnection {
   readonly #statements: StatementCache;
   readonly #busyTimeoutMs: number;
 
+  /** Takes the connection's `busy_timeout` as the longest wait, and switches the handler off. */
   constructor(database: BetterSqlite3.Database, statements: StatementCache) {
     this.#database = database;
     this.#statements = statements;
     this.#busyTimeoutMs = Number(database.pragma('busy_timeout', { simple: true }));
+    database.pragma('busy_timeout = 0');
   }
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     const statement = this.#statements.get(compiledQuery.sql);
     const parameters = bindable(compiledQuery.parameters);
     if (statement.reader) {
-      const rows = statement.readonly
-        ? statement.all(parameters)
-        : await this.#takingWriteLock(() => statement.all(parameters));
+      const rows = await this.#waitingForLocks(() => statement.all(parameters));
       return { rows: rows as R[] };
     }
-    const { changes, lastInsertRowid } = statement.readonly
-      ? statement.run(parameters)
-      : await this.#takingWriteLock(() => statement.run(parameters));
+    const { changes, lastInsertRowid } = await this.#waitingForLocks(() =>
+      statement.run(parameters),
+    );
     return {
       numAffectedRows: BigInt(changes),
       insertId: BigInt(lastInsertRowid),
@@ -154,23 +157,41 @@ class BetterSqliteConnection implements DatabaseConnection {
   }
 
   /**
-   * Runs a statement that may need the write lock. Inside a unit of work the lock is held
-   * already; outside one, a refusal for a lock held elsewhere is tried again on a timer.
+   * Runs `work` on the raw database with the busy handler on (the configured `busy_timeout`),
+   * as SQLite's own waiting is all that synchronous work can have.
    */
-  async #takingWriteLock<T>(run: () => T): Promise<T> {
-    if (this.#database.inTransaction) return run();
-    const deadline = Date.now() + this.#busyTimeoutMs;
-    for (let pause = 1; ; pause = Math.min(pause * 2, MAX_BUSY_PAUSE_MS)) {
-      // A PRAGMA takes effect when it is prepared, so these are not cached statements.
+  withBusyHandler<T>(work: (database: BetterSqlite3.Database) => T): T {
+    this.#database.pragma(`busy_timeout = ${this.#busyTimeoutMs}`);
+    try {
+      return work(this.#database);
+    } finally {
       this.#database.pragma('busy_timeout = 0');
+    }
+  }
+
+  /**
+   * Runs a statement. Inside a unit of work the write lock is held already; outside one, a
+   * refusal for a lock held elsewhere is tried again on a timer. The first try is synchronous:
+   * a statement that meets no lock costs no extra turn.
+   */
+  #waitingForLocks<T>(run: () => T): T | Promise<T> {
+    if (this.#database.inTransaction) return run();
+    try {
+      return run();
+    } catch (error) {
+      if (!isBusy(error) || this.#busyTimeoutMs <= 0) throw error;
+      return this.#retryWhileBusy(run, Date.now() + this.#busyTimeoutMs);
+    }
+  }
+
+  async #retryWhileBusy<T>(run: () => T, deadline: number): Promise<T> {
+    for (let pause = 1; ; pause = Math.min(pause * 2, MAX_BUSY_PAUSE_MS)) {
+      await sleep(pause / 2 + (Math.random() * pause) / 2);
       try {
         return run();
       } catch (error) {
         if (!isBusy(error) || Date.now() >= deadline) throw error;
-      } finally {
-        this.#database.pragma(`busy_timeout = ${this.#busyTimeoutMs}`);
       }
-      await sleep(pause / 2 + (Math.random() * pause) / 2);
     }
   }
 }
@@ -256,12 +277,13 @@ export class BetterSqliteDriver implements Driver {
 
   /**
    * Runs `work` on the raw database while holding the connection, so that no unit of work is
-   * open around it — for what Kysely cannot send, such as a script of several statements.
+   * open around it — for what Kysely cannot send, such as a script of several statements. It
+   * waits for another connection's lock as SQLite does, on the event loop, up to `busy_timeout`.
    */
   async exclusive<T>(work: (database: BetterSqlite3.Database) => T): Promise<T> {
     await this.#mutex.lock();
     try {
-      return work(this.#database);
+      return this.#connection.withBusyHandler(work);
     } finally {
       this.#mutex.unlock();
     }
