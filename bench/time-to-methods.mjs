@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
+import { chromiumLaunchOptions } from '../scripts/chromium.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runs = positive('BENCH_RUNS', 15);
@@ -124,17 +125,7 @@ const demos = [];
 let browser;
 try {
   demos.push(await startDemo('shop-grade', 19790, false), await startDemo('plain', 19800, true));
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await chromium.launch(chromiumLaunchOptions());
   // One uncounted load each: the servers' first answers (compression, module graph) are warm.
   for (const demo of demos) await measure(browser, demo);
   const times = new Map(demos.map((demo) => [demo.name, []]));

@@ -2,30 +2,22 @@ import { defineConfig, devices } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromiumLaunchOptions } from '../scripts/chromium.mjs';
 import { ports, urls } from './fixtures/urls.js';
-import { CONSOLE_KEY, REFUSING_MERCHANT_URL } from './models/console.js';
+import { CONSOLE_KEY, MERCHANT_RECEIVER_PORT, MERCHANT_RECEIVER_URL } from './models/console.js';
 
 /**
  * End-to-end tests: Chromium drives whole payments through the demo shop, the pay-checkout
  * server and the provider emulator, each started the way `pnpm demo` starts them, on ports of
- * their own and with a fresh database.
+ * their own and with a fresh database — plus the shop's backend that takes the server's
+ * notifications (fixtures/merchant-receiver.mjs).
  *
  * Only Debian's Chromium can run here; other browsers slot into `projects` where they exist.
  */
 
 const dataDir = mkdtempSync(join(tmpdir(), 'pay-checkout-e2e-'));
 
-const chromium = {
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-};
+const chromium = chromiumLaunchOptions();
 
 export default defineConfig({
   testDir: './tests',
@@ -50,28 +42,45 @@ export default defineConfig({
       use: { ...devices['Desktop Chrome'], launchOptions: chromium },
     },
   ],
-  webServer: {
-    command: 'node demo/start.mjs',
-    cwd: '..',
-    url: `${urls.shop}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    env: {
-      DEMO_PORT: String(ports.shop),
-      PORT: String(ports.server),
-      EMULATOR_PORT: String(ports.emulator),
-      DATABASE_URL: `sqlite:${join(dataDir, 'pay-checkout.db')}`,
-      EMULATOR_SETTLE_DELAY_MS: '1500',
-      LOG_LEVEL: 'warn',
-      // Only the shop's own address: the same shop under another name is a forgotten origin.
-      PAY_CHECKOUT_ALLOWED_ORIGINS: urls.shop,
-      // The operator console, and merchant notifications that fail once and are parked as dead.
-      PAY_CHECKOUT_CONSOLE_KEY: CONSOLE_KEY,
-      MERCHANT_WEBHOOK_URL: REFUSING_MERCHANT_URL,
-      MERCHANT_WEBHOOK_SECRET: 'e2e_merchant_webhook_secret_0123',
-      PAY_CHECKOUT_NOTIFICATION_MAX_ATTEMPTS: '1',
+  webServer: [
+    {
+      command: 'node e2e/fixtures/merchant-receiver.mjs',
+      cwd: '..',
+      url: `${MERCHANT_RECEIVER_URL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 10_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: { MERCHANT_RECEIVER_PORT: String(MERCHANT_RECEIVER_PORT) },
     },
-  },
+    {
+      command: 'node demo/start.mjs',
+      cwd: '..',
+      url: `${urls.shop}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: {
+        DEMO_PORT: String(ports.shop),
+        PORT: String(ports.server),
+        EMULATOR_PORT: String(ports.emulator),
+        DATABASE_URL: `sqlite:${join(dataDir, 'pay-checkout.db')}`,
+        EMULATOR_SETTLE_DELAY_MS: '1500',
+        LOG_LEVEL: 'warn',
+        // Only the shop's own address: the same shop under another name is a forgotten origin.
+        PAY_CHECKOUT_ALLOWED_ORIGINS: urls.shop,
+        // The operator console, signed in to with the key of models/console.ts.
+        PAY_CHECKOUT_CONSOLE_KEY: CONSOLE_KEY,
+        // Notifications go to the receiver, which takes them all (204) but those of the sessions
+        // a journey marks as refused. One attempt is allowed so that a refused notification is
+        // parked as dead at once, for the console journey to re-queue: with the default budget
+        // (20 attempts, back-off from 5 s doubling) it would stay pending for hours. Accepted
+        // notifications never retry, so the limit changes nothing for every other payment.
+        MERCHANT_WEBHOOK_URL: `${MERCHANT_RECEIVER_URL}/notifications`,
+        MERCHANT_WEBHOOK_SECRET: 'e2e_merchant_webhook_secret_0123',
+        PAY_CHECKOUT_NOTIFICATION_MAX_ATTEMPTS: '1',
+      },
+    },
+  ],
 });

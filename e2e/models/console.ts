@@ -2,19 +2,74 @@
  * @module
  * The operator console (`/console/` of the pay-checkout server) as an operator uses it, plus an
  * accessibility check with axe-core run inside the page (the console's strict CSP allows no
- * injected script tag, so axe is evaluated through the browser's debugging protocol).
+ * injected script tag, so axe is evaluated through the browser's debugging protocol), and the
+ * shop's backend that takes the server's notifications (e2e/fixtures/merchant-receiver.mjs).
  */
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { urls } from '../fixtures/urls.js';
+import { ports, urls } from '../fixtures/urls.js';
 
 /** The console key the end-to-end stack starts the server with (PAY_CHECKOUT_CONSOLE_KEY). */
 export const CONSOLE_KEY = 'e2e-console-key-0123456789abcdef';
 
-/** Where the shop's backend would take notifications: the shop has no such route, so each fails. */
-export const REFUSING_MERCHANT_URL = `${urls.shop}/pay-checkout/notifications`;
+/**
+ * The port of the shop's notifications receiver: six above the server's, clear of the shop
+ * (three above) and of the ports `pnpm demo --postgres` gives its two instances (four, five).
+ */
+export const MERCHANT_RECEIVER_PORT = ports.server + 6;
+
+/** The receiver's address; the stack's MERCHANT_WEBHOOK_URL is its `/notifications`. */
+export const MERCHANT_RECEIVER_URL = `http://127.0.0.1:${MERCHANT_RECEIVER_PORT}`;
+
+/** One notification as the receiver recorded it, with the status it answered. */
+export interface ReceivedNotification {
+  webhookId: string;
+  type: 'order.updated' | 'mandate.updated';
+  orderId: string | null;
+  sessionId: string | null;
+  reference: string;
+  status: string;
+  answer: 204 | 503;
+}
+
+/** The shop's notifications receiver: what it took, and which sessions it refuses. */
+export class MerchantReceiver {
+  constructor(readonly request: APIRequestContext) {}
+
+  /** Refuses (503) every notification of `session` from now on, or accepts them again. */
+  async refuse(session: string, on = true): Promise<void> {
+    const response = await this.request.post(`${MERCHANT_RECEIVER_URL}/_control/refuse`, {
+      data: { session, on },
+    });
+    expect(response.status(), await response.text()).toBe(204);
+  }
+
+  /** The notifications of `session` received so far, oldest first. */
+  async received(session: string): Promise<ReceivedNotification[]> {
+    const response = await this.request.get(`${MERCHANT_RECEIVER_URL}/_control/received`, {
+      params: { session },
+    });
+    expect(response.status(), await response.text()).toBe(200);
+    return (await response.json()) as ReceivedNotification[];
+  }
+
+  /** Waits until the receiver has answered a notification of `session` with `answer`. */
+  async expectAnswered(session: string, answer: 204 | 503): Promise<ReceivedNotification> {
+    let found: ReceivedNotification | undefined;
+    await expect
+      .poll(
+        async () => {
+          found = (await this.received(session)).find((n) => n.answer === answer);
+          return found !== undefined;
+        },
+        { message: `a notification of ${session} answered ${answer}`, timeout: 20_000 },
+      )
+      .toBe(true);
+    return found!;
+  }
+}
 
 let axeSource: string | undefined;
 
@@ -103,6 +158,26 @@ export class OperatorConsole {
 
   storyEntries(kind?: string): Locator {
     return this.page.locator(`console-order ol.story > li${kind ? `[data-kind="${kind}"]` : ''}`);
+  }
+
+  /**
+   * Waits until notification `id` is parked as dead, asking the console's API as the signed-in
+   * operator (a parked notification does not change the page by itself).
+   */
+  async expectParked(id: string): Promise<void> {
+    await expect
+      .poll(
+        async () => {
+          const response = await this.page.request.get(`${urls.server}/console/api/notifications`, {
+            params: { status: 'dead' },
+          });
+          expect(response.status(), await response.text()).toBe(200);
+          const { items } = (await response.json()) as { items: { id: string }[] };
+          return items.some((item) => item.id === id);
+        },
+        { message: `notification ${id} parked as dead`, timeout: 20_000 },
+      )
+      .toBe(true);
   }
 
   /** Runs axe on the whole page (shadow roots included); answers the violations. */

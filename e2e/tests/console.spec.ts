@@ -4,12 +4,13 @@
  * arrive live, re-checks an order whose webhook the provider never sent, re-queues a dead
  * notification — with axe on every page, the server's strict CSP intact, and the keyboard alone.
  *
- * The stack sends merchant notifications to a shop route that does not exist, with one attempt
- * allowed, so every notification ends dead and can be re-queued.
+ * The stack's merchant receiver takes every notification; the re-queue journey has it refuse
+ * those of its own checkout session (one attempt allowed), so only that payment's notification
+ * ends dead — and is delivered once the shop takes notifications again and it is re-queued.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { EmulatorControl, HostedPage } from '../models/emulator.js';
-import { CONSOLE_KEY, OperatorConsole } from '../models/console.js';
+import { CONSOLE_KEY, MerchantReceiver, OperatorConsole } from '../models/console.js';
 import { Shop } from '../models/shop.js';
 import { urls } from '../fixtures/urls.js';
 
@@ -26,10 +27,17 @@ function sessionOf(page: Page): string {
   return session;
 }
 
-/** Pays by bank with Ivy through the demo shop; answers the shop's reference and the session. */
-async function payWithIvy(page: Page): Promise<{ reference: string; session: string }> {
+/**
+ * Pays by bank with Ivy through the demo shop; answers the shop's reference and the session.
+ * With `refuseNotifications`, the shop's backend refuses the notifications of this payment.
+ */
+async function payWithIvy(
+  page: Page,
+  { refuseNotifications = false } = {},
+): Promise<{ reference: string; session: string }> {
   const checkout = await new Shop(page).buy(2);
   const session = sessionOf(page);
+  if (refuseNotifications) await new MerchantReceiver(page.request).refuse(session);
   await checkout.choose(/pay by bank/i);
   await checkout.pay();
   await new HostedPage(page).pay();
@@ -75,7 +83,10 @@ test('an operator finds a demo payment by its reference and reads its story', as
   page,
   context,
 }) => {
-  const { reference } = await payWithIvy(page);
+  const { reference, session } = await payWithIvy(page);
+  // The shop's backend took the payment's notification at the first attempt.
+  const delivered = await new MerchantReceiver(page.request).expectAnswered(session, 204);
+  expect(delivered).toMatchObject({ type: 'order.updated', reference });
 
   const operator = new OperatorConsole(await context.newPage());
   await operator.open();
@@ -105,7 +116,9 @@ test('an operator finds a demo payment by its reference and reads its story', as
       .filter({ hasText: /→\s*paid/ })
       .first(),
   ).toBeVisible();
-  await expect(operator.storyEntries('notification').first()).toBeVisible();
+  await expect(
+    operator.storyEntries('notification').filter({ hasText: delivered.webhookId }),
+  ).toContainText('delivered');
   await expect(operator.storyEntries('provider_call').first()).toContainText(/\d+ ms|\d\.\d s/);
   await operator.expectAccessible();
 
@@ -193,39 +206,68 @@ test('an order whose webhook was dropped becomes paid when the operator asks the
   await operator.expectAccessible();
 });
 
-test('a dead notification is re-queued', async ({ page, context }) => {
-  const { reference } = await payWithIvy(page);
+test('a dead notification is re-queued, and delivered once the shop takes it', async ({
+  page,
+  context,
+}) => {
+  const merchant = new MerchantReceiver(page.request);
+  const { reference, session } = await payWithIvy(page, { refuseNotifications: true });
+  // The first notification of the order is refused, and with one attempt allowed it is dead;
+  // the order's later notifications wait behind it.
+  const refused = await merchant.expectAnswered(session, 503);
+  const id = refused.webhookId;
+  const attemptsOf = async () =>
+    (await merchant.received(session)).filter((n) => n.webhookId === id).length;
 
   const operator = new OperatorConsole(await context.newPage());
   await operator.open('/console/notifications');
   await operator.signIn();
   await expect(operator.heading()).toHaveText('Notifications');
+  await operator.expectParked(id);
   await operator.page.getByLabel('Status').selectOption('dead');
   await operator.page.getByRole('button', { name: 'Show' }).click();
-  const dead = operator.page.locator('console-notifications tbody tr').first();
-  await expect(dead).toContainText('dead', { timeout: 20_000 });
+  const dead = operator.page.locator(`console-notifications tr[data-notification="${id}"]`);
+  await expect(dead).toContainText('dead');
+  await expect(dead).toContainText(refused.orderId!);
+  await expect(dead).toContainText('HTTP 503');
   await operator.expectAccessible();
-  const id = (await dead.locator('th').textContent())!.trim();
+
+  // Re-queued while the shop still refuses: it is sent again, refused again, dead again.
   await dead.getByRole('button', { name: /Re-queue/ }).click();
   await expect(operator.page.locator('console-notifications [data-message]')).toHaveText(
     `Notification ${id} is queued again.`,
   );
+  await expect.poll(attemptsOf, { timeout: 20_000 }).toBe(2);
+  await operator.expectParked(id);
   await operator.expectAccessible();
 
-  // From the order's story too; the action then shows in it, with who did it.
+  // From the order's story too, once the shop takes notifications again: now it arrives, and
+  // the notifications that waited behind it follow. The action shows in the story, with who.
+  await merchant.refuse(session, false);
   await operator.nav('Orders').click();
   await operator.openOrder(reference);
-  const notification = operator.storyEntries('notification').filter({ hasText: 'dead' }).first();
-  await expect(notification).toBeVisible({ timeout: 20_000 });
+  const notification = operator.storyEntries('notification').filter({ hasText: id });
+  await expect(notification).toContainText('dead');
   await notification.getByRole('button', { name: /Re-queue notification/ }).click();
   await expect(operator.page.locator('console-order [data-message]')).toContainText(
     'is queued again',
   );
+  await expect.poll(attemptsOf, { timeout: 20_000 }).toBe(3);
+  const lastAnswer = async () => {
+    const last = (await merchant.received(session)).at(-1);
+    return last && [last.status, last.answer];
+  };
+  await expect.poll(lastAnswer, { timeout: 20_000 }).toEqual(['paid', 204]);
   const action = operator
     .storyEntries('operator_action')
     .filter({ hasText: 'requeue notification' });
-  await expect(action).toHaveCount(1);
-  await expect(action).toContainText('operator');
+  // Both re-queues, the one from the notifications page and this one, by the operator.
+  await expect(action).toHaveCount(2);
+  await expect(action.filter({ hasText: 'operator' })).toHaveCount(2);
+  // Read again, the story tells the notification delivered at its third attempt.
+  await operator.page.reload();
+  await expect(notification).toContainText('delivered');
+  await expect(notification.locator('tbody tr')).toHaveCount(3);
   expect(operator.cspViolations).toEqual([]);
 });
 
