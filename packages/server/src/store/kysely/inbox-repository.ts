@@ -222,6 +222,23 @@ export function createInboxRepository(db: Executor, engine: Engine): InboxReposi
       return row ? toInboxEvent(row) : null;
     },
     async due(nowMs, limit) {
+      if (engine === 'sqlite') {
+        // SQLite's planner, without statistics, takes the index on next_attempt_at and sorts
+        // every pending event for each look; with them, it walks the whole table by id. The
+        // pending events in id order are what a look wants, so it is told which index to use.
+        const { rows } = await sql<Selectable<WebhookInboxTable>>`
+          SELECT * FROM webhook_inbox INDEXED BY webhook_inbox_pending
+          WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ${nowMs}
+            AND (claimed_until IS NULL OR claimed_until <= ${nowMs})
+            AND NOT EXISTS (SELECT 1 FROM webhook_inbox AS older
+              WHERE older.provider = webhook_inbox.provider
+                AND older.subject = webhook_inbox.subject
+                AND older.id < webhook_inbox.id
+                AND older.next_attempt_at IS NOT NULL)
+          ORDER BY id
+          LIMIT ${limit}`.execute(db);
+        return rows.map(toInboxEvent);
+      }
       const rows = await db
         .selectFrom('webhook_inbox')
         .selectAll()
@@ -231,7 +248,8 @@ export function createInboxRepository(db: Executor, engine: Engine): InboxReposi
         .where(firstOfSubject)
         .orderBy('id')
         .limit(limit)
-        .$if(engine === 'postgres', (q) => q.forUpdate().skipLocked())
+        .forUpdate()
+        .skipLocked()
         .execute();
       return rows.map(toInboxEvent);
     },

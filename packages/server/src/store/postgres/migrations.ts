@@ -263,4 +263,25 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX orders_by_created ON orders (created_at, id);
     `,
   },
+  {
+    version: 7,
+    name: 'webhook inbox pending events in arrival order',
+    sql: `
+      -- The inbox looks for due events oldest first: without this index the look walks every
+      -- processed event before the first pending one, so each look grows with the history.
+      CREATE INDEX webhook_inbox_pending ON webhook_inbox (id) WHERE next_attempt_at IS NOT NULL;
+    `,
+  },
+  {
+    version: 8,
+    name: 'console search by provider order id and reference prefix',
+    sql: `
+      -- The console's search finds an order by its provider's id, exactly, and by a prefix of
+      -- its session's reference, as a range in byte order: the "C" collation, whatever the
+      -- database's own, so that the range holds exactly the references that start with the text.
+      CREATE INDEX orders_by_provider_order_id ON orders (provider_order_id)
+        WHERE provider_order_id IS NOT NULL;
+      CREATE INDEX sessions_by_reference_bytes ON sessions ((reference COLLATE "C"));
+    `,
+  },
 ];

@@ -256,4 +256,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX orders_by_created ON orders (created_at, id);
     `,
   },
+  {
+    version: 9,
+    name: 'webhook inbox pending events in arrival order',
+    sql: `
+      -- The inbox looks for due events oldest first: without this index the look walks every
+      -- processed event before the first pending one, so each look grows with the history.
+      CREATE INDEX webhook_inbox_pending ON webhook_inbox (id) WHERE next_attempt_at IS NOT NULL;
+    `,
+  },
+  {
+    version: 10,
+    name: 'console search by provider order id',
+    sql: `
+      -- The console's search finds an order by its provider's id, exactly (its other terms go
+      -- by the primary key, (session_id, attempt) and the unique index on sessions.reference).
+      CREATE INDEX orders_by_provider_order_id ON orders (provider_order_id)
+        WHERE provider_order_id IS NOT NULL;
+    `,
+  },
 ];

@@ -18,6 +18,7 @@ import { runMandateStoreContract } from '../mandates.contract-test.js';
 import { runRetentionStoreContract } from '../retention.contract-test.js';
 import { runStoreContract } from '../store.contract-test.js';
 import { MIGRATIONS } from './migrations.js';
+import { createInboxRepository } from '../kysely/inbox-repository.js';
 import { BetterSqliteDialect } from './sqlite-driver.js';
 import { createSqliteStore } from './sqlite-store.js';
 
@@ -248,6 +249,45 @@ describe('sqlite driver', () => {
     expect(dialect.driver.cachedStatements).toBe(3);
     const { rows } = await sql<{ n: number }>`SELECT ${sql.lit(9)} AS n`.execute(db);
     expect(rows).toEqual([{ n: 9 }]);
+    await db.destroy();
+  });
+
+  it('looks for due webhooks through the pending index, not past the processed history', async () => {
+    const filename = join(dir, 'inbox-plan.db');
+    const store = createSqliteStore({ filename });
+    await store.migrate();
+    await store.close();
+    const database = new BetterSqlite3(filename);
+    const insert = database.prepare(
+      `INSERT INTO webhook_inbox (provider, dedupe_key, subject, body, headers, received_at,
+         next_attempt_at, processed_at) VALUES ('ivy', ?, ?, '{}', '{}', 'now', ?, ?)`,
+    );
+    database.transaction(() => {
+      for (let i = 0; i < 2000; i++) {
+        const pending = i >= 1990;
+        insert.run(`e${i}`, `s${i % 100}`, pending ? i : null, pending ? null : 'then');
+      }
+    })();
+    const queries: { sql: string; parameters: readonly unknown[] }[] = [];
+    const db = new Kysely<Database>({
+      dialect: new BetterSqliteDialect({ database }),
+      log: (event) => {
+        if (event.level === 'query') queries.push(event.query);
+      },
+    });
+    const due = await createInboxRepository(db, 'sqlite').due(5000, 16);
+    expect(due.map((event) => event.dedupeKey)).toEqual(
+      Array.from({ length: 10 }, (_, k) => `e${1990 + k}`),
+    );
+    const [query] = queries;
+    const plan = database
+      .prepare(`EXPLAIN QUERY PLAN ${query!.sql}`)
+      .all(...(query!.parameters as unknown[])) as { detail: string }[];
+    const steps = plan.map((step) => step.detail);
+    expect(steps.find((detail) => !detail.includes('older'))).toBe(
+      'SCAN webhook_inbox USING INDEX webhook_inbox_pending',
+    );
+    expect(steps.filter((detail) => detail.includes('TEMP B-TREE'))).toEqual([]);
     await db.destroy();
   });
 
