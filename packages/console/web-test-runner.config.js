@@ -17,8 +17,9 @@ import { mockConsoleBackend } from './test/mock-backend.js';
 /** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
   files: ['src/**/*.test.ts'],
-  // The workspace root, so the protocol's sources the console imports are served too.
-  rootDir: fileURLToPath(new URL('../../', import.meta.url)),
+  // Workspace packages from their TypeScript sources (`source`), as the build takes them. Their
+  // real paths lie outside this package (pnpm links them), which the dev server serves under
+  // `/__wds-outside-root__/`: the root can stay this package (no relative import leaves it).
   nodeResolve: { exportConditions: ['source', 'browser', 'development'] },
   plugins: [
     esbuildPlugin({

@@ -2,9 +2,7 @@
  * @module
  * How the console writes amounts, times, durations and statuses: the same way on every view.
  */
-// The wire contract's money module, bundled from its source: it has no imports of its own.
-import { toDecimalString } from '../../protocol/src/money.js';
-import type { Money } from './api/types.js';
+import { toDecimalString, type Money } from '@pay-checkout/protocol/money';
 
 const timeFormat = new Intl.DateTimeFormat('en-GB', {
   year: 'numeric',
@@ -24,20 +22,16 @@ export function formatTime(iso: string | null | undefined): string {
 }
 
 /**
- * `24.00 EUR`, from either `{ value, currency }` (minor units, converted exactly with the
- * protocol's ISO 4217 exponents: `Intl` says 0 digits for COP and IQD) or `{ amount, currency }`.
+ * `24.00 EUR`, from the contract's `{ value, currency }` in minor units, converted exactly with
+ * the protocol's ISO 4217 exponents (`Intl` says 0 digits for COP and IQD).
  */
 export function formatMoney(money: Money | null | undefined): string {
   if (!money) return '—';
-  if (typeof money.amount === 'string') return `${money.amount} ${money.currency}`;
-  if (typeof money.value === 'number') {
-    try {
-      return `${toDecimalString({ value: money.value, currency: money.currency })} ${money.currency}`;
-    } catch {
-      return `${money.value} (minor units) ${money.currency}`;
-    }
+  try {
+    return `${toDecimalString(money)} ${money.currency}`;
+  } catch {
+    return `${money.value} (minor units) ${money.currency}`;
   }
-  return money.currency;
 }
 
 /** `1.2 s` or `340 ms`. */

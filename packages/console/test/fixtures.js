@@ -4,6 +4,9 @@
  * statuses and providers, one order (`ord_paid1`) whose story holds every kind of entry, an
  * order whose webhook was dropped (`ord_drop1`, pending until re-checked), providers and
  * notifications in every state. Times are fixed so the tests can name the order of things.
+ *
+ * Every answer built from these is what the wire contract (`@pay-checkout/protocol/console`)
+ * accepts, field for field; src/api/mock-contract.test.ts holds the mock to it.
  */
 
 /** The console key the mock accepts. */
@@ -11,7 +14,10 @@ export const CONSOLE_KEY = 'console-test-key-0123456789abcdef';
 
 const eur = (value) => ({ value, currency: 'EUR' });
 
-/** Newest first. */
+/**
+ * Newest first. These are the mock's records: a list row is one without `providerOrderId`,
+ * which only the order's page shows (the search still finds it, as the server's does).
+ */
 export function orders() {
   return [
     row(
@@ -89,7 +95,7 @@ export function storyOf(order) {
     at: at(0),
     kind: 'created',
     title: 'The order was created.',
-    detail: { method: order.method, amount: order.amount },
+    detail: { attempt: 1, provider: order.provider, method: order.method, amount: order.amount },
   };
   if (order.id !== 'ord_paid1') return [created];
   return [
@@ -105,7 +111,7 @@ export function storyOf(order) {
       kind: 'provider_call',
       title: 'Ivy was asked for the status.',
       detail: {
-        operation: 'getStatus',
+        operation: 'fetchStatus',
         outcome: 'error',
         httpStatus: 503,
         durationMs: 1250,
@@ -118,7 +124,7 @@ export function storyOf(order) {
       title: 'A webhook from Ivy was refused.',
       detail: {
         verdict: 'refused',
-        reason: 'bad_signature',
+        reason: 'invalid_signature',
         duplicate: false,
         body: '{"status":"paid"}',
       },
@@ -175,11 +181,11 @@ export function storyOf(order) {
       title: 'The shop was told the order is paid.',
       detail: {
         id: 'ntf_dead1',
-        type: 'order.paid',
+        type: 'order.updated',
         status: 'dead',
         attempts: [
-          { at: at(40), outcome: 'error', httpStatus: 500, durationMs: 88, error: 'HTTP 500' },
-          { at: at(100), outcome: 'error', error: 'connect ECONNREFUSED' },
+          { at: at(40), outcome: 'failed', httpStatus: 500, durationMs: 88, error: 'HTTP 500' },
+          { at: at(100), outcome: 'dead', error: 'connect ECONNREFUSED' },
         ],
       },
     },
@@ -196,6 +202,7 @@ export function providers() {
   return [
     {
       id: 'ivy',
+      name: 'Ivy',
       enabled: true,
       breaker: 'closed',
       methods: [
@@ -206,6 +213,7 @@ export function providers() {
     },
     {
       id: 'koywe',
+      name: 'Koywe',
       enabled: true,
       breaker: 'open',
       methods: [
@@ -216,6 +224,7 @@ export function providers() {
     },
     {
       id: 'furatpay',
+      name: 'FuratPay',
       enabled: false,
       breaker: 'half_open',
       methods: [],
@@ -229,7 +238,8 @@ export function notifications() {
     {
       id: 'ntf_pend1',
       orderId: 'ord_new6',
-      type: 'order.created',
+      sessionId: 'cs_new6',
+      type: 'order.updated',
       status: 'pending',
       attempts: 1,
       lastError: 'HTTP 502',
@@ -239,22 +249,21 @@ export function notifications() {
     {
       id: 'ntf_dead1',
       orderId: 'ord_paid1',
-      type: 'order.paid',
+      sessionId: 'cs_paid1',
+      type: 'order.updated',
       status: 'dead',
       attempts: 8,
       lastError: 'connect ECONNREFUSED',
       createdAt: '2026-12-06T10:03:40.000Z',
-      nextAttemptAt: null,
     },
     {
       id: 'ntf_ok1',
       orderId: 'ord_late2',
-      type: 'order.paid',
+      sessionId: 'cs_late2',
+      type: 'order.updated',
       status: 'delivered',
       attempts: 1,
-      lastError: null,
       createdAt: '2026-12-06T10:02:30.000Z',
-      nextAttemptAt: null,
     },
   ];
 }

@@ -59,6 +59,29 @@ export async function emitOrder(change: {
   return ((await response.json()) as { sent: number }).sent;
 }
 
+/** Sends `data` as an `order` event on every open stream, changing nothing on the mock. */
+export async function emitRaw(data: unknown): Promise<number> {
+  const response = await fetch('/console/_test/emit', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ raw: data }),
+  });
+  return ((await response.json()) as { sent: number }).sent;
+}
+
+/** Makes the mock answer `body` to every signed-in `GET path` (or `method`) until the reset. */
+export async function answerWith(
+  path: string,
+  body: unknown,
+  options: { method?: string; status?: number } = {},
+): Promise<void> {
+  await fetch('/console/_test/answer', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ ...options, path, body }),
+  });
+}
+
 /** How many event streams are open on the mock. */
 export async function openStreams(): Promise<number> {
   return ((await (await fetch('/console/_test/streams')).json()) as { open: number }).open;

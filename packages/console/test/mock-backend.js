@@ -10,8 +10,15 @@
  * - `GET  /console/_test/requests` — every API request: `[{ method, path, query, csrf, body }]`;
  * - `POST /console/_test/emit` `{ id, status?, entry? }` — changes an order (or adds one when
  *   `order` is given), appends a story entry, and sends the row on every open stream;
+ *   `{ raw }` sends `raw` as an `order` event's data as it is (a string as is, else as JSON),
+ *   changing nothing, to see what the console does with an event off the contract;
  * - `POST /console/_test/expire` — ends every session, as a server restart with a new key would;
- * - `GET  /console/_test/streams` — `{ open }`: how many streams are connected.
+ * - `GET  /console/_test/streams` — `{ open }`: how many streams are connected;
+ * - `POST /console/_test/answer` `{ method?, path, status?, body }` — from now until the next
+ *   reset, answers `body` (status 200 unless given) to a signed-in `method` (default GET) of
+ *   `/console/api/<path>`, to see what the console does with an answer off the contract.
+ *
+ * Its answers are what the wire contract accepts, field for field (see fixtures.js).
  */
 import { randomBytes } from 'node:crypto';
 import { CONSOLE_KEY, notifications, orders, providers, storyOf } from './fixtures.js';
@@ -30,6 +37,8 @@ function fresh() {
     orders: rows,
     stories: new Map(rows.map((order) => [order.id, storyOf(order)])),
     notifications: notifications(),
+    /** `"GET orders"` → `{ status, body }` set by `/console/_test/answer`. */
+    answers: new Map(),
   };
 }
 
@@ -39,8 +48,14 @@ function json(ctx, status, body) {
   ctx.body = body;
 }
 
-function error(ctx, status, code, message = code) {
-  json(ctx, status, { error: { code, message } });
+function error(ctx, status, code, message = code, details) {
+  json(ctx, status, { error: { code, message, ...(details ? { details } : {}) } });
+}
+
+/** An order's list row (and SSE data): the record without what only its page shows. */
+function rowOf(order) {
+  const { providerOrderId: _page, ...row } = order;
+  return row;
 }
 
 async function readJson(req) {
@@ -54,8 +69,12 @@ function signedIn(ctx) {
   return typeof token === 'string' && state.sessions.has(token);
 }
 
-function broadcast(row) {
-  for (const res of state.streams) res.write(`event: order\ndata: ${JSON.stringify(row)}\n\n`);
+function broadcast(order) {
+  send(JSON.stringify(rowOf(order)));
+}
+
+function send(data) {
+  for (const res of state.streams) res.write(`event: order\ndata: ${data}\n\n`);
 }
 
 function appendStory(id, entry) {
@@ -83,7 +102,7 @@ function listOrders(ctx) {
   const query = new URLSearchParams(ctx.querystring);
   const all = state.orders.filter((row) => matches(row, query, true));
   const offset = Number(query.get('cursor') || 0);
-  const items = all.slice(offset, offset + PAGE);
+  const items = all.slice(offset, offset + PAGE).map(rowOf);
   const counts = {};
   for (const row of state.orders.filter((r) => matches(r, query, false)))
     counts[row.status] = (counts[row.status] ?? 0) + 1;
@@ -98,11 +117,11 @@ function orderDetail(ctx, id) {
   const order = state.orders.find((row) => row.id === id);
   if (!order) return error(ctx, 404, 'not_found', `No order ${id}`);
   json(ctx, 200, {
-    order: { ...order, attempt: 1 },
+    order: { ...rowOf(order), providerOrderId: order.providerOrderId ?? null, attempt: 1 },
     session: {
       id: order.sessionId,
       reference: order.reference,
-      status: order.status === 'paid' ? 'completed' : 'open',
+      status: order.status,
       amount: order.amount,
       country: 'DE',
       expiresAt: '2026-12-06T11:00:00.000Z',
@@ -115,16 +134,19 @@ function orderDetail(ctx, id) {
 function recheck(ctx, id) {
   const order = state.orders.find((row) => row.id === id);
   if (!order) return error(ctx, 404, 'not_found', `No order ${id}`);
+  // The provider says paid for the dropped webhook's order, and what the order is for others.
+  const moves = order.id === 'ord_drop1' && order.status !== 'paid';
+  const says = moves ? 'paid' : order.status;
   appendStory(id, {
     kind: 'poll',
     title: 'operator asked the provider.',
-    detail: { source: 'operator', outcome: 'ok', status: 'paid' },
+    detail: { source: 'operator', outcome: moves ? 'applied' : 'unchanged', status: says },
   });
-  if (order.id === 'ord_drop1' && order.status !== 'paid') {
+  if (moves) {
     appendStory(id, {
       kind: 'transition',
       title: 'The order became paid.',
-      detail: { from: order.status, to: 'paid', source: 'operator' },
+      detail: { from: order.status, to: 'paid', source: 'poll:operator' },
     });
     order.status = 'paid';
     order.anomalies = [];
@@ -136,14 +158,17 @@ function recheck(ctx, id) {
     detail: { action: 'recheck', operator: 'operator', result: order.status },
   });
   broadcast(order);
-  json(ctx, 200, { order });
+  json(ctx, 200, { order: rowOf(order) });
 }
 
 function requeue(ctx, id) {
   const notification = state.notifications.find((n) => n.id === id);
   if (!notification) return error(ctx, 404, 'not_found', `No notification ${id}`);
   if (notification.status !== 'dead')
-    return error(ctx, 409, 'not_dead', `Notification ${id} is ${notification.status}, not dead`);
+    return error(ctx, 409, 'conflict', `Notification ${id} is ${notification.status}, not dead`, {
+      reason: 'not_dead',
+      status: notification.status,
+    });
   notification.status = 'pending';
   notification.nextAttemptAt = new Date().toISOString();
   for (const story of state.stories.values())
@@ -176,12 +201,24 @@ async function control(ctx, action) {
   }
   if (action === 'requests') return json(ctx, 200, state.requests);
   if (action === 'streams') return json(ctx, 200, { open: state.streams.size });
+  if (action === 'answer') {
+    const body = await readJson(ctx.req);
+    state.answers.set(`${body.method ?? 'GET'} ${body.path}`, {
+      status: body.status ?? 200,
+      body: body.body,
+    });
+    return json(ctx, 200, { set: true });
+  }
   if (action === 'expire') {
     state.sessions.clear();
     return json(ctx, 200, { expired: true });
   }
   if (action === 'emit') {
     const body = await readJson(ctx.req);
+    if (body.raw !== undefined) {
+      send(typeof body.raw === 'string' ? body.raw : JSON.stringify(body.raw));
+      return json(ctx, 200, { sent: state.streams.size });
+    }
     let order = state.orders.find((row) => row.id === body.id);
     if (!order && body.order) {
       order = body.order;
@@ -228,6 +265,8 @@ async function api(ctx, path) {
     return;
   }
   if (!signedIn(ctx)) return error(ctx, 401, 'console_sign_in', 'Sign in first');
+  const answer = state.answers.get(`${method} ${path}`);
+  if (answer) return json(ctx, answer.status, answer.body);
 
   if (path === 'session' && method === 'GET')
     return json(ctx, 200, { operator: 'operator', expiresAt: '2099-01-01T00:00:00.000Z' });

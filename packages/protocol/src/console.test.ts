@@ -108,6 +108,7 @@ const story = [
         { at: AT, outcome: 'failed', httpStatus: 503, durationMs: 8 },
         { at: AT, outcome: 'delivered', httpStatus: 200, durationMs: 5 },
       ],
+      urlConfigured: true,
     },
   },
   {
@@ -248,6 +249,29 @@ describe('console answers', () => {
     ).toBe(false);
     expect(
       ConsoleOrdersPageSchema.safeParse({ items: [], nextCursor: null, counts: { nope: 1 } })
+        .success,
+    ).toBe(false);
+  });
+
+  it('tell a notification never sent for want of a URL, and older answers without the flag', () => {
+    const unsent = {
+      at: AT,
+      kind: 'notification',
+      title:
+        "Notification msg_2 (order.updated) not sent to the shop's backend: no notification URL is configured (MERCHANT_WEBHOOK_URL).",
+      detail: {
+        id: 'msg_2',
+        type: 'order.updated',
+        status: 'delivered',
+        attempts: [],
+        urlConfigured: false,
+      },
+    };
+    expect(ConsoleStoryEntrySchema.parse(unsent)).toEqual(unsent);
+    const { urlConfigured: _, ...older } = unsent.detail;
+    expect(ConsoleStoryEntrySchema.parse({ ...unsent, detail: older }).detail).toEqual(older);
+    expect(
+      ConsoleStoryEntrySchema.safeParse({ ...unsent, detail: { ...older, urlConfigured: 'no' } })
         .success,
     ).toBe(false);
   });

@@ -216,6 +216,12 @@ export const ConsoleNotificationDetailSchema = z.object({
   type: z.enum(NOTIFICATION_TYPES),
   status: ConsoleNotificationStatusSchema,
   attempts: z.array(ConsoleNotificationAttemptSchema),
+  /**
+   * Whether the server has a notification URL (`MERCHANT_WEBHOOK_URL`) now. Without one nothing
+   * is sent over HTTP: a notification is marked delivered once the in-process callbacks ran, with
+   * no attempt, so "not attempted" reads as "no notification URL is configured".
+   */
+  urlConfigured: z.boolean().optional(),
 });
 
 /** `operator_action`: what an operator did, and what came of it. */

@@ -4,7 +4,9 @@
  * calls, same-origin cookies, errors mapped in one place, 401 → `signed-out`.
  */
 import { expect } from '@open-wc/testing';
+import { ConsoleOrdersPageSchema } from '@pay-checkout/protocol/console';
 import {
+  answerWith,
   CONSOLE_KEY,
   loggedRequests,
   resetBackend,
@@ -13,7 +15,24 @@ import {
 } from '../../test/helpers.js';
 import { ConsoleApi, SIGNED_OUT } from './client.js';
 import { ConsoleError } from './console-error.js';
-import { parseOrdersPage } from './parse.js';
+import { parseAnswer } from './parse.js';
+
+/** An order row as the contract has it. */
+function row(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: 'ord_x1',
+    sessionId: 'cs_x1',
+    reference: 'shop-x1',
+    provider: 'ivy',
+    method: 'ivy:bank',
+    status: 'paid',
+    amount: { value: 2400, currency: 'EUR' },
+    createdAt: '2026-12-06T10:00:00.000Z',
+    updatedAt: '2026-12-06T10:00:00.000Z',
+    anomalies: [],
+    ...overrides,
+  };
+}
 
 async function rejection(promise: Promise<unknown>): Promise<ConsoleError> {
   try {
@@ -105,8 +124,100 @@ describe('ConsoleApi', () => {
   });
 
   it('refuses an answer of the wrong shape with a sentence naming the field', () => {
-    expect(() => parseOrdersPage({ items: 'x' })).to.throw(ConsoleError, /list "items"/);
-    expect(() => parseOrdersPage({ items: [{ id: 'a' }] })).to.throw(/string "status"/);
-    expect(() => parseOrdersPage({ items: [], counts: { paid: 'x' } })).to.throw(/"paid"/);
+    const page = (value: unknown) => () =>
+      parseAnswer(ConsoleOrdersPageSchema, value, 'the orders list');
+    expect(page({ items: 'x', nextCursor: null, counts: {} })).to.throw(
+      ConsoleError,
+      /^The console API answered the orders list with a wrong "items": /,
+    );
+    const { status: _status, ...withoutStatus } = row();
+    expect(page({ items: [withoutStatus], nextCursor: null, counts: {} })).to.throw(
+      'The console API answered the orders list without "items[0].status".',
+    );
+    expect(page({ items: [], nextCursor: null, counts: { paid: 'x' } })).to.throw(
+      /wrong "counts\.paid"/,
+    );
+    expect(page({ items: [row({ status: 'settled' })], nextCursor: null, counts: {} })).to.throw(
+      /wrong "items\[0\]\.status": Invalid option/,
+    );
+    expect(page([])).to.throw(
+      /^The console API answered the orders list with something unexpected/,
+    );
+  });
+
+  it('an answer off the contract is a bad_response naming the first wrong field', async () => {
+    const api = new ConsoleApi();
+    await api.signIn(CONSOLE_KEY);
+    const { status: _status, ...withoutStatus } = row();
+    await answerWith('orders', { items: [row(), withoutStatus], nextCursor: null, counts: {} });
+    const error = await rejection(api.orders());
+    expect(error.code).to.equal('bad_response');
+    expect(error.message).to.equal(
+      'The console API answered the orders list without "items[1].status".',
+    );
+
+    await answerWith('providers', { providers: [{ id: 'ivy' }] });
+    expect((await rejection(api.providers())).message).to.contain('"providers[0].name"');
+    await answerWith(
+      'orders/ord_drop1/recheck',
+      { order: row({ amount: { value: 1.5 } }) },
+      {
+        method: 'POST',
+      },
+    );
+    expect((await rejection(api.recheck('ord_drop1'))).message).to.match(
+      /the re-check with a wrong "order\.amount\.value"/,
+    );
+    await answerWith('notifications', {
+      items: [{ id: 'ntf_1', type: 'order.updated', status: 'lost' }],
+      nextCursor: null,
+    });
+    expect((await rejection(api.notifications())).message).to.contain('wrong "items[0].status"');
+    await answerWith('orders/ord_paid1/summary', { summary: 'text' });
+    expect((await rejection(api.summary('ord_paid1'))).message).to.equal(
+      'The console API answered the summary without "text".',
+    );
+  });
+
+  it('drops a field the contract does not name', async () => {
+    const api = new ConsoleApi();
+    await api.signIn(CONSOLE_KEY);
+    await answerWith('orders', {
+      items: [row({ providerOrderId: 'prv_x1', secret: 'card 4242' })],
+      nextCursor: null,
+      counts: { paid: 1 },
+      total: 1,
+    });
+    const page = await api.orders();
+    expect(page).to.deep.equal({ items: [row()], nextCursor: null, counts: { paid: 1 } });
+    await answerWith('session', {
+      operator: 'operator',
+      expiresAt: '2099-01-01T00:00:00.000Z',
+      key: 'not for the page',
+    });
+    expect(Object.keys(await api.session())).to.deep.equal(['operator', 'expiresAt']);
+  });
+
+  it('reads error bodies with the contract, and lets the status speak when they are off it', async () => {
+    const api = new ConsoleApi();
+    await api.signIn(CONSOLE_KEY);
+    await answerWith(
+      'orders/ord_paid1',
+      { error: { code: 'invalid_request', message: 'That is not an order id.', retryable: false } },
+      { status: 400 },
+    );
+    const known = await rejection(api.order('ord_paid1'));
+    expect([known.code, known.message, known.status]).to.deep.equal([
+      'invalid_request',
+      'That is not an order id.',
+      400,
+    ]);
+    await answerWith('orders/ord_paid1', { error: { code: 42 } }, { status: 500 });
+    const off = await rejection(api.order('ord_paid1'));
+    expect([off.code, off.message, off.status]).to.deep.equal([
+      'server',
+      'The server answered 500.',
+      500,
+    ]);
   });
 });

@@ -6,30 +6,46 @@
  * Every state-changing call carries `X-Console-Csrf: 1`, which the server requires on top of
  * its SameSite=Strict cookie and origin check. Failures leave as {@link ConsoleError}, mapped
  * in {@link toConsoleError} only; a 401 on anything but the sign-in itself also fires
- * `signed-out` on the client, which the app answers with the sign-in view.
+ * `signed-out` on the client, which the app answers with the sign-in view. Every answer is
+ * parsed with its schema of the wire contract (`@pay-checkout/protocol/console`, see
+ * {@link parseAnswer}) before it is returned.
  */
+import {
+  ConsoleErrorBodySchema,
+  ConsoleNotificationsPageSchema,
+  ConsoleOrderDetailSchema,
+  ConsoleOrdersPageSchema,
+  ConsoleProvidersSchema,
+  ConsoleRecheckSchema,
+  ConsoleRequeueSchema,
+  ConsoleSessionInfoSchema,
+  ConsoleSummarySchema,
+  type ConsoleAnomaly,
+  type ConsoleNotificationRow,
+  type ConsoleNotificationsPage,
+  type ConsoleOrderDetail,
+  type ConsoleOrderRow,
+  type ConsoleOrdersPage,
+  type ConsoleProvider,
+  type ConsoleSessionInfo,
+} from '@pay-checkout/protocol/console';
+import type { OrderStatus } from '@pay-checkout/protocol/status';
 import ky, { HTTPError, TimeoutError, type KyInstance, type Options } from 'ky';
 import { ConsoleError } from './console-error.js';
-import {
-  parseNotification,
-  parseNotificationsPage,
-  parseOrderDetail,
-  parseOrderRow,
-  parseOrdersPage,
-  parseProviders,
-  parseSession,
-  parseSummary,
-} from './parse.js';
-import type {
-  NotificationRow,
-  NotificationsPage,
-  OrderDetail,
-  OrderFilters,
-  OrderRow,
-  OrdersPage,
-  ProviderInfo,
-  SessionInfo,
-} from './types.js';
+import { parseAnswer } from './parse.js';
+
+/** The filters of `GET /console/api/orders`; absent and empty ones are left out of the query. */
+export interface OrderFilters {
+  status?: OrderStatus;
+  provider?: string;
+  method?: string;
+  /** ISO instants (the view turns its days into these). */
+  from?: string;
+  to?: string;
+  anomaly?: ConsoleAnomaly;
+  /** Reference, order id, session id or the provider's order id, by prefix. */
+  q?: string;
+}
 
 /** Header and value the server requires on POST, PUT, PATCH and DELETE. */
 export const CSRF_HEADER = 'X-Console-Csrf';
@@ -75,103 +91,106 @@ export class ConsoleApi extends EventTarget {
 
   /** Signs in with the console key. The key is sent once and kept nowhere. */
   async signIn(key: string): Promise<void> {
-    await this.call('post', 'session', { json: { key } }, () => undefined, { signIn: true });
+    await this.call('post', 'session', { json: { key } }, { signIn: true });
   }
 
   /** Ends the session; the server clears its cookie. */
   async signOut(): Promise<void> {
-    await this.call('delete', 'session', {}, () => undefined);
+    await this.call('delete', 'session', {});
   }
 
   /** The signed-in operator, or a `console_sign_in` error (without firing `signed-out`). */
-  session(): Promise<SessionInfo> {
-    return this.call('get', 'session', {}, parseSession, { quiet: true });
+  async session(): Promise<ConsoleSessionInfo> {
+    const body = await this.call('get', 'session', {}, { quiet: true });
+    return parseAnswer(ConsoleSessionInfoSchema, body, 'the session');
   }
 
-  orders(
+  async orders(
     filters: OrderFilters = {},
     cursor?: string | null,
     signal?: AbortSignal,
-  ): Promise<OrdersPage> {
+  ): Promise<ConsoleOrdersPage> {
     const searchParams = new URLSearchParams();
     for (const [key, value] of Object.entries(filters))
       if (typeof value === 'string' && value.trim() !== '') searchParams.set(key, value.trim());
     if (cursor) searchParams.set('cursor', cursor);
-    return this.call('get', 'orders', { searchParams, signal }, parseOrdersPage);
+    const body = await this.call('get', 'orders', { searchParams, signal });
+    return parseAnswer(ConsoleOrdersPageSchema, body, 'the orders list');
   }
 
-  order(id: string, signal?: AbortSignal): Promise<OrderDetail> {
-    return this.call('get', `orders/${encodeURIComponent(id)}`, { signal }, parseOrderDetail);
+  async order(id: string, signal?: AbortSignal): Promise<ConsoleOrderDetail> {
+    const body = await this.call('get', `orders/${encodeURIComponent(id)}`, { signal });
+    return parseAnswer(ConsoleOrderDetailSchema, body, 'the order');
   }
 
   /** Asks the provider for the order's status now; answers the order as it then is. */
-  recheck(id: string): Promise<OrderRow> {
-    return this.call('post', `orders/${encodeURIComponent(id)}/recheck`, {}, (body) =>
-      parseOrderRow((body as { order?: unknown } | null)?.order, 'the rechecked order'),
-    );
+  async recheck(id: string): Promise<ConsoleOrderRow> {
+    const body = await this.call('post', `orders/${encodeURIComponent(id)}/recheck`, {});
+    return parseAnswer(ConsoleRecheckSchema, body, 'the re-check').order;
   }
 
   /** The plain-text support summary of an order (the server records that it was read). */
-  summary(id: string): Promise<string> {
-    return this.call('get', `orders/${encodeURIComponent(id)}/summary`, {}, parseSummary);
+  async summary(id: string): Promise<string> {
+    const body = await this.call('get', `orders/${encodeURIComponent(id)}/summary`, {});
+    return parseAnswer(ConsoleSummarySchema, body, 'the summary').text;
   }
 
-  providers(signal?: AbortSignal): Promise<ProviderInfo[]> {
-    return this.call('get', 'providers', { signal }, parseProviders);
+  async providers(signal?: AbortSignal): Promise<ConsoleProvider[]> {
+    const body = await this.call('get', 'providers', { signal });
+    return parseAnswer(ConsoleProvidersSchema, body, 'the providers').providers;
   }
 
-  notifications(
+  async notifications(
     status?: string,
     cursor?: string | null,
     signal?: AbortSignal,
-  ): Promise<NotificationsPage> {
+  ): Promise<ConsoleNotificationsPage> {
     const searchParams = new URLSearchParams();
     if (status) searchParams.set('status', status);
     if (cursor) searchParams.set('cursor', cursor);
-    return this.call('get', 'notifications', { searchParams, signal }, parseNotificationsPage);
+    const body = await this.call('get', 'notifications', { searchParams, signal });
+    return parseAnswer(ConsoleNotificationsPageSchema, body, 'the notifications');
   }
 
   /** Puts a dead notification back in the queue. */
-  requeue(id: string): Promise<NotificationRow> {
-    return this.call('post', `notifications/${encodeURIComponent(id)}/requeue`, {}, (body) =>
-      parseNotification((body as { notification?: unknown } | null)?.notification),
-    );
+  async requeue(id: string): Promise<ConsoleNotificationRow> {
+    const body = await this.call('post', `notifications/${encodeURIComponent(id)}/requeue`, {});
+    return parseAnswer(ConsoleRequeueSchema, body, 'the re-queue').notification;
   }
 
-  private async call<T>(
+  /** One request; answers its JSON body (`null` for 204), which the caller parses. */
+  private async call(
     method: 'get' | 'post' | 'delete',
     path: string,
     options: Options,
-    parse: (body: unknown) => T,
     flags: { signIn?: boolean; quiet?: boolean } = {},
-  ): Promise<T> {
-    let body: unknown;
+  ): Promise<unknown> {
     try {
       const response = await this.http(path, { ...options, method });
-      body = response.status === 204 ? null : await response.json();
+      return response.status === 204 ? null : ((await response.json()) as unknown);
     } catch (cause) {
       const error = await toConsoleError(cause, flags.signIn === true);
       if (error.status === 401 && !flags.signIn && !flags.quiet)
         this.dispatchEvent(new Event(SIGNED_OUT));
       throw error;
     }
-    return parse(body);
   }
 }
 
-/** The server's `{ error: { code, message } }`, if the body is one. */
+/**
+ * The server's `{ error: { code, message } }`, if the body is one. Anything else (a proxy's HTML
+ * page, an empty body) leaves the status to speak alone: a failed call stays what its status
+ * says rather than turning into `bad_response`.
+ */
 async function errorBody(response: Response): Promise<{ code?: string; message?: string }> {
+  let body: unknown;
   try {
-    const body = (await response.clone().json()) as {
-      error?: { code?: unknown; message?: unknown };
-    };
-    return {
-      code: typeof body.error?.code === 'string' ? body.error.code : undefined,
-      message: typeof body.error?.message === 'string' ? body.error.message : undefined,
-    };
+    body = await response.clone().json();
   } catch {
     return {};
   }
+  const parsed = ConsoleErrorBodySchema.safeParse(body);
+  return parsed.success ? parsed.data.error : {};
 }
 
 /** Maps any failure of a call to the one error the views handle. */

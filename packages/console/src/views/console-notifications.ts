@@ -5,9 +5,12 @@
  * dead one.
  */
 import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import {
+  CONSOLE_NOTIFICATION_STATUSES,
+  type ConsoleNotificationRow,
+} from '@pay-checkout/protocol/console';
 import type { ConsoleApi } from '../api/client.js';
 import { ConsoleError } from '../api/console-error.js';
-import { NOTIFICATION_STATUSES, type NotificationRow } from '../api/types.js';
 import { announce } from '../announce.js';
 import { statusBadge } from '../badges.js';
 import { formatTime, humanize } from '../format.js';
@@ -43,7 +46,7 @@ export class ConsoleNotifications extends LitElement {
   declare api: ConsoleApi;
   /** Shown status: `pending`, `delivered`, `dead` or empty for all. */
   declare status: string;
-  declare protected _rows: NotificationRow[];
+  declare protected _rows: ConsoleNotificationRow[];
   declare protected _cursor: string | null;
   declare protected _loading: boolean;
   declare protected _error: string;
@@ -87,7 +90,7 @@ export class ConsoleNotifications extends LitElement {
           Status
           <select name="status">
             <option value="" ?selected=${!this.status}>All</option>
-            ${NOTIFICATION_STATUSES.map(
+            ${CONSOLE_NOTIFICATION_STATUSES.map(
               (s) =>
                 html`<option value=${s} ?selected=${this.status === s}>${humanize(s)}</option>`,
             )}
@@ -190,7 +193,7 @@ export class ConsoleNotifications extends LitElement {
     this._message = '';
     try {
       const updated = await this.api.requeue(id);
-      this._rows = this._rows.map((row) => (row.id === id ? { ...row, ...updated } : row));
+      this._rows = this._rows.map((row) => (row.id === id ? updated : row));
       this._message = `Notification ${id} is queued again.`;
       announce(this, this._message);
       // Focus stays in the table: the re-queued row's header.

@@ -8,6 +8,7 @@ import { ConsoleApi } from '../api/client.js';
 import { OrderStream } from '../api/stream.js';
 import { ANNOUNCE, type AnnounceEvent } from '../announce.js';
 import {
+  answerWith,
   emitOrder,
   loggedRequests,
   openStreams,
@@ -84,7 +85,7 @@ describe('<console-order>', () => {
     expect(call!.textContent).to.contain('createOrder').and.contain('OK').and.contain('182 ms');
     expect(call!.textContent).to.contain('201');
     expect(failedCall!.textContent).to.contain('error').and.contain('1.3 s').and.contain('503');
-    expect(refused!.textContent).to.contain('refused').and.contain('bad_signature');
+    expect(refused!.textContent).to.contain('refused').and.contain('invalid_signature');
     expect(verified!.textContent).to.contain('verified').and.contain('New').and.contain('evt_1');
     const body = verified!.querySelector('details')!;
     expect(body.querySelector('summary')!.textContent).to.contain('masked');
@@ -178,6 +179,46 @@ describe('<console-order>', () => {
     const last = entries(el).at(-1)!;
     expect(last.dataset.kind).to.equal('webhook');
     expect(last.textContent).to.contain('(new)');
+  });
+
+  it('shows the bad_response naming the field when a story entry is of an unknown kind', async () => {
+    const detail = (await (await fetch('/console/api/orders/ord_paid1')).json()) as {
+      story: unknown[];
+    };
+    detail.story[3] = { at: '2026-12-06T10:03:20.000Z', kind: 'rumour', title: '?', detail: {} };
+    await answerWith('orders/ord_paid1', detail);
+    const el = await fixture<TestOrder>(
+      html`<test-console-order
+        .api=${new ConsoleApi()}
+        .orderId=${'ord_paid1'}
+      ></test-console-order>`,
+    );
+    await waitUntil(() => el.shadowRoot!.querySelector('[role=alert]'), 'no alert');
+    expect(el.shadowRoot!.querySelector('[role=alert] p')!.textContent).to.match(
+      /^The console API answered the order with a wrong "story\[3\]\.kind": /,
+    );
+    expect(el.shadowRoot!.querySelector('ol.story')).to.equal(null);
+    await expect(el).to.be.accessible();
+  });
+
+  it('says a notification was not sent when no notification URL is configured', async () => {
+    const detail = (await (await fetch('/console/api/orders/ord_paid1')).json()) as {
+      story: { kind: string; detail: Record<string, unknown> }[];
+    };
+    const index = detail.story.findIndex((entry) => entry.kind === 'notification');
+    detail.story[index]!.detail = {
+      ...detail.story[index]!.detail,
+      status: 'delivered',
+      attempts: [],
+      urlConfigured: false,
+    };
+    await answerWith('orders/ord_paid1', detail);
+    const el = await render('ord_paid1');
+    const entry = entries(el)[index]!;
+    expect(entry.textContent).to.contain('Not sent: no notification URL is configured');
+    expect(entry.textContent).to.contain('MERCHANT_WEBHOOK_URL');
+    expect(entry.textContent).not.to.contain('Not attempted yet.');
+    await expect(el).to.be.accessible();
   });
 
   it('says so when there is no such order', async () => {

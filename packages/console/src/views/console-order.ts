@@ -5,10 +5,10 @@
  * notification. The story reloads by itself when the order stream reports a change to it.
  */
 import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import type { ConsoleOrderDetail } from '@pay-checkout/protocol/console';
 import type { ConsoleApi } from '../api/client.js';
 import { ConsoleError } from '../api/console-error.js';
 import type { OrderStream } from '../api/stream.js';
-import type { OrderDetail } from '../api/types.js';
 import { announce } from '../announce.js';
 import { statusBadge } from '../badges.js';
 import { formatMoney, formatTime, humanize } from '../format.js';
@@ -99,7 +99,7 @@ export class ConsoleOrder extends LitElement {
   declare stream: OrderStream | null;
   /** The order whose story is shown. */
   declare orderId: string;
-  declare protected _detail: OrderDetail | null;
+  declare protected _detail: ConsoleOrderDetail | null;
   declare protected _error: string;
   declare protected _busy: '' | 'recheck' | 'summary' | 'requeue';
   declare protected _message: string;
@@ -190,7 +190,7 @@ export class ConsoleOrder extends LitElement {
     `;
   }
 
-  private renderOrder({ order, session, story }: OrderDetail): TemplateResult {
+  private renderOrder({ order, session, story }: ConsoleOrderDetail): TemplateResult {
     return html`
       <section aria-labelledby="facts-heading">
         <h2 id="facts-heading">Summary</h2>
@@ -204,19 +204,15 @@ export class ConsoleOrder extends LitElement {
           <dt>Order id</dt>
           <dd class="mono">${order.id}</dd>
           <dt>Session id</dt>
-          <dd class="mono">${order.sessionId ?? session.id}</dd>
+          <dd class="mono">${order.sessionId}</dd>
           <dt>Provider</dt>
           <dd>${order.provider}</dd>
           <dt>Method</dt>
           <dd>${order.method}</dd>
           <dt>Provider's order id</dt>
           <dd class="mono">${order.providerOrderId ?? '—'}</dd>
-          ${
-            order.attempt !== undefined
-              ? html`<dt>Attempt</dt>
-                  <dd>${order.attempt}</dd>`
-              : nothing
-          }
+          <dt>Attempt</dt>
+          <dd>${order.attempt}</dd>
           ${
             order.description
               ? html`<dt>Description</dt>
@@ -224,13 +220,9 @@ export class ConsoleOrder extends LitElement {
               : nothing
           }
           <dt>Session status</dt>
-          <dd>${session.status ? statusBadge(session.status) : '—'}</dd>
-          ${
-            session.country
-              ? html`<dt>Market</dt>
-                  <dd>${session.country}</dd>`
-              : nothing
-          }
+          <dd>${statusBadge(session.status)}</dd>
+          <dt>Market</dt>
+          <dd>${session.country}</dd>
           <dt>Created</dt>
           <dd><time datetime=${order.createdAt}>${formatTime(order.createdAt)}</time></dd>
           <dt>Last change</dt>

@@ -8,7 +8,9 @@ import { ConsoleApi } from '../api/client.js';
 import { OrderStream } from '../api/stream.js';
 import { ANNOUNCE, type AnnounceEvent } from '../announce.js';
 import {
+  answerWith,
   emitOrder,
+  emitRaw,
   loggedRequests,
   openStreams,
   resetBackend,
@@ -197,6 +199,68 @@ describe('<console-orders>', () => {
     await emitOrder({ id: 'ord_fail4', status: 'failed' });
     await waitUntil(() => rows(el)[0]?.textContent?.includes('(updated)'));
     expect(ids(el)).to.deep.equal(['ord_fail4']);
+  });
+
+  it('keeps a row found by the provider’s order id when it changes live', async () => {
+    const el = await render(true);
+    await waitUntil(async () => (await openStreams()) === 1);
+    field<HTMLInputElement>(el, 'q').value = 'prv_drop1';
+    await submit(el);
+    expect(ids(el)).to.deep.equal(['ord_drop1']);
+    const announced = oneEvent(el, ANNOUNCE) as Promise<AnnounceEvent>;
+    await emitOrder({ id: 'ord_drop1', status: 'paid' });
+    expect((await announced).detail).to.equal('Order shop-1005 is now paid.');
+    await el.updateComplete;
+    expect(ids(el)).to.deep.equal(['ord_drop1']);
+    expect(rows(el)[0]!.querySelector('.status')!.textContent).to.equal('paid');
+  });
+
+  it('shows the bad_response naming the field when a row lacks its status', async () => {
+    const page = (await (await fetch('/console/api/orders')).json()) as {
+      items: Record<string, unknown>[];
+    };
+    const { status: _status, ...withoutStatus } = page.items[2]!;
+    await answerWith('orders', {
+      items: [page.items[0], page.items[1], withoutStatus],
+      nextCursor: null,
+      counts: {},
+    });
+    const el = await fixture<ConsoleOrders>(
+      html`<console-orders .api=${new ConsoleApi()}></console-orders>`,
+    );
+    await waitUntil(() => el.shadowRoot!.querySelector('[role=alert]'), 'no alert');
+    expect(el.shadowRoot!.querySelector('[role=alert] p')!.textContent).to.equal(
+      'The console API answered the orders list without "items[2].status".',
+    );
+    expect(rows(el)).to.deep.equal([]);
+    await expect(el).to.be.accessible();
+  });
+
+  it('shows a live change off the contract as an error naming the field, and keeps the row', async () => {
+    const el = await render(true);
+    await waitUntil(async () => (await openStreams()) === 1);
+    const drop = rows(el).find((r) => r.dataset.order === 'ord_drop1')!;
+    const before = drop.textContent;
+    const page = (await (await fetch('/console/api/orders')).json()) as {
+      items: { id: string }[];
+    };
+    const live = page.items.find((item) => item.id === 'ord_drop1')!;
+    await emitRaw({ ...live, status: 'paid', amount: { value: 48.5, currency: 'EUR' } });
+    await waitUntil(() => el.shadowRoot!.querySelector('[data-live-error]'), 'no live error');
+    expect(
+      el.shadowRoot!.querySelector('[data-live-error]')!.textContent!.replace(/\s+/g, ' ').trim(),
+    ).to.equal(
+      'A change could not be shown. The console API answered a live order change with a wrong ' +
+        '"amount.value": must be an integer number of minor units (1999 for 19.99 EUR).',
+    );
+    expect(rows(el).find((r) => r.dataset.order === 'ord_drop1')!.textContent).to.equal(before);
+
+    // The next change that can be read is shown, and clears the error.
+    const announced = oneEvent(el, ANNOUNCE) as Promise<AnnounceEvent>;
+    await emitOrder({ id: 'ord_drop1', status: 'paid' });
+    expect((await announced).detail).to.equal('Order shop-1005 is now paid.');
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[data-live-error]')).to.equal(null);
   });
 
   it('offers to try again when the list cannot be loaded', async () => {

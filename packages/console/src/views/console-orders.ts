@@ -6,10 +6,16 @@
  * new order at the top when it matches the filters, and is announced.
  */
 import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import type { ConsoleApi } from '../api/client.js';
+import {
+  CONSOLE_ANOMALIES,
+  ConsoleAnomalySchema,
+  type ConsoleOrderRow,
+  type ConsoleOrdersPage,
+} from '@pay-checkout/protocol/console';
+import { isOrderStatus, ORDER_STATUSES, type OrderStatus } from '@pay-checkout/protocol/status';
+import type { ConsoleApi, OrderFilters } from '../api/client.js';
 import { ConsoleError } from '../api/console-error.js';
 import type { OrderStream } from '../api/stream.js';
-import { ANOMALIES, ORDER_STATUSES, type OrderFilters, type OrderRow } from '../api/types.js';
 import { announce } from '../announce.js';
 import { statusBadge } from '../badges.js';
 import { formatMoney, formatTime, humanize } from '../format.js';
@@ -23,8 +29,16 @@ function dayBound(day: string | undefined, end: boolean): string | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
-/** Whether a row changed live belongs in the list under these filters. */
-export function matchesFilters(row: OrderRow, filters: OrderFilters): boolean {
+/**
+ * Whether a row changed live belongs in the list under these filters. The search matches ids
+ * and the reference, which never change, so it is not asked again of a row already `shown`:
+ * the server matched it, possibly by the provider's order id, which a row does not carry.
+ */
+export function matchesFilters(
+  row: ConsoleOrderRow,
+  filters: OrderFilters,
+  shown = false,
+): boolean {
   if (filters.status && row.status !== filters.status) return false;
   if (filters.provider && row.provider !== filters.provider) return false;
   if (filters.method && row.method !== filters.method) return false;
@@ -33,30 +47,42 @@ export function matchesFilters(row: OrderRow, filters: OrderFilters): boolean {
   const to = dayBound(filters.to, true);
   if (from && row.createdAt < from) return false;
   if (to && row.createdAt > to) return false;
-  const q = filters.q?.trim();
+  const q = shown ? undefined : filters.q?.trim();
   if (q) {
-    const ids = [
-      row.reference,
-      row.id,
-      row.sessionId,
-      (row as { providerOrderId?: string }).providerOrderId,
-    ];
-    if (!ids.some((id) => typeof id === 'string' && id.startsWith(q))) return false;
+    if (![row.reference, row.id, row.sessionId].some((id) => id.startsWith(q))) return false;
   }
   return true;
 }
 
 const FILTER_KEYS = ['q', 'status', 'provider', 'method', 'from', 'to', 'anomaly'] as const;
 
-/** The filters of a query string; unknown parameters are ignored. */
-export function filtersOf(search: string): OrderFilters {
-  const params = new URLSearchParams(search);
+type FilterKey = (typeof FILTER_KEYS)[number];
+
+/**
+ * The filters of a query string or the filter form. Unknown parameters, empty values, and a
+ * status or anomaly the contract does not know are left out.
+ */
+function readFilters(get: (key: FilterKey) => string | null | undefined): OrderFilters {
   const filters: OrderFilters = {};
   for (const key of FILTER_KEYS) {
-    const value = params.get(key)?.trim();
-    if (value) filters[key] = value;
+    const value = get(key)?.trim();
+    if (!value) continue;
+    if (key === 'status') {
+      if (isOrderStatus(value)) filters.status = value;
+    } else if (key === 'anomaly') {
+      const anomaly = ConsoleAnomalySchema.safeParse(value);
+      if (anomaly.success) filters.anomaly = anomaly.data;
+    } else {
+      filters[key] = value;
+    }
   }
   return filters;
+}
+
+/** The filters of a query string (see {@link readFilters}). */
+export function filtersOf(search: string): OrderFilters {
+  const params = new URLSearchParams(search);
+  return readFilters((key) => params.get(key));
 }
 
 export class ConsoleOrders extends LitElement {
@@ -72,6 +98,7 @@ export class ConsoleOrders extends LitElement {
     _loading: { state: true },
     _error: { state: true },
     _fresh: { state: true },
+    _liveError: { state: true },
   };
 
   static override styles = [
@@ -128,8 +155,8 @@ export class ConsoleOrders extends LitElement {
    * list can be bookmarked and reloaded. The app turns it on; a lone view leaves the URL alone.
    */
   declare syncUrl: boolean;
-  declare protected _rows: OrderRow[];
-  declare protected _counts: Record<string, number>;
+  declare protected _rows: ConsoleOrderRow[];
+  declare protected _counts: ConsoleOrdersPage['counts'];
   declare protected _cursor: string | null;
   declare protected _filters: OrderFilters;
   declare protected _providers: string[];
@@ -137,6 +164,8 @@ export class ConsoleOrders extends LitElement {
   declare protected _error: string;
   /** Ids of rows that changed live, marked until the next load. */
   declare protected _fresh: ReadonlySet<string>;
+  /** Why the last live change could not be shown; cleared by the next one that can. */
+  declare protected _liveError: string;
 
   private unsubscribe: (() => void) | null = null;
   private loads: AbortController | null = null;
@@ -153,6 +182,7 @@ export class ConsoleOrders extends LitElement {
     this._loading = true;
     this._error = '';
     this._fresh = new Set();
+    this._liveError = '';
   }
 
   override disconnectedCallback(): void {
@@ -207,6 +237,13 @@ export class ConsoleOrders extends LitElement {
         ${this.stream ? 'New orders and changes appear here as they happen.' : nothing}
       </p>
       ${
+        this._liveError
+          ? html`<p class="error" role="status" data-live-error>
+              A change could not be shown. ${this._liveError}
+            </p>`
+          : nothing
+      }
+      ${
         this._error
           ? html`<div class="error" role="alert">
               <p>${this._error}</p>
@@ -218,13 +255,8 @@ export class ConsoleOrders extends LitElement {
   }
 
   private renderCounts(): TemplateResult {
-    const statuses = [
-      ...ORDER_STATUSES.filter((status) => status in this._counts),
-      ...Object.keys(this._counts).filter(
-        (status) => !(ORDER_STATUSES as readonly string[]).includes(status),
-      ),
-    ];
-    const total = Object.values(this._counts).reduce((sum, n) => sum + n, 0);
+    const statuses = ORDER_STATUSES.filter((status) => this._counts[status] !== undefined);
+    const total = statuses.reduce((sum, status) => sum + (this._counts[status] ?? 0), 0);
     return html`
       <section aria-labelledby="counts-heading">
         <h2 id="counts-heading">Orders by status</h2>
@@ -305,7 +337,7 @@ export class ConsoleOrders extends LitElement {
           Anomaly
           <select name="anomaly">
             <option value="" ?selected=${!f.anomaly}>Any</option>
-            ${ANOMALIES.map(
+            ${CONSOLE_ANOMALIES.map(
               (anomaly) =>
                 html`<option value=${anomaly} ?selected=${f.anomaly === anomaly}>
                   ${humanize(anomaly)}
@@ -387,12 +419,7 @@ export class ConsoleOrders extends LitElement {
   private applyFilters(event: SubmitEvent): void {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
-    const filters: OrderFilters = {};
-    for (const key of FILTER_KEYS) {
-      const value = String(data.get(key) ?? '').trim();
-      if (value) filters[key] = value;
-    }
-    this.setFilters(filters);
+    this.setFilters(readFilters((key) => String(data.get(key) ?? '')));
   }
 
   private clearFilters(): void {
@@ -400,7 +427,7 @@ export class ConsoleOrders extends LitElement {
     this.setFilters({});
   }
 
-  private filterStatus(status: string): void {
+  private filterStatus(status: OrderStatus | ''): void {
     const { status: _old, ...rest } = this._filters;
     this.setFilters(status ? { ...rest, status } : rest);
   }
@@ -449,17 +476,23 @@ export class ConsoleOrders extends LitElement {
 
   private listen(): void {
     this.unsubscribe?.();
-    this.unsubscribe = this.stream ? this.stream.subscribe((row) => this.onLive(row)) : null;
+    this.unsubscribe = this.stream
+      ? this.stream.subscribe(
+          (row) => this.onLive(row),
+          (error) => (this._liveError = error.message),
+        )
+      : null;
   }
 
   /** One live change: update the row and the counts, or add a new matching order on top. */
-  private onLive(row: OrderRow): void {
+  private onLive(row: ConsoleOrderRow): void {
+    this._liveError = '';
     const index = this._rows.findIndex((existing) => existing.id === row.id);
     const label = row.reference || row.id;
     if (index >= 0) {
       const previous = this._rows[index]!;
       const rows = [...this._rows];
-      if (matchesFilters(row, this._filters)) rows[index] = row;
+      if (matchesFilters(row, this._filters, true)) rows[index] = row;
       else rows.splice(index, 1);
       this._rows = rows;
       if (previous.status !== row.status) {
@@ -493,9 +526,10 @@ export class ConsoleOrders extends LitElement {
     }, 300);
   }
 
-  private moveCount(from: string | null, to: string): Record<string, number> {
+  private moveCount(from: OrderStatus, to: OrderStatus): ConsoleOrdersPage['counts'] {
     const counts = { ...this._counts };
-    if (from !== null && counts[from] !== undefined) counts[from] = Math.max(0, counts[from] - 1);
+    const before = counts[from];
+    if (before !== undefined) counts[from] = Math.max(0, before - 1);
     counts[to] = (counts[to] ?? 0) + 1;
     return counts;
   }

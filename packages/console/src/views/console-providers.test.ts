@@ -25,7 +25,7 @@ describe('<console-providers>', () => {
       [...row(id).children].map((cell) => cell.textContent!.replace(/\s+/g, ' ').trim());
 
     expect(cells('ivy')).to.deep.equal([
-      'ivy',
+      'Ivy (ivy)',
       'On',
       'Closed (calls go through)',
       'DE: ivy:bank (bank) GB: ivy:bank (bank)',

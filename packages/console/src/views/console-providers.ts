@@ -4,21 +4,25 @@
  * the last hour of calls to it (count, errors, error rate, median and 99th-percentile latency).
  */
 import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import type {
+  CONSOLE_BREAKER_STATES,
+  ConsoleProvider,
+  ConsoleProviderMethod,
+} from '@pay-checkout/protocol/console';
 import type { ConsoleApi } from '../api/client.js';
 import { ConsoleError } from '../api/console-error.js';
-import type { ProviderInfo, ProviderMethod } from '../api/types.js';
 import { statusBadge } from '../badges.js';
-import { formatDuration, formatRate, humanize } from '../format.js';
+import { formatDuration, formatRate } from '../format.js';
 import { baseStyles } from '../styles.js';
 
-const BREAKER_LABELS: Record<string, string> = {
+const BREAKER_LABELS: Record<(typeof CONSOLE_BREAKER_STATES)[number], string> = {
   closed: 'Closed (calls go through)',
   open: 'Open (calls held back)',
   half_open: 'Half open (trying again)',
 };
 
-function byMarket(methods: ProviderMethod[]): [string, ProviderMethod[]][] {
-  const markets = new Map<string, ProviderMethod[]>();
+function byMarket(methods: ConsoleProviderMethod[]): [string, ConsoleProviderMethod[]][] {
+  const markets = new Map<string, ConsoleProviderMethod[]>();
   for (const method of methods) {
     const list = markets.get(method.market) ?? [];
     list.push(method);
@@ -48,7 +52,7 @@ export class ConsoleProviders extends LitElement {
   ];
 
   declare api: ConsoleApi;
-  declare protected _providers: ProviderInfo[] | null;
+  declare protected _providers: ConsoleProvider[] | null;
   declare protected _error: string;
 
   constructor() {
@@ -85,7 +89,7 @@ export class ConsoleProviders extends LitElement {
     `;
   }
 
-  private renderTable(providers: ProviderInfo[]): TemplateResult {
+  private renderTable(providers: ConsoleProvider[]): TemplateResult {
     if (providers.length === 0) return html`<p>No provider is configured.</p>`;
     return html`<div class="table-wrap" role="region" aria-label="Providers table" tabindex="0">
       <table>
@@ -107,7 +111,7 @@ export class ConsoleProviders extends LitElement {
         </thead>
         <tbody>
           ${providers.map((provider) => {
-            const hour = provider.lastHour ?? {};
+            const hour = provider.lastHour;
             return html`<tr data-provider=${provider.id}>
               <th scope="row">
                 ${
@@ -117,12 +121,7 @@ export class ConsoleProviders extends LitElement {
                 }
               </th>
               <td>${provider.enabled ? statusBadge('ok', 'On') : statusBadge('off', 'Off')}</td>
-              <td>
-                ${statusBadge(
-                  provider.breaker,
-                  BREAKER_LABELS[provider.breaker] ?? humanize(provider.breaker),
-                )}
-              </td>
+              <td>${statusBadge(provider.breaker, BREAKER_LABELS[provider.breaker])}</td>
               <td>
                 ${
                   provider.methods.length === 0
@@ -142,8 +141,8 @@ export class ConsoleProviders extends LitElement {
                       </ul>`
                 }
               </td>
-              <td>${hour.calls ?? 0}</td>
-              <td>${hour.errors ?? 0}</td>
+              <td>${hour.calls}</td>
+              <td>${hour.errors}</td>
               <td>${hour.calls ? formatRate(hour.errorRate) : '—'}</td>
               <td>${formatDuration(hour.p50Ms)}</td>
               <td>${formatDuration(hour.p99Ms)}</td>

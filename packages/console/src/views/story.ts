@@ -1,21 +1,25 @@
 /**
  * @module
- * How each kind of story entry is drawn: provider calls with their outcome and duration,
- * webhooks verified or refused (with the reason, and the masked body behind a disclosure),
- * polls, transitions with their source, stream events, notifications with every attempt, and
- * operator actions. A kind this version does not know is shown with its fields as they are.
+ * How each kind of story entry is drawn: the order's creation, provider calls with their outcome
+ * and duration, webhooks verified or refused (with the reason, and the masked body behind a
+ * disclosure), polls, transitions with their source, stream events, notifications with every
+ * attempt, and operator actions. The kinds and their details are the wire contract's
+ * ({@link ConsoleStoryEntry}); an entry of another kind never reaches a view, since the client
+ * refuses the answer that holds it.
  */
+import type {
+  ConsoleStoryDetail,
+  ConsoleStoryEntry,
+  ConsoleStoryKind,
+} from '@pay-checkout/protocol/console';
 import { html, nothing, type TemplateResult } from 'lit';
-import type { StoryEntry } from '../api/types.js';
 import { statusBadge } from '../badges.js';
-import { formatDuration, formatTime, humanize } from '../format.js';
-
-type Detail = Record<string, unknown>;
+import { formatDuration, formatMoney, formatTime, humanize } from '../format.js';
 
 /** What a re-queue button on a dead notification calls. */
 export type RequeueHandler = (notificationId: string) => void;
 
-const KIND_LABELS: Record<string, string> = {
+const KIND_LABELS: Record<ConsoleStoryKind, string> = {
   created: 'Created',
   provider_call: 'Provider call',
   webhook: 'Webhook',
@@ -26,8 +30,8 @@ const KIND_LABELS: Record<string, string> = {
   operator_action: 'Operator action',
 };
 
-export function kindLabel(kind: string): string {
-  return KIND_LABELS[kind] ?? humanize(kind);
+export function kindLabel(kind: ConsoleStoryKind): string {
+  return KIND_LABELS[kind];
 }
 
 function text(value: unknown): string {
@@ -35,16 +39,6 @@ function text(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return JSON.stringify(value);
-}
-
-function str(detail: Detail, key: string): string | undefined {
-  const value = detail[key];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function num(detail: Detail, key: string): number | undefined {
-  const value = detail[key];
-  return typeof value === 'number' ? value : undefined;
 }
 
 /** A definition list of the facts that are there; absent ones are left out. */
@@ -71,26 +65,33 @@ function body(value: unknown): string {
   return JSON.stringify(value ?? null, null, 2);
 }
 
-function providerCall(d: Detail): TemplateResult {
-  const outcome = str(d, 'outcome') ?? 'unknown';
-  const status = num(d, 'httpStatus');
+function created(d: ConsoleStoryDetail<'created'>): TemplateResult {
   return facts([
-    ['Operation', str(d, 'operation')],
-    ['Outcome', statusBadge(outcome, outcome === 'ok' ? 'OK' : humanize(outcome))],
-    ['HTTP status', status === undefined ? undefined : String(status)],
-    ['Duration', formatDuration(num(d, 'durationMs'))],
-    ['Error', str(d, 'error')],
+    ['Attempt', String(d.attempt)],
+    ['Provider', d.provider],
+    ['Method', d.method],
+    ['Amount', formatMoney(d.amount)],
   ]);
 }
 
-function webhook(d: Detail): TemplateResult {
-  const verdict = str(d, 'verdict') ?? 'unknown';
+function providerCall(d: ConsoleStoryDetail<'provider_call'>): TemplateResult {
+  return facts([
+    ['Operation', d.operation],
+    ['Outcome', statusBadge(d.outcome, d.outcome === 'ok' ? 'OK' : humanize(d.outcome))],
+    ['HTTP status', d.httpStatus === undefined ? undefined : String(d.httpStatus)],
+    ['Duration', formatDuration(d.durationMs)],
+    ['Error', d.error],
+  ]);
+}
+
+function webhook(d: ConsoleStoryDetail<'webhook'>): TemplateResult {
   return html`${facts([
-    ['Verdict', statusBadge(verdict, humanize(verdict))],
-    ['Reason', str(d, 'reason')],
-    ['Delivery', d.duplicate === true ? 'Duplicate (already received)' : 'New'],
-    ['Event id', str(d, 'eventId')],
-    ['Type', str(d, 'type')],
+    ['Verdict', statusBadge(d.verdict, humanize(d.verdict))],
+    ['Reason', d.reason],
+    ['Delivery', d.duplicate ? 'Duplicate (already received)' : 'New'],
+    ['Event id', d.eventId],
+    ['Type', d.type],
+    ['Processing', d.outcome ? humanize(d.outcome) : undefined],
   ])}
   ${
     d.body === undefined
@@ -102,67 +103,68 @@ function webhook(d: Detail): TemplateResult {
   }`;
 }
 
-function poll(d: Detail): TemplateResult {
+function poll(d: ConsoleStoryDetail<'poll'>): TemplateResult {
   return facts([
-    ['Asked by', str(d, 'source') ? humanize(str(d, 'source')!) : undefined],
-    ['Outcome', str(d, 'outcome')],
-    ['Provider status', str(d, 'status')],
+    ['Asked by', humanize(d.source)],
+    ['Operation', d.operation],
+    ['Outcome', d.outcome],
+    ['Provider status', d.status],
+    ["Provider's own words", d.providerStatus],
+    ['Error', d.error],
   ]);
 }
 
 /** `poll:operator` → `poll (operator)`; `webhook` stays `webhook`. */
-function sourceOf(source: string | undefined): string | undefined {
-  if (!source) return undefined;
+function sourceOf(source: string): string {
   const [kind, by] = source.split(':', 2);
   return by ? `${humanize(kind!)} (${humanize(by)})` : humanize(source);
 }
 
-function transition(d: Detail): TemplateResult {
-  const from = str(d, 'from');
-  const to = str(d, 'to') ?? 'unknown';
+function transition(d: ConsoleStoryDetail<'transition'>): TemplateResult {
   return facts([
-    ['Change', html`${from ? html`${statusBadge(from)} → ` : nothing}${statusBadge(to)}`],
-    ['Because of', sourceOf(str(d, 'source'))],
+    ['Change', html`${statusBadge(d.from)} → ${statusBadge(d.to)}`],
+    ['Because of', sourceOf(d.source)],
   ]);
 }
 
-function streamEvent(d: Detail): TemplateResult {
-  const seq = num(d, 'seq');
+function streamEvent(d: ConsoleStoryDetail<'stream_event'>): TemplateResult {
   return facts([
-    ['Sequence', seq === undefined ? undefined : String(seq)],
-    ['Status sent', str(d, 'status') ? statusBadge(str(d, 'status')!) : undefined],
+    ['Sequence', String(d.seq)],
+    ['Status sent', statusBadge(d.status)],
   ]);
 }
 
-interface Attempt {
-  at?: string;
-  outcome?: string;
-  httpStatus?: number;
-  durationMs?: number;
-  error?: string;
-}
-
-function notification(d: Detail, onRequeue?: RequeueHandler): TemplateResult {
-  const id = str(d, 'id');
-  const status = str(d, 'status') ?? 'unknown';
-  const attempts = (Array.isArray(d.attempts) ? d.attempts : []) as Attempt[];
+function notification(
+  d: ConsoleStoryDetail<'notification'>,
+  onRequeue?: RequeueHandler,
+): TemplateResult {
+  const { id, attempts } = d;
   return html`${facts([
-    ['Notification', id ? html`<span class="mono">${id}</span>` : undefined],
-    ['Type', str(d, 'type')],
-    ['Status', statusBadge(status)],
+    ['Notification', html`<span class="mono">${id}</span>`],
+    ['Type', d.type],
+    ['Status', statusBadge(d.status)],
   ])}
   ${
     attempts.length === 0
-      ? html`<p class="muted">Not attempted yet.</p>`
+      ? html`<p class="muted">
+          ${
+            d.urlConfigured === false
+              ? html`Not sent: no notification URL is configured (<span class="mono"
+                    >MERCHANT_WEBHOOK_URL</span
+                  >).`
+              : 'Not attempted yet.'
+          }
+        </p>`
       : html`<div
           class="table-wrap"
           role="region"
-          aria-label=${`Delivery attempts${id ? ` of ${id}` : ''}`}
+          aria-label=${`Delivery attempts of ${id}`}
           tabindex="0"
         >
           <table>
             <caption>
-              Delivery attempts${id ? html` of <span class="mono">${id}</span>` : nothing}
+              Delivery attempts of
+              <span class="mono">${id}</span>
             </caption>
             <thead>
               <tr>
@@ -179,8 +181,8 @@ function notification(d: Detail, onRequeue?: RequeueHandler): TemplateResult {
                 (attempt, i) =>
                   html`<tr>
                     <th scope="row">${i + 1}</th>
-                    <td><time datetime=${attempt.at ?? ''}>${formatTime(attempt.at)}</time></td>
-                    <td>${text(attempt.outcome)}</td>
+                    <td><time datetime=${attempt.at}>${formatTime(attempt.at)}</time></td>
+                    <td>${attempt.outcome}</td>
                     <td>${text(attempt.httpStatus)}</td>
                     <td>${formatDuration(attempt.durationMs)}</td>
                     <td>${text(attempt.error)}</td>
@@ -191,7 +193,7 @@ function notification(d: Detail, onRequeue?: RequeueHandler): TemplateResult {
         </div>`
   }
   ${
-    status === 'dead' && id && onRequeue
+    d.status === 'dead' && onRequeue
       ? html`<p>
           <button type="button" data-requeue=${id} @click=${() => onRequeue(id)}>
             Re-queue notification <span class="mono">${id}</span>
@@ -201,37 +203,32 @@ function notification(d: Detail, onRequeue?: RequeueHandler): TemplateResult {
   }`;
 }
 
-function operatorAction(d: Detail): TemplateResult {
+function operatorAction(d: ConsoleStoryDetail<'operator_action'>): TemplateResult {
   return facts([
-    ['Action', str(d, 'action') ? humanize(str(d, 'action')!) : undefined],
-    ['Operator', str(d, 'operator')],
+    ['Action', humanize(d.action)],
+    ['Operator', d.operator],
     ['Result', text(d.result)],
   ]);
 }
 
-function generic(d: Detail): TemplateResult {
-  return facts(Object.entries(d).map(([key, value]) => [humanize(key), text(value)]));
-}
-
 /** The body of one entry, by kind. */
-export function renderDetail(entry: StoryEntry, onRequeue?: RequeueHandler): TemplateResult {
-  const d = entry.detail;
+export function renderDetail(entry: ConsoleStoryEntry, onRequeue?: RequeueHandler): TemplateResult {
   switch (entry.kind) {
+    case 'created':
+      return created(entry.detail);
     case 'provider_call':
-      return providerCall(d);
+      return providerCall(entry.detail);
     case 'webhook':
-      return webhook(d);
+      return webhook(entry.detail);
     case 'poll':
-      return poll(d);
+      return poll(entry.detail);
     case 'transition':
-      return transition(d);
+      return transition(entry.detail);
     case 'stream_event':
-      return streamEvent(d);
+      return streamEvent(entry.detail);
     case 'notification':
-      return notification(d, onRequeue);
+      return notification(entry.detail, onRequeue);
     case 'operator_action':
-      return operatorAction(d);
-    default:
-      return generic(d);
+      return operatorAction(entry.detail);
   }
 }

@@ -1,22 +1,16 @@
 /**
  * @module
  * Recording order activity: details are masked before they are written, a failing write is
- * logged and never reaches the caller, `activityIdle` waits for the writes under way, and rows
- * past the retention horizon are pruned as the table grows.
+ * logged and never reaches the caller, and `activityIdle` waits for the writes under way (rows
+ * past the retention horizon go with the retention job: core/retention.test.ts).
  */
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { ActivityRepository, NewActivity } from '../store/store.js';
-import {
-  ACTIVITY_HORIZON_MS,
-  activityIdle,
-  recordActivity,
-  recordProviderCall,
-} from './activity.js';
+import { activityIdle, recordActivity, recordProviderCall } from './activity.js';
 
 function fakeStore(fail = false) {
   const rows: NewActivity[] = [];
-  const pruned: string[] = [];
   const activity: ActivityRepository = {
     async record(entry) {
       await new Promise((resolve) => setTimeout(resolve, 1));
@@ -25,12 +19,9 @@ function fakeStore(fail = false) {
     },
     listByOrder: async () => [],
     providerCalls: async () => ({ calls: 0, errors: 0, durationsMs: [] }),
-    async deleteBefore(before) {
-      pruned.push(before);
-      return 0;
-    },
+    deleteBefore: async () => 0,
   };
-  return { rows, pruned, store: { activity } };
+  return { rows, store: { activity } };
 }
 
 const logger = pino({ level: 'silent' });
@@ -103,17 +94,5 @@ describe('recordActivity', () => {
       durationMs: 12,
       error: 'provider_unavailable: Ivy is unavailable (HTTP 503)',
     });
-  });
-
-  it('prunes rows past the horizon every 200 writes', async () => {
-    const { pruned, store } = fakeStore();
-    const entry = { orderId: 'o', provider: null, kind: 'poll' as const, at: AT, detail: {} };
-    for (let i = 0; i < 399; i++) recordActivity({ store, logger }, entry);
-    await activityIdle({ store });
-    expect(pruned).toEqual([new Date(AT.getTime() - ACTIVITY_HORIZON_MS).toISOString()]);
-    const config = { retention: { horizonsMs: { provider_events: 1000 } } };
-    recordActivity({ store, logger, config }, entry);
-    await activityIdle({ store });
-    expect(pruned.at(-1)).toBe(new Date(AT.getTime() - 1000).toISOString());
   });
 });

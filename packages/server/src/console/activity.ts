@@ -7,7 +7,7 @@
  *
  * Recording never holds up nor fails what it records: a write runs beside the work, and one
  * that fails is logged and dropped. Rows older than the provider events' retention horizon are
- * deleted a batch at a time every few hundred writes. {@link activityIdle} waits for the writes
+ * deleted by the retention job (core/retention.ts). {@link activityIdle} waits for the writes
  * under way (tests, and the console's own actions, which answer with the story up to date).
  */
 import type { Logger } from 'pino';
@@ -18,15 +18,7 @@ import { mask } from './mask.js';
 export interface ActivitySink {
   store: { activity: ActivityRepository };
   logger: Logger;
-  /** The retention horizons; activity is kept as long as provider events. */
-  config?: { retention?: { horizonsMs: { provider_events: number } } };
 }
-
-/** How long activity is kept without a retention configuration: 35 days, as provider events. */
-export const ACTIVITY_HORIZON_MS = 35 * 24 * 60 * 60 * 1000;
-/** Every this many writes, one batch of rows past the horizon is deleted. */
-const PRUNE_EVERY = 200;
-const PRUNE_BATCH = 1_000;
 
 /** One happening to record. */
 export interface ActivityEntry {
@@ -38,7 +30,6 @@ export interface ActivityEntry {
 }
 
 const pending = new WeakMap<object, Set<Promise<void>>>();
-const writes = new WeakMap<object, number>();
 
 /** Records `entry` beside the caller's work; never throws, never waits. */
 export function recordActivity(sink: ActivitySink, entry: ActivityEntry): void {
@@ -55,16 +46,6 @@ export function recordActivity(sink: ActivitySink, entry: ActivityEntry): void {
       });
     } catch (error) {
       sink.logger.warn({ err: error, kind: entry.kind }, 'cannot record order activity');
-    }
-    // The table is pruned as it grows, a batch at a time, by whichever instance writes.
-    const count = (writes.get(sink.store) ?? 0) + 1;
-    writes.set(sink.store, count % PRUNE_EVERY);
-    if (count % PRUNE_EVERY === 0) {
-      const horizon = sink.config?.retention?.horizonsMs.provider_events ?? ACTIVITY_HORIZON_MS;
-      const before = new Date(entry.at.getTime() - horizon).toISOString();
-      await sink.store.activity.deleteBefore(before, PRUNE_BATCH).catch((error: unknown) => {
-        sink.logger.warn({ err: error }, 'cannot prune order activity');
-      });
     }
   })();
   set.add(write);

@@ -10,17 +10,34 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { CreateOrderResponseSchema } from '@pay-checkout/protocol';
+import {
+  ConsoleErrorBodySchema,
+  ConsoleNotificationsPageSchema,
+  ConsoleOrderDetailSchema,
+  ConsoleOrderEventSchema,
+  ConsoleOrdersPageSchema,
+  ConsoleProvidersSchema,
+  ConsoleRecheckSchema,
+  ConsoleRequeueSchema,
+  ConsoleSessionInfoSchema,
+  ConsoleSummarySchema,
+  type ConsoleNotificationsPage,
+  type ConsoleOrdersPage,
+  type ConsoleProviders,
+  type ConsoleSummary,
+} from '@pay-checkout/protocol/console';
 import { createCheckoutServer } from '../app.js';
 import { signIvyBody } from '../providers/ivy/ivy-signature.js';
-import { startCheckoutStack, type CheckoutStack } from '../test-support/checkout-stack.js';
 import {
   IVY_API_KEY,
   IVY_WEBHOOK_SECRET,
   SHOP_ORIGIN,
   testConfig,
 } from '../test-support/config.js';
-import { startTestMerchant, type TestMerchant } from '../test-support/merchant-endpoint.js';
+import { seedOrder, startIvyStack, type IvyStack } from '../test-support/ivy-stack.js';
+import type { TestMerchant } from '../test-support/merchant-endpoint.js';
 import {
   createTestDatabase,
   describePostgres,
@@ -42,43 +59,48 @@ interface Story {
   story: { at: string; kind: string; title: string; detail: Record<string, unknown> }[];
 }
 
+/**
+ * The JSON body of `response`, which must read as `schema` reads it: no field missing, none
+ * the schema does not name (a field added on one side only fails here).
+ */
+async function contract<T>(response: Response, schema: z.ZodType): Promise<T> {
+  const body: unknown = await response.json();
+  expect(schema.parse(body)).toEqual(body);
+  return body as T;
+}
+
+/** The data of an SSE `order` event, which must read as the protocol's order event. */
+function orderEvent(data: string): { id: string; status: string } {
+  const row: unknown = JSON.parse(data);
+  expect(ConsoleOrderEventSchema.parse(row)).toEqual(row);
+  return row as { id: string; status: string };
+}
+
 function scenarios(database: () => string) {
-  let stack: CheckoutStack;
+  let stack: IvyStack;
   let merchant: TestMerchant;
   let url: string;
   let cookie: string;
 
   beforeAll(async () => {
-    merchant = await startTestMerchant(MERCHANT_SECRET);
-    stack = await startCheckoutStack({
-      emulator: {
-        timeScale: 0.01,
-        settleDelayMs: 2000,
-        credentials: { ivy: { apiKey: IVY_API_KEY, webhookSecret: IVY_WEBHOOK_SECRET } },
-        webhookUrls: { ivy: 'http://127.0.0.1:9/unused' },
-      },
-      env: (emulatorUrl) => ({
-        IVY_API_KEY,
-        IVY_WEBHOOK_SECRET,
-        IVY_API_URL: `${emulatorUrl}/ivy`,
+    stack = await startIvyStack({
+      merchantSecret: MERCHANT_SECRET,
+      env: {
         DATABASE_URL: database(),
         PAY_CHECKOUT_CONSOLE_KEY: CONSOLE_KEY,
-        MERCHANT_WEBHOOK_URL: merchant.url,
-        MERCHANT_WEBHOOK_SECRET: MERCHANT_SECRET,
         PAY_CHECKOUT_NOTIFICATION_MAX_ATTEMPTS: '2',
         // Each test's sign-ins count under its own address.
         PAY_CHECKOUT_TRUSTED_PROXY_HOPS: '1',
         PAY_CHECKOUT_RATE_LIMIT_FAILURES: '5',
-      }),
+      },
       extras: { outboxPollMs: 20, merchantWebhookRetry: { baseMs: 10, maxMs: 20 } },
-      webhooksFor: ['ivy'],
     });
+    ({ merchant } = stack);
     url = stack.server.url;
     cookie = await signIn('10.0.0.1');
   });
   afterAll(async () => {
     await stack?.close();
-    await merchant?.close();
   });
 
   async function signIn(address: string, key = CONSOLE_KEY): Promise<string> {
@@ -101,19 +123,19 @@ function scenarios(database: () => string) {
 
   /** Every console answer about an order, as text (for the masking checks). */
   async function everything(orderId: string, reference: string): Promise<string> {
-    const paths = [
-      `/console/api/orders/${orderId}`,
-      `/console/api/orders/${orderId}/summary`,
-      `/console/api/orders?q=${encodeURIComponent(reference)}`,
-      '/console/api/orders',
-      '/console/api/providers',
-      '/console/api/notifications',
+    const paths: [string, z.ZodType][] = [
+      [`/console/api/orders/${orderId}`, ConsoleOrderDetailSchema],
+      [`/console/api/orders/${orderId}/summary`, ConsoleSummarySchema],
+      [`/console/api/orders?q=${encodeURIComponent(reference)}`, ConsoleOrdersPageSchema],
+      ['/console/api/orders', ConsoleOrdersPageSchema],
+      ['/console/api/providers', ConsoleProvidersSchema],
+      ['/console/api/notifications', ConsoleNotificationsPageSchema],
     ];
     const texts = await Promise.all(
-      paths.map(async (path) => {
+      paths.map(async ([path, schema]) => {
         const response = await get(path);
         expect(response.status, path).toBe(200);
-        return response.text();
+        return JSON.stringify(await contract(response, schema));
       }),
     );
     return texts.join('\n');
@@ -124,7 +146,7 @@ function scenarios(database: () => string) {
     await activityIdle(stack.server.server);
     const response = await get(`/console/api/orders/${orderId}`);
     expect(response.status).toBe(200);
-    return (await response.json()) as Story;
+    return contract<Story>(response, ConsoleOrderDetailSchema);
   }
 
   /** A session with a pending Ivy order; the emulator's checkout id to press its buttons. */
@@ -174,7 +196,9 @@ function scenarios(database: () => string) {
         },
       );
       expect(wrong.status).toBe(401);
-      expect(await wrong.json()).toMatchObject({ error: { code: 'invalid_console_key' } });
+      expect(await contract(wrong, ConsoleErrorBodySchema)).toMatchObject({
+        error: { code: 'invalid_console_key' },
+      });
       expect(wrong.headers.get('set-cookie')).toBeNull();
 
       const right = await post(
@@ -208,7 +232,10 @@ function scenarios(database: () => string) {
       const mine = set.split(';')[0] ?? '';
       const who = await fetch(`${url}/console/api/session`, { headers: { Cookie: mine } });
       expect(who.status).toBe(200);
-      expect(await who.json()).toEqual({ operator: 'operator', expiresAt: expect.any(String) });
+      expect(await contract(who, ConsoleSessionInfoSchema)).toEqual({
+        operator: 'operator',
+        expiresAt: expect.any(String),
+      });
       expect(who.headers.get('cache-control')).toBe('no-store');
 
       const out = await fetch(`${url}/console/api/session`, {
@@ -219,7 +246,9 @@ function scenarios(database: () => string) {
       expect(out.headers.get('set-cookie')).toContain('Max-Age=0');
       const after = await fetch(`${url}/console/api/session`, { headers: { Cookie: mine } });
       expect(after.status).toBe(401);
-      expect(await after.json()).toMatchObject({ error: { code: 'console_sign_in' } });
+      expect(await contract(after, ConsoleErrorBodySchema)).toMatchObject({
+        error: { code: 'console_sign_in' },
+      });
     });
 
     it('refuses malformed bodies and every API call without a valid cookie', async () => {
@@ -253,7 +282,9 @@ function scenarios(database: () => string) {
       const refused = await attempt(CONSOLE_KEY, '10.0.3.1');
       expect(refused.status).toBe(429);
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(await refused.json()).toMatchObject({ error: { code: 'rate_limited' } });
+      expect(await contract(refused, ConsoleErrorBodySchema)).toMatchObject({
+        error: { code: 'rate_limited' },
+      });
       // Another address is not held back.
       expect((await attempt(CONSOLE_KEY, '10.0.3.2')).status).toBe(204);
     });
@@ -278,7 +309,9 @@ function scenarios(database: () => string) {
       for (const headers of refusedHeaders) {
         const response = await recheck(headers);
         expect(response.status, JSON.stringify(headers)).toBe(403);
-        expect(await response.json()).toMatchObject({ error: { code: 'csrf' } });
+        expect(await contract(response, ConsoleErrorBodySchema)).toMatchObject({
+          error: { code: 'csrf' },
+        });
       }
       const signIn = await fetch(`${url}/console/api/session`, {
         method: 'POST',
@@ -292,6 +325,7 @@ function scenarios(database: () => string) {
         'Sec-Fetch-Site': 'same-origin',
       });
       expect(ours.status).toBe(200);
+      await contract(ours, ConsoleRecheckSchema);
     });
 
     it('answers no CORS header anywhere under /console, even to the shop’s origin', async () => {
@@ -304,6 +338,7 @@ function scenarios(database: () => string) {
         },
       });
       const plain = await get('/console/api/orders', { Origin: SHOP_ORIGIN });
+      await contract(plain.clone(), ConsoleOrdersPageSchema);
       const page = await fetch(`${url}/console/`, { headers: { Origin: SHOP_ORIGIN } });
       for (const response of [preflight, plain, page]) {
         const names = [...response.headers.keys()];
@@ -396,11 +431,12 @@ function scenarios(database: () => string) {
         type: 'order.updated',
         status: 'delivered',
         attempts: [expect.objectContaining({ outcome: 'delivered', httpStatus: 200 })],
+        urlConfigured: true,
       });
       for (const entry of entries) expect(entry.title).toMatch(/\.$/);
 
       const summary = await get(`/console/api/orders/${orderId}/summary`);
-      const { text } = (await summary.json()) as { text: string };
+      const { text } = await contract<ConsoleSummary>(summary, ConsoleSummarySchema);
       expect(text).toContain(orderId);
       expect(text).toContain(reference);
       expect(text).toContain('19.99 EUR');
@@ -415,11 +451,7 @@ function scenarios(database: () => string) {
       const list = async (query: string) => {
         const response = await get(`/console/api/orders?${query}`);
         expect(response.status, query).toBe(200);
-        return (await response.json()) as {
-          items: { id: string }[];
-          nextCursor: string | null;
-          counts: Record<string, number>;
-        };
+        return contract<ConsoleOrdersPage>(response, ConsoleOrdersPageSchema);
       };
       const ids = async (query: string) => (await list(query)).items.map((item) => item.id);
       expect(await ids(`q=${reference}`)).toEqual([orderId]);
@@ -446,8 +478,13 @@ function scenarios(database: () => string) {
       for (const bad of ['status=nope', 'limit=0', 'from=yesterday', 'cursor=***', 'sort=x']) {
         const response = await get(`/console/api/orders?${bad}`);
         expect(response.status, bad).toBe(400);
+        expect(await contract(response, ConsoleErrorBodySchema)).toMatchObject({
+          error: { code: 'invalid_request' },
+        });
       }
-      expect((await get('/console/api/orders/ord_unknown')).status).toBe(404);
+      const unknown = await get('/console/api/orders/ord_unknown');
+      expect(unknown.status).toBe(404);
+      await contract(unknown, ConsoleErrorBodySchema);
     });
 
     it('shows a refused webhook with its reason, and no personal data in any answer', async () => {
@@ -540,7 +577,9 @@ function scenarios(database: () => string) {
           headers: { Cookie: cookie, 'X-Console-Csrf': '1' },
         });
         expect(response.status).toBe(200);
-        expect(await response.json()).toMatchObject({ order: { id: orderId, status: 'paid' } });
+        expect(await contract(response, ConsoleRecheckSchema)).toMatchObject({
+          order: { id: orderId, status: 'paid' },
+        });
         expect(await stack.orderStatus(orderId)).toBe('paid');
         const { story: entries } = await story(orderId);
         expect(entries.find((e) => e.kind === 'poll')?.detail).toMatchObject({
@@ -574,7 +613,10 @@ function scenarios(database: () => string) {
         ({ orderId } = await startPayment());
         await eventually(async () => {
           const response = await get('/console/api/notifications?status=dead');
-          const page = (await response.json()) as { items: { id: string; orderId?: string }[] };
+          const page = await contract<ConsoleNotificationsPage>(
+            response,
+            ConsoleNotificationsPageSchema,
+          );
           dead = page.items.find((item) => item.orderId === orderId);
           return dead;
         });
@@ -582,9 +624,10 @@ function scenarios(database: () => string) {
         merchant.respond = () => 200;
       }
       const id = dead?.id ?? '';
-      const listed = (await (await get('/console/api/notifications?status=dead')).json()) as {
-        items: Record<string, unknown>[];
-      };
+      const listed = await contract<ConsoleNotificationsPage>(
+        await get('/console/api/notifications?status=dead'),
+        ConsoleNotificationsPageSchema,
+      );
       expect(listed.items.find((item) => item.id === id)).toMatchObject({
         type: 'order.updated',
         status: 'dead',
@@ -603,15 +646,23 @@ function scenarios(database: () => string) {
       expect((await requeue(id, {})).status).toBe(403);
       const response = await requeue(id);
       expect(response.status).toBe(200);
-      expect(await response.json()).toMatchObject({ notification: { id, status: 'pending' } });
-      expect((await requeue('msg_unknown_1')).status).toBe(404);
+      expect(await contract(response, ConsoleRequeueSchema)).toMatchObject({
+        notification: { id, status: 'pending' },
+      });
+      const unknown = await requeue('msg_unknown_1');
+      expect(unknown.status).toBe(404);
+      await contract(unknown, ConsoleErrorBodySchema);
       await eventually(async () => {
         const entries = (await story(orderId)).story;
         return entries.some(
           (e) => e.kind === 'notification' && e.detail.id === id && e.detail.status === 'delivered',
         );
       });
-      expect((await requeue(id)).status).toBe(409);
+      const again = await requeue(id);
+      expect(again.status).toBe(409);
+      expect(await contract(again, ConsoleErrorBodySchema)).toMatchObject({
+        error: { code: 'conflict' },
+      });
       const entries = (await story(orderId)).story;
       expect(entries.find((e) => e.kind === 'operator_action')?.detail).toMatchObject({
         action: 'requeue_notification',
@@ -628,15 +679,7 @@ function scenarios(database: () => string) {
     it('lists providers with their breaker, methods and last hour of calls', async () => {
       const response = await get('/console/api/providers');
       expect(response.status).toBe(200);
-      const { providers } = (await response.json()) as {
-        providers: {
-          id: string;
-          enabled: boolean;
-          breaker: string;
-          methods: { id: string; market: string }[];
-          lastHour: { calls: number; errors: number; errorRate: number; p50Ms: number | null };
-        }[];
-      };
+      const { providers } = await contract<ConsoleProviders>(response, ConsoleProvidersSchema);
       expect(providers.map((p) => p.id)).toEqual([
         'ivy',
         'iwocapay',
@@ -664,19 +707,23 @@ function scenarios(database: () => string) {
         expect(stream.response.status).toBe(200);
         expect(stream.response.headers.get('content-type')).toContain('text/event-stream');
         const { orderId, checkout } = await startPayment();
-        await stream.waitFor((m) => m.event === 'order' && JSON.parse(m.data).id === orderId);
+        await stream.waitFor((m) => m.event === 'order' && orderEvent(m.data).id === orderId);
         await press(checkout, 'pay');
         const paid = await stream.waitFor(
           (m) =>
             m.event === 'order' &&
-            JSON.parse(m.data).id === orderId &&
-            JSON.parse(m.data).status === 'paid',
+            orderEvent(m.data).id === orderId &&
+            orderEvent(m.data).status === 'paid',
         );
-        expect(JSON.parse(paid.data)).toMatchObject({
+        expect(orderEvent(paid.data)).toMatchObject({
           id: orderId,
           provider: 'ivy',
           anomalies: [],
         });
+        // Every order event the stream sent reads as the protocol's order event.
+        for (const message of stream.messages.filter((m) => m.event === 'order')) {
+          orderEvent(message.data);
+        }
       } finally {
         stream.close();
       }
@@ -724,25 +771,12 @@ describePostgres('the console on two instances sharing one database', () => {
       const stream = await call(b, '/console/api/stream', { headers: { Cookie: cookie } });
       expect(stream.status).toBe(200);
       const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
-      const now = new Date();
-      await a.ledger.createSession({
-        id: 'cs_two',
-        reference: 'ref-two',
-        amount: { value: 500, currency: 'EUR' },
-        country: 'DE',
-        returnUrl: 'https://shop.example/',
-        status: 'created',
-        createdAt: now.toISOString(),
-        expiresAt: new Date(now.getTime() + 3_600_000).toISOString(),
-      });
-      await a.ledger.createOrder({
-        id: 'ord_two',
+      await seedOrder(a.ledger, {
         sessionId: 'cs_two',
-        provider: 'ivy',
-        method: 'ivy:bank',
-        now,
+        reference: 'ref-two',
+        orderId: 'ord_two',
+        statuses: ['pending'],
       });
-      await a.ledger.applyStatus({ orderId: 'ord_two', status: 'pending', source: 'webhook', now });
       let text = '';
       const decoder = new TextDecoder();
       while (!text.includes('"id":"ord_two"')) {
@@ -751,6 +785,8 @@ describePostgres('the console on two instances sharing one database', () => {
         text += decoder.decode(value);
       }
       expect(text).toMatch(/event: order\ndata: \{"id":"ord_two"[^\n]*"reference":"ref-two"/);
+      const data = /event: order\ndata: (\{"id":"ord_two"[^\n]*)/.exec(text)?.[1] ?? '';
+      expect(orderEvent(data)).toMatchObject({ id: 'ord_two', reference: 'ref-two' });
       await reader.cancel();
 
       // Signed out on one, signed out on both.
@@ -765,6 +801,52 @@ describePostgres('the console on two instances sharing one database', () => {
       await a.close();
       await b.close();
       await database.drop();
+    }
+  });
+});
+
+describe('the console without a notification URL', () => {
+  it('says that no notification URL is configured rather than that none was attempted yet', async () => {
+    const server = createCheckoutServer(
+      testConfig({ PAY_CHECKOUT_CONSOLE_KEY: CONSOLE_KEY }, { outboxPollMs: 20 }),
+    );
+    const call = (path: string, init: RequestInit = {}) =>
+      server.fetch(new Request(`http://checkout.test${path}`, init));
+    try {
+      await seedOrder(server.ledger, {
+        sessionId: 'cs_nourl',
+        reference: 'ref-nourl',
+        orderId: 'ord_nourl',
+        statuses: ['pending', 'paid'],
+      });
+      const signIn = await call('/console/api/session', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Console-Csrf': '1' },
+        body: JSON.stringify({ key: CONSOLE_KEY }),
+      });
+      expect(signIn.status).toBe(204);
+      const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      const notifications = async () => {
+        const response = await call('/console/api/orders/ord_nourl', {
+          headers: { Cookie: cookie },
+        });
+        expect(response.status).toBe(200);
+        const detail = await contract<Story>(response, ConsoleOrderDetailSchema);
+        return detail.story.filter((e) => e.kind === 'notification');
+      };
+      // Marked delivered once handled, with no attempt: there is nowhere to send them.
+      await eventually(async () => {
+        const entries = await notifications();
+        return entries.length === 2 && entries.every((e) => e.detail.status === 'delivered');
+      });
+      for (const entry of await notifications()) {
+        expect(entry.detail).toMatchObject({ attempts: [], urlConfigured: false });
+        expect(entry.title).toMatch(
+          /not sent to the shop.s backend: no notification URL is configured/,
+        );
+      }
+    } finally {
+      await server.close();
     }
   });
 });
@@ -790,7 +872,9 @@ describe('without PAY_CHECKOUT_CONSOLE_KEY', () => {
           }),
         );
         expect(response.status, path).toBe(404);
-        expect(await response.json()).toMatchObject({ error: { code: 'not_found' } });
+        expect(await contract(response, ConsoleErrorBodySchema)).toMatchObject({
+          error: { code: 'not_found' },
+        });
       }
     } finally {
       await server.close();

@@ -6,6 +6,7 @@
  * each adapter for one made-up session per market, at most every 5 minutes, with a time limit:
  * an adapter that asks its provider for them must not hold the page.
  */
+import type { ConsoleProvider, ConsoleProviderMethod } from '@pay-checkout/protocol/console';
 import type { AppContext } from '../core/context.js';
 import type { SessionRecord } from '../domain/records.js';
 import { guardOf } from '../providers/breaker.js';
@@ -37,13 +38,7 @@ const CURRENCY_OF: Record<string, string> = {
   US: 'USD',
 };
 
-interface MethodRow {
-  id: string;
-  market: string;
-  kind: string;
-}
-
-const methodCache = new WeakMap<Provider, { at: number; methods: MethodRow[] }>();
+const methodCache = new WeakMap<Provider, { at: number; methods: ConsoleProviderMethod[] }>();
 
 /** The value at quantile `q` of ascending `sorted`, or null when empty. */
 export function quantile(sorted: readonly number[], q: number): number | null {
@@ -69,10 +64,10 @@ async function methodsOf(
   provider: Provider,
   markets: { countries: ReadonlySet<string> | null; currencies: ReadonlySet<string> | null },
   now: Date,
-): Promise<MethodRow[]> {
+): Promise<ConsoleProviderMethod[]> {
   const cached = methodCache.get(provider);
   if (cached && now.getTime() - cached.at < METHODS_TTL_MS) return cached.methods;
-  const rows: MethodRow[] = [];
+  const rows: ConsoleProviderMethod[] = [];
   const countries = [...(markets.countries ?? [])].slice(0, MAX_MARKETS);
   const currencies = [...(markets.currencies ?? [])];
   await Promise.all(
@@ -105,7 +100,7 @@ async function methodsOf(
 }
 
 /** Every provider as the console's providers page shows it. */
-export async function providersView(ctx: AppContext) {
+export async function providersView(ctx: AppContext): Promise<ConsoleProvider[]> {
   const now = ctx.now();
   const since = new Date(now.getTime() - HOUR_MS).toISOString();
   return Promise.all(

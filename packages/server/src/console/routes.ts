@@ -5,7 +5,9 @@
  *
  * - `POST|GET|DELETE /api/session`: sign in with the key, who is signed in, sign out;
  * - `GET /api/orders`, `GET /api/orders/:id`, `GET /api/orders/:id/summary`: the orders, one
- *   order's story, its support summary;
+ *   order's story, its support summary. The list's `q` finds an order by its id, its session's
+ *   id or its provider's id, each exactly, or by the start of its merchant reference; case
+ *   matters and `%` or `_` are plain characters (store/kysely/console-repositories.ts);
  * - `GET /api/providers`, `GET /api/notifications`: providers with their breakers and last
  *   hour, merchant notifications;
  * - `GET /api/stream`: order changes as SSE;
@@ -17,6 +19,19 @@
  */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
+import {
+  CONSOLE_ANOMALIES,
+  CONSOLE_NOTIFICATION_STATUSES,
+  type ConsoleNotificationRow,
+  type ConsoleNotificationsPage,
+  type ConsoleOrderDetail,
+  type ConsoleOrdersPage,
+  type ConsoleProviders,
+  type ConsoleRecheck,
+  type ConsoleRequeue,
+  type ConsoleSessionInfo,
+  type ConsoleSummary,
+} from '@pay-checkout/protocol/console';
 import { ORDER_STATUSES } from '@pay-checkout/protocol/status';
 import type { AppContext, AppEnv } from '../core/context.js';
 import { ApiError } from '../core/api-error.js';
@@ -80,11 +95,18 @@ const OrdersQuerySchema = z.strictObject({
   from: optional(isoTime),
   to: optional(isoTime),
   anomaly: optional(
-    z.enum(['needs_review', 'late_success', 'stuck'], {
+    z.enum(CONSOLE_ANOMALIES, {
       error: 'must be needs_review, late_success or stuck',
     }),
   ),
-  q: optional(z.string().trim().max(200)),
+  /** Exact order, session or provider id, or the start of a merchant reference. */
+  q: optional(
+    z
+      .string()
+      .trim()
+      .max(200)
+      .regex(/^[^\p{Cc}]*$/u, 'must not hold control characters'),
+  ),
   cursor: optional(z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'must be an earlier nextCursor')),
   limit: optional(
     z
@@ -97,7 +119,7 @@ const OrdersQuerySchema = z.strictObject({
 
 const NotificationsQuerySchema = z.strictObject({
   status: optional(
-    z.enum(['pending', 'delivered', 'dead'], { error: 'must be pending, delivered or dead' }),
+    z.enum(CONSOLE_NOTIFICATION_STATUSES, { error: 'must be pending, delivered or dead' }),
   ),
   cursor: optional(z.string().regex(/^\d{1,15}$/, 'must be an earlier nextCursor')),
 });
@@ -146,7 +168,7 @@ function queryOf<T>(c: Context<AppEnv>, schema: z.ZodType<T>): T {
 }
 
 /** A notification as the console lists it. */
-function notificationRow(message: OutboxMessage) {
+function notificationRow(message: OutboxMessage): ConsoleNotificationRow {
   const status = outboxStatus(message);
   const orderId = message.type === 'order.updated' ? message.subjectId : undefined;
   let sessionId: string | undefined;
@@ -245,7 +267,8 @@ export function consoleRoutes(ctx: AppContext, options: ConsoleOptions): Hono<Ap
 
   app.get('/api/session', (c) => {
     const session = operatorOf(c);
-    return c.json({ operator: session.operator, expiresAt: session.expiresAt }, 200);
+    const info: ConsoleSessionInfo = { operator: session.operator, expiresAt: session.expiresAt };
+    return c.json(info, 200);
   });
 
   app.delete('/api/session', async (c) => {
@@ -286,15 +309,13 @@ export function consoleRoutes(ctx: AppContext, options: ConsoleOptions): Hono<Ap
     ]);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return c.json(
-      {
-        items: page.map((row) => orderRow(row, now)),
-        nextCursor:
-          rows.length > limit && last ? encodeCursor(last.order.createdAt, last.order.id) : null,
-        counts,
-      },
-      200,
-    );
+    const answer: ConsoleOrdersPage = {
+      items: page.map((row) => orderRow(row, now)),
+      nextCursor:
+        rows.length > limit && last ? encodeCursor(last.order.createdAt, last.order.id) : null,
+      counts,
+    };
+    return c.json(answer, 200);
   });
 
   /** The order `id` with its session; 404 when there is none. */
@@ -310,19 +331,17 @@ export function consoleRoutes(ctx: AppContext, options: ConsoleOptions): Hono<Ap
     const { order, session } = await orderAndSession(c.req.param('id'));
     const now = ctx.now();
     const story = await storyOf(ctx, order, session);
-    return c.json(
-      {
-        order: {
-          ...orderRowOf(order, session, now),
-          providerOrderId: order.providerOrderId,
-          attempt: order.attempt,
-          ...(session.description !== undefined ? { description: mask(session.description) } : {}),
-        },
-        session: sessionOf(session, now),
-        story,
+    const answer: ConsoleOrderDetail = {
+      order: {
+        ...orderRowOf(order, session, now),
+        providerOrderId: order.providerOrderId,
+        attempt: order.attempt,
+        ...(session.description !== undefined ? { description: mask(session.description) } : {}),
       },
-      200,
-    );
+      session: sessionOf(session, now),
+      story,
+    };
+    return c.json(answer, 200);
   });
 
   app.get('/api/orders/:id/summary', async (c) => {
@@ -338,7 +357,10 @@ export function consoleRoutes(ctx: AppContext, options: ConsoleOptions): Hono<Ap
     });
     await activityIdle(ctx);
     const story = await storyOf(ctx, order, session);
-    return c.json({ text: summaryOf(orderRowOf(order, session, now), order, story) }, 200);
+    const answer: ConsoleSummary = {
+      text: summaryOf(orderRowOf(order, session, now), order, story),
+    };
+    return c.json(answer, 200);
   });
 
   app.post('/api/orders/:id/recheck', async (c) => {
@@ -372,10 +394,14 @@ export function consoleRoutes(ctx: AppContext, options: ConsoleOptions): Hono<Ap
     await activityIdle(ctx);
     const session = await ctx.ledger.getSession(updated.sessionId);
     if (!session) throw new ApiError(404, 'not_found', 'No such order');
-    return c.json({ order: orderRowOf(updated, session, ctx.now()) }, 200);
+    const answer: ConsoleRecheck = { order: orderRowOf(updated, session, ctx.now()) };
+    return c.json(answer, 200);
   });
 
-  app.get('/api/providers', async (c) => c.json({ providers: await providersView(ctx) }, 200));
+  app.get('/api/providers', async (c) => {
+    const answer: ConsoleProviders = { providers: await providersView(ctx) };
+    return c.json(answer, 200);
+  });
 
   app.get('/api/notifications', async (c) => {
     const query = queryOf(c, NotificationsQuerySchema);
@@ -386,13 +412,11 @@ export function consoleRoutes(ctx: AppContext, options: ConsoleOptions): Hono<Ap
     });
     const page = rows.slice(0, DEFAULT_PAGE);
     const last = page.at(-1);
-    return c.json(
-      {
-        items: page.map(notificationRow),
-        nextCursor: rows.length > DEFAULT_PAGE && last ? String(last.seq) : null,
-      },
-      200,
-    );
+    const answer: ConsoleNotificationsPage = {
+      items: page.map(notificationRow),
+      nextCursor: rows.length > DEFAULT_PAGE && last ? String(last.seq) : null,
+    };
+    return c.json(answer, 200);
   });
 
   app.post('/api/notifications/:id/requeue', async (c) => {
@@ -416,7 +440,8 @@ export function consoleRoutes(ctx: AppContext, options: ConsoleOptions): Hono<Ap
       });
       await activityIdle(ctx);
     }
-    return c.json({ notification: notificationRow(message) }, 200);
+    const answer: ConsoleRequeue = { notification: notificationRow(message) };
+    return c.json(answer, 200);
   });
 
   app.get('/api/stream', (c) => {

@@ -7,9 +7,10 @@
  * sent once per stream even when two reads overlap (the reads overlap by a few seconds, so a
  * clock a little behind on another instance loses nothing).
  */
-import type { AppContext } from '../core/context.js';
 import type { ProviderId } from '@pay-checkout/protocol';
-import { orderRow, orderRowOf, type OrderRowView } from './views.js';
+import type { ConsoleOrderEvent } from '@pay-checkout/protocol/console';
+import type { AppContext } from '../core/context.js';
+import { orderRow, orderRowOf } from './views.js';
 
 /** How often the database is read for changes while a stream is open. */
 export const STREAM_POLL_MS = 1_000;
@@ -20,7 +21,7 @@ const DEFAULT_HEARTBEAT_MS = 15_000;
 
 const encoder = new TextEncoder();
 
-type Listener = (row: OrderRowView) => void;
+type Listener = (row: ConsoleOrderEvent) => void;
 
 /** Reads changes from the database for the open console streams of one server. */
 export class ChangeWatcher {
@@ -68,7 +69,7 @@ export class ChangeWatcher {
     }
   }
 
-  #emit(row: OrderRowView): void {
+  #emit(row: ConsoleOrderEvent): void {
     for (const listener of [...this.#listeners]) listener(row);
   }
 
@@ -76,7 +77,7 @@ export class ChangeWatcher {
     const started = this.#ctx.now();
     const since = new Date(this.#since - OVERLAP_MS).toISOString();
     const reads = this.#ctx.store.consoleReads;
-    const rows: OrderRowView[] = (await reads.ordersUpdatedSince(since, MAX_ROWS)).map((row) =>
+    const rows: ConsoleOrderEvent[] = (await reads.ordersUpdatedSince(since, MAX_ROWS)).map((row) =>
       orderRow(row, started),
     );
     for (const hook of await reads.inboxSince(since, MAX_ROWS)) {

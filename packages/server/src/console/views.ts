@@ -15,6 +15,23 @@
  *
  * Every detail is masked (console/mask.ts) before it is answered.
  */
+import type { z } from 'zod';
+import {
+  ConsoleNotificationAttemptSchema,
+  ConsoleOperatorActionDetailSchema,
+  ConsolePollDetailSchema,
+  ConsoleProviderCallDetailSchema,
+  ConsoleWebhookDetailSchema,
+  CONSOLE_TRANSITION_SOURCES,
+  type ConsoleAnomaly,
+  type ConsoleOrderRow,
+  type ConsoleOrderSession,
+  type ConsoleStoryDetail,
+  type ConsoleStoryEntry,
+  type ConsoleStoryKind,
+} from '@pay-checkout/protocol/console';
+import { toDecimalString } from '@pay-checkout/protocol/money';
+import { OrderStatusSchema } from '@pay-checkout/protocol';
 import { isSettled, type OrderStatus } from '@pay-checkout/protocol/status';
 import type { AppContext } from '../core/context.js';
 import { effectiveStatus } from '../core/views.js';
@@ -24,49 +41,22 @@ import {
   type OutboxMessage,
   type SessionRecord,
 } from '../domain/records.js';
-import type { Activity, ConsoleOrderRow } from '../store/store.js';
+import type { Activity, ConsoleOrderRow as StoredOrderRow } from '../store/store.js';
 import { mask } from './mask.js';
 
-/** The anomalies an order row may show. */
-export type Anomaly = 'needs_review' | 'late_success' | 'stuck';
-
-/** One order in the console's list. */
-export interface OrderRowView {
-  id: string;
-  sessionId: string;
-  reference: string;
-  provider: string;
-  method: string;
-  status: OrderStatus;
-  amount: { value: number; currency: string };
-  createdAt: string;
-  updatedAt: string;
-  anomalies: Anomaly[];
-}
-
-export type StoryKind =
-  | 'created'
-  | 'provider_call'
-  | 'webhook'
-  | 'poll'
-  | 'transition'
-  | 'stream_event'
-  | 'notification'
-  | 'operator_action';
-
-export interface StoryEntry {
-  at: string;
-  kind: StoryKind;
-  title: string;
-  detail: Record<string, unknown>;
-}
+/** What caused a status change, as the story names it. */
+type TransitionSource = (typeof CONSOLE_TRANSITION_SOURCES)[number];
 
 /** Most activity rows read for one story. */
 const MAX_ACTIVITY = 2_000;
 
 /** The order's anomalies: flagged for review, a late success, or not final past its session. */
-export function anomaliesOf(order: OrderRecord, sessionExpiresAt: string, now: Date): Anomaly[] {
-  const anomalies: Anomaly[] = [];
+export function anomaliesOf(
+  order: OrderRecord,
+  sessionExpiresAt: string,
+  now: Date,
+): ConsoleAnomaly[] {
+  const anomalies: ConsoleAnomaly[] = [];
   if (order.needsReview) anomalies.push('needs_review');
   if (order.lateSuccess) anomalies.push('late_success');
   if (!isSettled(order.status) && Date.parse(sessionExpiresAt) < now.getTime()) {
@@ -76,7 +66,7 @@ export function anomaliesOf(order: OrderRecord, sessionExpiresAt: string, now: D
 }
 
 /** The list row of an order. */
-export function orderRow(row: ConsoleOrderRow, now: Date): OrderRowView {
+export function orderRow(row: StoredOrderRow, now: Date): ConsoleOrderRow {
   const { order } = row;
   return {
     id: order.id,
@@ -93,7 +83,7 @@ export function orderRow(row: ConsoleOrderRow, now: Date): OrderRowView {
 }
 
 /** The list row of an order read on its own. */
-export function orderRowOf(order: OrderRecord, session: SessionRecord, now: Date): OrderRowView {
+export function orderRowOf(order: OrderRecord, session: SessionRecord, now: Date): ConsoleOrderRow {
   return orderRow(
     { order, reference: session.reference, sessionExpiresAt: session.expiresAt },
     now,
@@ -110,7 +100,7 @@ function maskedBody(text: string): unknown {
 }
 
 /** The kind order among entries of the same moment: cause before effect. */
-const KIND_ORDER: Record<StoryKind, number> = {
+const KIND_ORDER: Record<ConsoleStoryKind, number> = {
   created: 0,
   provider_call: 1,
   webhook: 2,
@@ -121,64 +111,93 @@ const KIND_ORDER: Record<StoryKind, number> = {
   operator_action: 7,
 };
 
-function activityEntry(activity: Activity): StoryEntry | null {
-  const d = activity.detail;
-  const text = (key: string) => (typeof d[key] === 'string' ? (d[key] as string) : undefined);
+/**
+ * A stored detail as the contract reads it, or null when it does not read (a row written by an
+ * older release, say): such an entry is left out of the story rather than answered malformed.
+ */
+function detailOf<T>(schema: z.ZodType<T>, value: unknown): T | null {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+function activityEntry(activity: Activity): ConsoleStoryEntry | null {
+  const { at } = activity;
+  const provider = activity.provider ?? 'the provider';
   switch (activity.kind) {
     case 'provider_call': {
-      const status = typeof d.httpStatus === 'number' ? `, HTTP ${d.httpStatus}` : '';
+      const d = detailOf(ConsoleProviderCallDetailSchema, activity.detail);
+      if (!d) return null;
+      const status = d.httpStatus !== undefined ? `, HTTP ${d.httpStatus}` : '';
       return {
-        at: activity.at,
+        at,
         kind: 'provider_call',
-        title: `Called ${activity.provider ?? 'the provider'} (${text('operation') ?? 'call'}): ${
-          text('outcome') === 'ok' ? 'answered' : 'failed'
-        }${status} in ${String(d.durationMs ?? '?')} ms.`,
+        title: `Called ${provider} (${d.operation}): ${
+          d.outcome === 'ok' ? 'answered' : 'failed'
+        }${status} in ${d.durationMs} ms.`,
         detail: d,
       };
     }
     case 'webhook': {
-      const refused = text('verdict') === 'refused';
+      const { body } = activity.detail;
+      const d = detailOf(ConsoleWebhookDetailSchema, {
+        ...activity.detail,
+        body: typeof body === 'string' ? maskedBody(body) : body,
+      });
+      if (!d) return null;
       return {
-        at: activity.at,
+        at,
         kind: 'webhook',
-        title: refused
-          ? `Refused a webhook from ${activity.provider ?? 'the provider'}: ${(text('reason') ?? 'refused').replace(/_/g, ' ')}.`
-          : `Received a copy of a webhook already taken in${text('eventId') ? ` (${text('eventId')})` : ''}.`,
-        detail: { ...d, body: typeof d.body === 'string' ? maskedBody(d.body) : d.body },
+        title:
+          d.verdict === 'refused'
+            ? `Refused a webhook from ${provider}: ${(d.reason ?? 'refused').replace(/_/g, ' ')}.`
+            : `Received a copy of a webhook already taken in${d.eventId ? ` (${d.eventId})` : ''}.`,
+        detail: d,
       };
     }
     case 'poll': {
+      const d = detailOf(ConsolePollDetailSchema, activity.detail);
+      if (!d) return null;
       const who =
-        text('source') === 'reconciler'
+        d.source === 'reconciler'
           ? 'The reconciler'
-          : text('source') === 'operator'
+          : d.source === 'operator'
             ? 'An operator'
             : 'A status refresh';
-      const says = text('status') ? `; it says ${text('status')}` : '';
+      const says = d.status ? `; it says ${d.status}` : '';
       return {
-        at: activity.at,
+        at,
         kind: 'poll',
-        title: `${who} asked ${activity.provider ?? 'the provider'}: ${(text('outcome') ?? '').replace(/_/g, ' ')}${says}.`,
+        title: `${who} asked ${provider}: ${d.outcome.replace(/_/g, ' ')}${says}.`,
         detail: d,
       };
     }
-    case 'operator_action':
+    case 'operator_action': {
+      const d = detailOf(ConsoleOperatorActionDetailSchema, activity.detail);
+      if (!d) return null;
       return {
-        at: activity.at,
+        at,
         kind: 'operator_action',
-        title: `${text('operator') ?? 'An operator'} ${
-          text('action') === 'recheck'
+        title: `${d.operator} ${
+          d.action === 'recheck'
             ? 'asked the provider for the status'
-            : text('action') === 'requeue_notification'
+            : d.action === 'requeue_notification'
               ? 're-queued a dead notification'
               : 'copied the support summary'
-        }: ${text('result') ?? 'done'}.`,
+        }: ${d.result || 'done'}.`,
         detail: d,
       };
+    }
     default:
       // Notification attempts are told inside their notification.
       return null;
   }
+}
+
+/** A transition's source as the contract names it; an unknown one reads as a poll. */
+function transitionSource(raw: string): TransitionSource {
+  return (CONSOLE_TRANSITION_SOURCES as readonly string[]).includes(raw)
+    ? (raw as TransitionSource)
+    : 'poll';
 }
 
 /** The order's story, in time order (see the module comment). */
@@ -186,7 +205,7 @@ export async function storyOf(
   ctx: AppContext,
   order: OrderRecord,
   session: SessionRecord,
-): Promise<StoryEntry[]> {
+): Promise<ConsoleStoryEntry[]> {
   const reads = ctx.store.consoleReads;
   const [activity, inbox, events, outbox, sessionEvents] = await Promise.all([
     ctx.store.activity.listByOrder(order.id, MAX_ACTIVITY),
@@ -195,17 +214,18 @@ export async function storyOf(
     reads.outboxBySubject(order.id),
     ctx.ledger.listSessionEvents(session.id, 0),
   ]);
-  const story: StoryEntry[] = [
+  const created: ConsoleStoryDetail<'created'> = {
+    attempt: order.attempt,
+    provider: order.provider,
+    method: order.method,
+    amount: { value: order.amount.value, currency: order.amount.currency },
+  };
+  const story: ConsoleStoryEntry[] = [
     {
       at: order.createdAt,
       kind: 'created',
       title: `Order created: attempt ${order.attempt} with ${order.method} at ${order.provider}.`,
-      detail: {
-        attempt: order.attempt,
-        provider: order.provider,
-        method: order.method,
-        amount: order.amount,
-      },
+      detail: created,
     },
   ];
   for (const row of activity) {
@@ -220,32 +240,38 @@ export async function storyOf(
       // Shown as it is.
     }
     const hint = stored.kind === 'hint';
+    const providerStatus =
+      typeof stored.event?.providerStatus === 'string' ? stored.event.providerStatus : undefined;
     story.push({
       at: row.receivedAt,
       kind: 'webhook',
       title: hint
         ? `Received an unsigned notice from ${order.provider}; the order is read back from it.`
         : `Received a verified webhook from ${order.provider}${
-            stored.event?.providerStatus ? ` (${stored.event.providerStatus})` : ''
+            providerStatus ? ` (${providerStatus})` : ''
           }${row.outcome ? `: ${row.outcome.replace(/_/g, ' ')}` : ''}.`,
       detail: {
         verdict: 'verified',
         duplicate: false,
         eventId: row.dedupeKey,
-        ...(stored.event?.providerStatus ? { type: stored.event.providerStatus } : {}),
+        ...(providerStatus ? { type: providerStatus } : {}),
         ...(row.outcome ? { outcome: row.outcome } : {}),
-        body: maskedBody(stored.rawBody ?? (hint ? '' : row.body)),
+        body: maskedBody(
+          typeof stored.rawBody === 'string' ? stored.rawBody : hint ? '' : row.body,
+        ),
       },
     });
   }
   const polls = activity.filter((row) => row.kind === 'poll');
-  let from: string = 'created';
+  let from: OrderStatus = 'created';
   let lastAt = '';
   for (const message of outbox) {
     if (message.type !== 'order.updated') continue;
-    let to: string | undefined;
+    let to: OrderStatus | undefined;
     try {
-      to = (JSON.parse(message.data) as { order?: { status?: string } }).order?.status;
+      const data = JSON.parse(message.data) as { order?: { status?: unknown } };
+      const parsed = OrderStatusSchema.safeParse(data.order?.status);
+      to = parsed.success ? parsed.data : undefined;
     } catch {
       to = undefined;
     }
@@ -254,13 +280,14 @@ export async function storyOf(
       (e) => e.applied && e.status === to && e.receivedAt === message.createdAt,
     );
     const poll = polls.find((p) => p.at === message.createdAt);
-    const source =
+    const source = transitionSource(
       event?.source ??
-      (poll
-        ? `poll:${String(poll.detail.source ?? 'refresh')}`
-        : from === 'created'
-          ? 'create'
-          : 'poll');
+        (poll
+          ? `poll:${String(poll.detail.source ?? 'refresh')}`
+          : from === 'created'
+            ? 'create'
+            : 'poll'),
+    );
     // Moves are numbered (their notifications go in order); a move's clock may read a moment
     // earlier than the one before it when both raced for the order, so its time is not earlier.
     lastAt = message.createdAt > lastAt ? message.createdAt : lastAt;
@@ -282,68 +309,82 @@ export async function storyOf(
     });
   }
   const attempts = activity.filter((row) => row.kind === 'notification');
-  for (const message of outbox) story.push(notificationEntry(message, attempts));
+  const urlConfigured = ctx.config.merchantWebhook !== undefined;
+  for (const message of outbox) story.push(notificationEntry(message, attempts, urlConfigured));
   story.sort(
     (a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind],
   );
-  return story.map((entry) => ({ ...entry, detail: mask(entry.detail) }));
+  return story.map((entry) => ({ ...entry, detail: mask(entry.detail) }) as ConsoleStoryEntry);
 }
 
-function notificationEntry(message: OutboxMessage, attempts: Activity[]): StoryEntry {
+/**
+ * A notification with its attempts. Without a notification URL none is made: the outbox marks
+ * the message delivered once the in-process callbacks ran, and the title says there is no URL.
+ */
+function notificationEntry(
+  message: OutboxMessage,
+  attempts: Activity[],
+  urlConfigured: boolean,
+): ConsoleStoryEntry {
   const status = outboxStatus(message);
   const mine = attempts
     .filter((row) => row.detail.notificationId === message.id)
-    .map((row) => ({
-      at: row.at,
-      outcome: row.detail.outcome,
-      ...(typeof row.detail.httpStatus === 'number' ? { httpStatus: row.detail.httpStatus } : {}),
-      ...(typeof row.detail.durationMs === 'number' ? { durationMs: row.detail.durationMs } : {}),
-      ...(typeof row.detail.error === 'string' ? { error: row.detail.error } : {}),
-    }));
+    .flatMap((row) => {
+      const attempt = detailOf(ConsoleNotificationAttemptSchema, { ...row.detail, at: row.at });
+      return attempt ? [attempt] : [];
+    });
   const tried = message.attempts === 1 ? '1 attempt' : `${message.attempts} attempts`;
+  const title =
+    !urlConfigured && mine.length === 0
+      ? `Notification ${message.id} (${message.type}) not sent to the shop's backend: no notification URL is configured (MERCHANT_WEBHOOK_URL).`
+      : `Notification ${message.id} (${message.type}) to the shop's backend: ${status}, ${tried}.`;
   return {
     at: message.createdAt,
     kind: 'notification',
-    title: `Notification ${message.id} (${message.type}) to the shop's backend: ${status}, ${tried}.`,
-    detail: { id: message.id, type: message.type, status, attempts: mine },
+    title,
+    detail: { id: message.id, type: message.type, status, attempts: mine, urlConfigured },
   };
 }
 
 /** The session as the order page shows it. */
-export function sessionOf(session: SessionRecord, now: Date) {
+export function sessionOf(session: SessionRecord, now: Date): ConsoleOrderSession {
   return {
     id: session.id,
     reference: session.reference,
     status: effectiveStatus(session, now),
-    amount: session.amount,
+    amount: { value: session.amount.value, currency: session.amount.currency },
     country: session.country,
     expiresAt: session.expiresAt,
     createdAt: session.createdAt,
   };
 }
 
+/**
+ * An amount as the summary writes it: the decimal with the currency's ISO 4217 exponent and its
+ * code (`19.99 EUR`, `1500.00 COP`, `25.000 IQD`), whatever a locale would round it to.
+ */
+function amountText(amount: { value: number; currency: string }): string {
+  try {
+    return `${toDecimalString(amount)} ${amount.currency}`;
+  } catch {
+    // A currency the table does not know: its minor units as they are.
+    return `${amount.value} ${amount.currency} (minor units)`;
+  }
+}
+
 /** The plain-text support summary: ids, amount, status and the story in short lines. */
-export function summaryOf(row: OrderRowView, order: OrderRecord, story: StoryEntry[]): string {
-  const digits = (() => {
-    try {
-      return (
-        new Intl.NumberFormat('en', {
-          style: 'currency',
-          currency: order.amount.currency,
-        }).resolvedOptions().maximumFractionDigits ?? 2
-      );
-    } catch {
-      return 2;
-    }
-  })();
-  const amount = `${(order.amount.value / 10 ** digits).toFixed(digits)} ${order.amount.currency}`;
+export function summaryOf(
+  row: ConsoleOrderRow,
+  order: OrderRecord,
+  story: readonly ConsoleStoryEntry[],
+): string {
   const lines = [
     `Order ${order.id} (attempt ${order.attempt})`,
     `Session ${order.sessionId}, reference ${row.reference}`,
     `Provider ${order.provider}, method ${order.method}${
       order.providerOrderId ? `, provider id ${order.providerOrderId}` : ''
     }`,
-    `Amount ${amount}`,
+    `Amount ${amountText(order.amount)}`,
     `Status ${order.status}${row.anomalies.length ? ` (${row.anomalies.join(', ')})` : ''}`,
     `Created ${order.createdAt}, updated ${order.updatedAt}`,
     '',

@@ -2,7 +2,8 @@
  * @module
  * The retention job over a real SQLite file shared by two servers' contexts: one run per
  * interval across both (the lease), old rows deleted in batches and counted by kind, young rows
- * kept, and horizons below their floor refused.
+ * kept, the console's order activity deleted on the provider events' horizon, and horizons below
+ * their floor refused.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,12 @@ import type { Store } from '../store/store.js';
 import type { AppContext } from './context.js';
 import { createLedger } from './ledger.js';
 import { Metrics, RETENTION_DELETED } from './metrics.js';
-import { retentionHorizons, startRetention, type RunningRetention } from './retention.js';
+import {
+  retentionHorizons,
+  startRetention,
+  type RetentionOptions,
+  type RunningRetention,
+} from './retention.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const dir = mkdtempSync(join(tmpdir(), 'pay-checkout-retention-'));
@@ -37,9 +43,18 @@ async function context(filename: string, now: () => Date): Promise<AppContext> {
   } as unknown as AppContext;
 }
 
-function job(ctx: AppContext, intervalMs = 60_000): RunningRetention {
+function job(
+  ctx: AppContext,
+  intervalMs = 60_000,
+  horizonsMs?: RetentionOptions['horizonsMs'],
+): RunningRetention {
   // Never started by a timer here (ready never resolves): runs are driven by runOnce.
-  const running = startRetention(ctx, { ready: new Promise(() => {}), intervalMs, batchSize: 2 });
+  const running = startRetention(ctx, {
+    ready: new Promise(() => {}),
+    intervalMs,
+    batchSize: 2,
+    ...(horizonsMs ? { horizonsMs } : {}),
+  });
   cleanup.push(() => running.stop());
   return running;
 }
@@ -77,6 +92,30 @@ describe('retention job', () => {
     // Once the interval is over and A did not renew, B takes the job over.
     nowMs += 60_000;
     expect(await runB.runOnce()).toMatchObject({ idempotency_keys: 0 });
+  });
+
+  it('deletes order activity older than the provider events, in batches', async () => {
+    const nowMs = Date.parse('2026-06-01T00:00:00.000Z');
+    const ctx = await context(join(dir, 'activity.db'), () => new Date(nowMs));
+    const record = (orderId: string, ageMs: number) =>
+      ctx.store.activity.record({
+        orderId,
+        provider: 'ivy',
+        kind: 'poll',
+        at: new Date(nowMs - ageMs).toISOString(),
+        detail: { source: 'refresh', outcome: 'unchanged' },
+      });
+    for (let i = 0; i < 3; i++) await record('ord_old', 41 * DAY_MS);
+    await record('ord_kept', 39 * DAY_MS);
+    await record('ord_young', 1000);
+
+    // Kept as long as provider events: 40 days here, 35 by default.
+    const report = await job(ctx, 60_000, { provider_events: 40 * DAY_MS }).runOnce();
+    expect(report).toMatchObject({ order_activity: 3, provider_events: 0 });
+    expect(ctx.metrics.value(RETENTION_DELETED, { kind: 'order_activity' })).toBe(3);
+    expect(await ctx.store.activity.listByOrder('ord_old', 10)).toEqual([]);
+    expect(await ctx.store.activity.listByOrder('ord_kept', 10)).toHaveLength(1);
+    expect(await ctx.store.activity.listByOrder('ord_young', 10)).toHaveLength(1);
   });
 
   it('refuses horizons below their floor', () => {

@@ -10,7 +10,9 @@
  * - idempotency keys older than their 24 h (finished or abandoned);
  * - the status history of sessions settled (paid or later, or a negative terminal) whose expiry
  *   is more than 90 days past — each session keeps its latest event, which is its current status
- *   and where its SSE ids stand.
+ *   and where its SSE ids stand;
+ * - the console's order activity (console/activity.ts) older than the provider events' horizon:
+ *   an order's story is told as long as its provider events are kept.
  *
  * Rows that others point at (sessions, orders, mandates) are never deleted, so no foreign key
  * can break. Each batch is one short statement (500 rows by default), repeated until a batch
@@ -74,8 +76,18 @@ export interface RetentionOptions {
   batchSize?: number;
 }
 
+/** The console's order activity, deleted after each run's kinds on the provider events' horizon. */
+export const ORDER_ACTIVITY = 'order_activity';
+
 /** Rows deleted by one run, by kind. */
-export type RetentionReport = Record<RetentionKind, number>;
+export type RetentionReport = Record<RetentionKind | typeof ORDER_ACTIVITY, number>;
+
+/** One table a run prunes: what it is counted as, its horizon and one batch's delete. */
+interface RetentionStep {
+  kind: keyof RetentionReport;
+  horizonMs: number;
+  deleteBatch(before: Date, limit: number): Promise<number>;
+}
 
 /** A running retention job. */
 export interface RunningRetention {
@@ -177,25 +189,47 @@ class RetentionJob {
       nowMs,
     );
     if (!leased) return null;
-    const report = Object.fromEntries(RETENTION_KINDS.map((kind) => [kind, 0])) as RetentionReport;
-    for (const kind of RETENTION_KINDS) {
+    const steps = this.#steps();
+    const report = Object.fromEntries(steps.map((step) => [step.kind, 0])) as RetentionReport;
+    for (const step of steps) {
       try {
-        report[kind] = await this.#prune(kind, new Date(nowMs - this.#horizons[kind]));
+        report[step.kind] = await this.#prune(step, new Date(nowMs - step.horizonMs));
       } catch (error) {
         // One table failing (a lock timeout, say) leaves the others to their turn.
-        this.#ctx.logger.error({ err: error, kind }, 'retention could not delete old rows');
+        this.#ctx.logger.error(
+          { err: error, kind: step.kind },
+          'retention could not delete old rows',
+        );
       }
     }
-    const total = RETENTION_KINDS.reduce((sum, kind) => sum + report[kind], 0);
+    const total = steps.reduce((sum, step) => sum + report[step.kind], 0);
     if (total > 0) this.#ctx.logger.info({ deleted: report }, 'retention deleted old rows');
     return report;
   }
 
-  /** Deletes batch after batch of `kind` older than `before` until one comes back short. */
-  async #prune(kind: RetentionKind, before: Date): Promise<number> {
+  /** What a run prunes, in order: the ledger's kinds, then the console's order activity. */
+  #steps(): RetentionStep[] {
+    const { ledger, store } = this.#ctx;
+    return [
+      ...RETENTION_KINDS.map((kind): RetentionStep => ({
+        kind,
+        horizonMs: this.#horizons[kind],
+        deleteBatch: (before, limit) => ledger.prune(kind, before, limit),
+      })),
+      {
+        kind: ORDER_ACTIVITY,
+        horizonMs: this.#horizons.provider_events,
+        deleteBatch: (before, limit) => store.activity.deleteBefore(before.toISOString(), limit),
+      },
+    ];
+  }
+
+  /** Deletes batch after batch of `step` older than `before` until one comes back short. */
+  async #prune(step: RetentionStep, before: Date): Promise<number> {
+    const { kind } = step;
     let total = 0;
     for (;;) {
-      const count = await this.#ctx.ledger.prune(kind, before, this.#batchSize);
+      const count = await step.deleteBatch(before, this.#batchSize);
       if (count > 0) {
         total += count;
         this.#ctx.metrics.inc(

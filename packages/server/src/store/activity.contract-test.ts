@@ -203,15 +203,50 @@ export function runActivityStoreContract(name: string, factory: () => Promise<St
         expect(await db.consoleReads.listOrders({ ...base, anomaly: 'late_success' })).toEqual([]);
       });
 
-      it('searches references and ids by exact text or prefix', async () => {
+      it('searches ids exactly and references by prefix', async () => {
         const search = async (q: string) => ids(await db.consoleReads.listOrders({ ...base, q }));
+        // References: any prefix, the whole of one included; case matters.
         expect(await search('shop-')).toEqual(['ord_b', 'ord_a']);
+        expect(await search('s')).toEqual(['ord_b', 'ord_a']);
         expect(await search('shop-200')).toEqual(['ord_b']);
+        expect(await search('shop-2000')).toEqual([]);
+        expect(await search('SHOP-')).toEqual([]);
+        // Order, session and provider ids: exactly.
         expect(await search('ord_a')).toEqual(['ord_a']);
         expect(await search('cs_c')).toEqual(['ord_c']);
-        expect(await search('ivy-7')).toEqual(['ord_a']);
+        expect(await search('ivy-777')).toEqual(['ord_a']);
+        expect(await search('ivy-7')).toEqual([]);
+        expect(await search('ord_')).toEqual([]);
+        // Counted the same way.
+        expect(await db.consoleReads.countByStatus({ ...base, q: 'shop-' })).toEqual({
+          pending: 1,
+          paid: 1,
+        });
+      });
+
+      it('takes LIKE wildcards and the highest characters in the search literally', async () => {
+        await db.sessions.insert(session('cs_pct', '50%-off'));
+        await db.sessions.insert(session('cs_und', 'a_c-1'));
+        await db.sessions.insert(session('cs_abc', 'abc-1'));
+        await db.sessions.insert(session('cs_top', 'z\u{10FFFF}\u{10FFFF}'));
+        await db.sessions.insert(session('cs_emoji', 'gift-\u{1F381}-1'));
+        await db.orders.insert(order('ord_pct', 'cs_pct', at(4)));
+        await db.orders.insert(order('ord_und', 'cs_und', at(5)));
+        await db.orders.insert(order('ord_abc', 'cs_abc', at(6)));
+        await db.orders.insert(order('ord_top', 'cs_top', at(7)));
+        await db.orders.insert(order('ord_emoji', 'cs_emoji', at(8)));
+        const search = async (q: string) => ids(await db.consoleReads.listOrders({ ...base, q }));
         expect(await search('%')).toEqual([]);
-        expect(await search('SHOP-')).toEqual([]);
+        expect(await search('_')).toEqual([]);
+        expect(await search('%-off')).toEqual([]);
+        expect(await search('50%')).toEqual(['ord_pct']);
+        expect(await search('a_c')).toEqual(['ord_und']);
+        expect(await search('a_')).toEqual(['ord_und']);
+        expect(await search('ab')).toEqual(['ord_abc']);
+        expect(await search('ord_%')).toEqual([]);
+        expect(await search('z\u{10FFFF}')).toEqual(['ord_top']);
+        expect(await search('gift-\u{1F381}')).toEqual(['ord_emoji']);
+        expect(await search('gift-\u{1F380}')).toEqual([]);
       });
 
       it('pages by position and counts by status without the status filter', async () => {

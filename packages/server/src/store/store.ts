@@ -511,7 +511,7 @@ export interface ConsoleReadRepository {
   /** Orders matching `query`, newest first. */
   listOrders(query: ConsoleOrderQuery): Promise<ConsoleOrderRow[]>;
   /** Orders matching `query` but its status and position, counted by status. */
-  countByStatus(query: ConsoleOrderQuery): Promise<Record<string, number>>;
+  countByStatus(query: ConsoleOrderQuery): Promise<Partial<Record<OrderStatus, number>>>;
   /** Orders updated at or after `since` (ISO 8601), oldest change first. */
   ordersUpdatedSince(since: string, limit: number): Promise<ConsoleOrderRow[]>;
   /** Verified webhooks stored at or after `since` with their provider and subject. */

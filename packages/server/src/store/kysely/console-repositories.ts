@@ -1,14 +1,16 @@
 /**
  * @module
  * The operator console's tables (`order_activity`, `console_sessions`) and its reads across the
- * checkout's own tables, as Kysely queries shared by SQLite and PostgreSQL. Searches by prefix
- * compare `substr(column, 1, n)` with the text searched for, which both engines read the same
- * way (no LIKE wildcards to escape, no case folding that differs).
+ * checkout's own tables, as Kysely queries shared by SQLite and PostgreSQL.
+ *
+ * The order search (`q`) goes by index on both engines: an order's id, its session's id or its
+ * provider's id equal to the text, or its session's reference starting with it. The prefix is a
+ * range in code point order (`reference >= q AND reference < next`, see
+ * {@link prefixUpperBound}) — SQLite's BINARY collation, PostgreSQL's "C" one through an index
+ * of its own — so case matters and no character is a wildcard (no LIKE: `%` and `_` are text).
  */
-import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { OrderStatus } from '@pay-checkout/protocol/status';
-import type { ProviderId } from '@pay-checkout/protocol';
-import type { OrderRecord, OutboxMessage, OutboxType } from '../../domain/records.js';
 import type {
   ActivityKind,
   ActivityRepository,
@@ -17,6 +19,7 @@ import type {
   ConsoleReadRepository,
   ConsoleSessionRepository,
 } from '../store.js';
+import { toOrder, toOutbox, type Engine } from './repositories.js';
 import type { Database } from './schema.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -53,50 +56,37 @@ const ORDER_COLUMNS = [
   's.expires_at as session_expires_at',
 ] as const;
 
-interface JoinedRow {
-  id: string;
-  session_id: string;
-  attempt: number;
-  provider: string;
-  method: string;
-  provider_reference: string;
-  provider_order_id: string | null;
-  status: string;
-  amount_value: number;
-  currency: string;
-  needs_review: boolean | number;
-  late_success: boolean | number;
-  version: number;
-  mandate_id: string | null;
-  created_at: string;
-  updated_at: string;
-  session_reference: string;
-  session_expires_at: string;
-}
-
-function toRow(row: JoinedRow): ConsoleOrderRow {
-  const order: OrderRecord = {
-    id: row.id,
-    sessionId: row.session_id,
-    attempt: row.attempt,
-    provider: row.provider as ProviderId,
-    method: row.method,
-    providerReference: row.provider_reference,
-    providerOrderId: row.provider_order_id,
-    status: row.status as OrderStatus,
-    amount: { value: number(row.amount_value), currency: row.currency },
-    needsReview: Boolean(row.needs_review),
-    lateSuccess: Boolean(row.late_success),
-    mandateId: row.mandate_id,
-    version: row.version,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
+/** An order row of the console: the order's columns and its session's reference and expiry. */
+function toRow(
+  row: Parameters<typeof toOrder>[0] & { session_reference: string; session_expires_at: string },
+): ConsoleOrderRow {
+  return {
+    order: toOrder(row),
+    reference: row.session_reference,
+    sessionExpiresAt: row.session_expires_at,
   };
-  return { order, reference: row.session_reference, sessionExpiresAt: row.session_expires_at };
 }
 
-/** The console's repositories over `db`. */
-export function createConsoleRepositories(db: Executor): {
+/**
+ * The least string greater, in code point order, than every string that starts with `prefix`
+ * (its last code point incremented, past the surrogates); null when there is none (a prefix of
+ * U+10FFFF only) or the prefix is empty.
+ */
+export function prefixUpperBound(prefix: string): string | null {
+  const points = [...prefix];
+  while (points.length > 0) {
+    const last = points.pop()?.codePointAt(0) ?? 0;
+    const next = last + 1 === 0xd800 ? 0xe000 : last + 1;
+    if (next <= 0x10ffff) return `${points.join('')}${String.fromCodePoint(next)}`;
+  }
+  return null;
+}
+
+/** The console's repositories over `db`, for `engine`. */
+export function createConsoleRepositories(
+  db: Executor,
+  engine: Engine,
+): {
   activity: ActivityRepository;
   consoleSessions: ConsoleSessionRepository;
   consoleReads: ConsoleReadRepository;
@@ -213,6 +203,26 @@ export function createConsoleRepositories(db: Executor): {
     },
   };
 
+  /** The ids of the orders `text` finds, each term by its own index (see the module comment). */
+  const searched = (text: string) => {
+    const upper = prefixUpperBound(text);
+    const reference =
+      engine === 'postgres' ? sql<string>`(s2.reference collate "C")` : sql<string>`s2.reference`;
+    const byColumn = (column: 'id' | 'session_id' | 'provider_order_id') =>
+      db.selectFrom('orders').select('id').where(column, '=', text);
+    return byColumn('id')
+      .union(byColumn('session_id'))
+      .union(byColumn('provider_order_id'))
+      .union(
+        db
+          .selectFrom('orders as o2')
+          .innerJoin('sessions as s2', 's2.id', 'o2.session_id')
+          .select('o2.id')
+          .where(reference, '>=', text)
+          .$if(upper !== null, (q) => q.where(reference, '<', upper ?? '')),
+      );
+  };
+
   /** The query's filters but its status and position. */
   const filtered = (query: ConsoleOrderQuery) =>
     db
@@ -227,19 +237,9 @@ export function createConsoleRepositories(db: Executor): {
       .$if(query.anomaly === 'stuck', (q) =>
         q.where('o.status', 'in', OPEN_STATUSES).where('s.expires_at', '<', query.now),
       )
-      .$if(query.q !== undefined && query.q !== '', (q) => {
-        const text = query.q ?? '';
-        const prefix = (column: string): Expression<SqlBool> =>
-          sql<SqlBool>`substr(${sql.ref(column)}, 1, ${sql.lit(text.length)}) = ${text}`;
-        return q.where((eb) =>
-          eb.or([
-            prefix('s.reference'),
-            prefix('o.session_id'),
-            prefix('o.id'),
-            prefix('o.provider_order_id'),
-          ]),
-        );
-      });
+      .$if(query.q !== undefined && query.q !== '', (q) =>
+        q.where('o.id', 'in', searched(query.q ?? '')),
+      );
 
   const consoleReads: ConsoleReadRepository = {
     async listOrders(query) {
@@ -262,14 +262,16 @@ export function createConsoleRepositories(db: Executor): {
         .orderBy('o.id', 'desc')
         .limit(query.limit)
         .execute();
-      return rows.map((row) => toRow(row as JoinedRow));
+      return rows.map(toRow);
     },
     async countByStatus(query) {
       const rows = await filtered(query)
         .select((eb) => ['o.status', eb.fn.countAll<number | string>().as('n')])
         .groupBy('o.status')
         .execute();
-      return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]));
+      return Object.fromEntries(
+        rows.map((row) => [row.status as OrderStatus, Number(row.n)]),
+      ) as Partial<Record<OrderStatus, number>>;
     },
     async ordersUpdatedSince(since, limit) {
       const rows = await db
@@ -280,7 +282,7 @@ export function createConsoleRepositories(db: Executor): {
         .orderBy('o.updated_at')
         .limit(limit)
         .execute();
-      return rows.map((row) => toRow(row as JoinedRow));
+      return rows.map(toRow);
     },
     async inboxSince(since, limit) {
       const rows = await db
@@ -335,22 +337,7 @@ export function createConsoleRepositories(db: Executor): {
         .where('subject_id', '=', subjectId)
         .orderBy('seq')
         .execute();
-      return rows.map((row): OutboxMessage => ({
-        seq: number(row.seq),
-        id: row.id,
-        type: row.type as OutboxType,
-        subjectId: row.subject_id,
-        data: row.data,
-        createdAt: row.created_at,
-        attempts: row.attempts,
-        nextAttemptAt: number(row.next_attempt_at),
-        deliveredAt: row.delivered_at,
-        lastStatus: row.last_status,
-        lastError: row.last_error,
-        failedAttempts: row.failed_attempts,
-        firstFailedAt: row.first_failed_at,
-        deadAt: row.dead_at,
-      }));
+      return rows.map(toOutbox);
     },
   };
 

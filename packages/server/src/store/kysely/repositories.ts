@@ -112,7 +112,10 @@ function toSessionRow(session: SessionRecord): SessionRow {
   };
 }
 
-function toOrder(row: OrderRow): OrderRecord {
+/** An order row as its record (the reconciler's check columns are not part of it). */
+export function toOrder(
+  row: Omit<OrderRow, 'next_check_at' | 'checks' | 'check_claimed_by' | 'check_claimed_until'>,
+): OrderRecord {
   return {
     id: row.id,
     sessionId: row.session_id,
@@ -177,7 +180,7 @@ function toMandateRow(mandate: MandateRecord): MandateRow {
   };
 }
 
-function toOutbox(row: OutboxRow): OutboxMessage {
+export function toOutbox(row: OutboxRow): OutboxMessage {
   return {
     seq: row.seq,
     id: row.id,
@@ -836,7 +839,7 @@ export function createRepositories(db: Executor, engine: Engine): Repositories {
   const inbox = createInboxRepository(db, engine);
   const retention = createRetentionRepository(db);
   const limits = createLimitCounterRepository(db);
-  const { activity, consoleSessions, consoleReads } = createConsoleRepositories(db);
+  const { activity, consoleSessions, consoleReads } = createConsoleRepositories(db, engine);
 
   return {
     sessions,
