@@ -9,6 +9,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Provider } from './provider.js';
 import {
+  currentGuard,
   guardOf,
   guardProvider,
   ProviderGuard,
@@ -285,6 +286,35 @@ describe('the provider HTTP client behind a guard', () => {
     // The bare adapter knows no guard: it still calls.
     await adapter.fetchStatus({} as never);
     expect(provider.seen.count).toBe(2);
+  });
+
+  it('runs what may reach the provider in the guard’s scope, and the local checks as they are', async () => {
+    const seen: Record<string, ProviderGuard | undefined> = {};
+    const adapter = {
+      id: 'ivy',
+      async fetchStatus() {
+        seen.fetchStatus = currentGuard();
+        return null;
+      },
+      verifyWebhook() {
+        seen.verifyWebhook = currentGuard();
+        return true;
+      },
+      parseWebhook(this: { id: string }) {
+        seen.parseWebhook = currentGuard();
+        return { id: this.id };
+      },
+    } as unknown as Provider;
+    const g = guard();
+    const wrapped = guardProvider(adapter, g);
+    await wrapped.fetchStatus({} as never);
+    expect(wrapped.verifyWebhook(new Uint8Array(), { get: () => null })).toBe(true);
+    // Called unbound, as a route may: still the adapter's own `this`.
+    const { parseWebhook } = wrapped;
+    expect(parseWebhook('{}')).toEqual({ id: 'ivy' });
+    expect(seen).toEqual({ fetchStatus: g, verifyWebhook: undefined, parseWebhook: undefined });
+    // One function per member, not one per read.
+    expect(wrapped.fetchStatus).toBe(wrapped.fetchStatus);
   });
 });
 

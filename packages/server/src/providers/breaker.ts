@@ -13,7 +13,7 @@
  *
  * The guard of a provider is found by its HTTP client in one of two ways: passed explicitly
  * (`ProviderHttpOptions.guard`), or as the guard of the adapter call in progress — the registry
- * wraps every adapter with {@link guardProvider}, which runs each of its calls inside the guard's
+ * wraps every adapter with {@link guardProvider}, which runs each of its calls that may reach the provider inside the guard's
  * scope, so adapters need not know about guards at all.
  *
  * Some providers' methods come from a call to the provider (Koywe's method list, FuratPay's
@@ -393,21 +393,41 @@ function methodsWithMemory(
 }
 
 /**
- * The adapter with every call run inside `guard`'s scope, so that its HTTP client goes through
+ * Members that work on what they are given and answer synchronously (the signature check, the
+ * body's parse, the acknowledgement): they make no provider call, so they run outside the
+ * guard's scope, which would cost an async context switch on every webhook.
+ */
+const LOCAL_MEMBERS: ReadonlySet<PropertyKey> = new Set<keyof Provider>([
+  'verifyWebhook',
+  'parseWebhook',
+  'parseHint',
+  'acknowledge',
+]);
+
+/**
+ * The adapter with every call that may reach the provider run inside `guard`'s scope, so that its HTTP client goes through
  * the guard, and with its methods remembered per market for while it is unavailable (see the
  * module comment). Everything else about the adapter is unchanged (a proxy, so members that are
  * not functions, and those added later, pass through).
  */
 export function guardProvider<P extends Provider>(provider: P, guard: ProviderGuard): P {
   const methods = methodsWithMemory(provider, guard);
+  /** The function handed out per member, made once per function the adapter has there. */
+  const handedOut = new Map<PropertyKey, { of: unknown; call: unknown }>();
   const wrapped = new Proxy(provider, {
     get(target, key) {
       if (key === 'methods') return methods;
       // Read on the adapter itself: a getter or method may use its private fields.
       const value: unknown = Reflect.get(target, key);
       if (typeof value !== 'function') return value;
-      return (...args: unknown[]) =>
-        scope.run(guard, () => (value as (...a: unknown[]) => unknown).apply(target, args));
+      const made = handedOut.get(key);
+      if (made?.of === value) return made.call;
+      const fn = value as (...a: unknown[]) => unknown;
+      const call = LOCAL_MEMBERS.has(key)
+        ? fn.bind(target)
+        : (...args: unknown[]) => scope.run(guard, () => fn.apply(target, args));
+      handedOut.set(key, { of: value, call });
+      return call;
     },
   });
   guardOfProvider.set(wrapped, guard);
