@@ -8,10 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '@pay-checkout/emulator';
 import { CreateOrderResponseSchema, MethodsResponseSchema } from '@pay-checkout/protocol';
 import type { StartedCheckoutServer } from './node.js';
-import { startCheckoutStack, type CheckoutStack } from './test-support/checkout-stack.js';
+import type { CheckoutStack } from './test-support/checkout-stack.js';
 import { signIvyBody } from './providers/ivy/ivy-signature.js';
 import { methodLogo } from './providers/method-logos.js';
-import { IVY_API_KEY, IVY_WEBHOOK_SECRET, SHOP_ORIGIN } from './test-support/config.js';
+import { IVY_WEBHOOK_SECRET, SHOP_ORIGIN } from './test-support/config.js';
+import { startIvyCheckoutStack } from './test-support/ivy-stack.js';
 import { eventually } from './test-support/sse-client.js';
 
 let stack: CheckoutStack;
@@ -19,17 +20,8 @@ let emulator: RunningEmulator;
 let server: StartedCheckoutServer;
 
 beforeAll(async () => {
-  stack = await startCheckoutStack({
-    emulator: {
-      // Bank step of 2 s provider time → 20 ms; webhook retries scaled alike.
-      timeScale: 0.01,
-      settleDelayMs: 2000,
-      credentials: { ivy: { apiKey: IVY_API_KEY, webhookSecret: IVY_WEBHOOK_SECRET } },
-      webhookUrls: { ivy: 'http://127.0.0.1:9/unused' },
-    },
-    env: (url) => ({ IVY_API_KEY, IVY_WEBHOOK_SECRET, IVY_API_URL: `${url}/ivy` }),
-    webhooksFor: ['ivy'],
-  });
+  // Time scaled to 1 %: a bank step of 2 s provider time is 20 ms, webhook retries alike.
+  stack = await startIvyCheckoutStack();
   ({ emulator, server } = stack);
 });
 afterAll(() => stack?.close());

@@ -14,52 +14,29 @@ import {
   SessionSchema,
 } from '@pay-checkout/protocol';
 import type { StartedCheckoutServer } from './node.js';
-import { startCheckoutStack, type CheckoutStack } from './test-support/checkout-stack.js';
-import {
-  IVY_API_KEY,
-  IVY_WEBHOOK_SECRET,
-  SECRET_KEY,
-  SHOP_ORIGIN,
-  sessionBody,
-} from './test-support/config.js';
-import { startTestMerchant, type TestMerchant } from './test-support/merchant-endpoint.js';
+import { SECRET_KEY, SHOP_ORIGIN, sessionBody } from './test-support/config.js';
+import { startIvyStack, type IvyStack } from './test-support/ivy-stack.js';
+import type { TestMerchant } from './test-support/merchant-endpoint.js';
 import { eventually } from './test-support/sse-client.js';
 import type { WebhookMandate, WebhookOrder } from './webhooks.js';
 
 const MERCHANT_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 
-let stack: CheckoutStack;
+let stack: IvyStack;
 let emulator: RunningEmulator;
 let server: StartedCheckoutServer;
 let merchant: TestMerchant;
 
 beforeAll(async () => {
-  merchant = await startTestMerchant(MERCHANT_SECRET);
-  stack = await startCheckoutStack({
-    emulator: {
-      // One bank step is 2 s of provider time → 20 ms; SEPA settlement and disputes are multiples.
-      timeScale: 0.01,
-      settleDelayMs: 2000,
-      credentials: { ivy: { apiKey: IVY_API_KEY, webhookSecret: IVY_WEBHOOK_SECRET } },
-      webhookUrls: { ivy: 'http://127.0.0.1:9/unused' },
-    },
-    env: (url) => ({
-      IVY_API_KEY,
-      IVY_WEBHOOK_SECRET,
-      IVY_API_URL: `${url}/ivy`,
-      MERCHANT_WEBHOOK_URL: merchant.url,
-      MERCHANT_WEBHOOK_SECRET: MERCHANT_SECRET,
-    }),
+  // One bank step is 2 s of provider time → 20 ms; SEPA settlement and disputes are multiples.
+  stack = await startIvyStack({
+    merchantSecret: MERCHANT_SECRET,
     extras: { outboxPollMs: 50, merchantWebhookRetry: { baseMs: 20, maxMs: 200 } },
-    webhooksFor: ['ivy'],
   });
-  ({ emulator, server } = stack);
+  ({ emulator, server, merchant } = stack);
 });
 
-afterAll(async () => {
-  await stack?.close();
-  await merchant?.close();
-});
+afterAll(() => stack?.close());
 
 const bearer = { Authorization: `Bearer ${SECRET_KEY}` };
 

@@ -8,9 +8,8 @@
  * is written again one event at a time so that only the bad event fails.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createTestDatabase, describePostgres } from '../test-support/postgres.js';
-import { createPostgresStore } from '../store/postgres/postgres-store.js';
-import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { describePostgres } from '../test-support/postgres.js';
+import { openPostgresTestStore, openSqliteMemoryStore } from '../test-support/test-stores.js';
 import { UNKNOWN_ORDER, type NewInboxEvent, type Store } from '../store/store.js';
 import { InboxWriter } from './inbox.js';
 
@@ -194,25 +193,8 @@ function runWriterTests(name: string, open: () => Promise<Store>): void {
   });
 }
 
-runWriterTests('SQLite', async () => createSqliteStore({ filename: ':memory:' }));
+runWriterTests('SQLite', async () => openSqliteMemoryStore());
 
 describePostgres('PostgreSQL', () => {
-  runWriterTests('PostgreSQL', async () => {
-    const database = await createTestDatabase('inbox_writer');
-    const store = createPostgresStore({
-      url: database.url,
-      poolSize: 4,
-      statementTimeoutMs: 10_000,
-    });
-    return {
-      ...store,
-      async close() {
-        try {
-          await store.close();
-        } finally {
-          await database.drop();
-        }
-      },
-    };
-  });
+  runWriterTests('PostgreSQL', () => openPostgresTestStore('inbox_writer'));
 });

@@ -12,6 +12,7 @@ import pino from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { createLedger, type Ledger } from '../core/ledger.js';
+import { seedOrder } from '../test-support/test-stores.js';
 import { startTestMerchant, type TestMerchant } from '../test-support/merchant-endpoint.js';
 import { eventually } from '../test-support/sse-client.js';
 import { DEFAULT_RETRY_POLICY, OutboxDeliverer, retryDelay } from './outbox-deliverer.js';
@@ -67,26 +68,12 @@ function deliverer(
 async function changes(store: Ledger, count: number, prefix = 'o'): Promise<void> {
   const now = new Date();
   for (let i = 0; i < count; i++) {
-    await store.createSession({
-      id: `cs_${prefix}${i}`,
-      reference: `${prefix}-${i}`,
-      amount: { value: 100 + i, currency: 'EUR' },
-      country: 'DE',
-      returnUrl: 'https://shop.example/',
-      status: 'created',
-      createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + 3_600_000).toISOString(),
-    });
-    await store.createOrder({
-      id: `ord_${prefix}${i}`,
+    await seedOrder(store, {
       sessionId: `cs_${prefix}${i}`,
-      provider: 'ivy',
-      method: 'ivy:bank',
-      now,
-    });
-    await store.applyStatus({
+      reference: `${prefix}-${i}`,
       orderId: `ord_${prefix}${i}`,
-      status: 'pending',
+      amount: { value: 100 + i, currency: 'EUR' },
+      statuses: ['pending'],
       source: 'create',
       now,
     });

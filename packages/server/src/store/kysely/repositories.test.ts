@@ -11,9 +11,8 @@ import {
   type OrderRecord,
   type SessionRecord,
 } from '../../domain/records.js';
-import { createTestDatabase, describePostgres } from '../../test-support/postgres.js';
-import { createPostgresStore } from '../postgres/postgres-store.js';
-import { createSqliteStore } from '../sqlite/sqlite-store.js';
+import { describePostgres } from '../../test-support/postgres.js';
+import { openPostgresTestStore, openSqliteMemoryStore } from '../../test-support/test-stores.js';
 import type { NewOutboxMessage, Store } from '../store.js';
 
 const T0 = '2026-01-01T12:00:00.000Z';
@@ -434,25 +433,8 @@ function runRepositoryTests(engine: string, open: () => Promise<Store> | Store):
   });
 }
 
-runRepositoryTests('sqlite', () => createSqliteStore({ filename: ':memory:' }));
+runRepositoryTests('sqlite', openSqliteMemoryStore);
 
 describePostgres('repositories on postgres', () => {
-  runRepositoryTests('postgres', async () => {
-    const database = await createTestDatabase('repositories');
-    const store = createPostgresStore({
-      url: database.url,
-      poolSize: 4,
-      statementTimeoutMs: 10_000,
-    });
-    return {
-      ...store,
-      async close() {
-        try {
-          await store.close();
-        } finally {
-          await database.drop();
-        }
-      },
-    };
-  });
+  runRepositoryTests('postgres', () => openPostgresTestStore('repositories'));
 });

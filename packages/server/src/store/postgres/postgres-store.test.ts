@@ -14,6 +14,7 @@ import {
   describePostgres,
   type TestDatabase,
 } from '../../test-support/postgres.js';
+import { openPostgresTestStore } from '../../test-support/test-stores.js';
 import { runInboxStoreContract } from '../inbox.contract-test.js';
 import { runMandateStoreContract } from '../mandates.contract-test.js';
 import { runRetentionStoreContract } from '../retention.contract-test.js';
@@ -27,22 +28,6 @@ import {
 } from './postgres-store.js';
 
 const T0 = '2026-01-01T12:00:00.000Z';
-
-/** A store on a new database; closing the store drops the database. */
-async function openTestStore(label: string): Promise<Store> {
-  const database = await createTestDatabase(label);
-  const store = createPostgresStore({ url: database.url, poolSize: 8, statementTimeoutMs: 10_000 });
-  return {
-    ...store,
-    async close() {
-      try {
-        await store.close();
-      } finally {
-        await database.drop();
-      }
-    },
-  };
-}
 
 function session(id: string, reference: string): SessionRecord {
   return {
@@ -86,10 +71,10 @@ async function eventually(check: () => boolean, ms = 2000): Promise<void> {
 }
 
 describePostgres('postgres store', () => {
-  runStoreContract('postgres', () => openTestStore('contract'));
-  runMandateStoreContract('postgres', () => openTestStore('mandates'));
-  runRetentionStoreContract('postgres', () => openTestStore('retention'));
-  runInboxStoreContract('postgres', () => openTestStore('inbox'));
+  runStoreContract('postgres', () => openPostgresTestStore('contract', 8));
+  runMandateStoreContract('postgres', () => openPostgresTestStore('mandates', 8));
+  runRetentionStoreContract('postgres', () => openPostgresTestStore('retention', 8));
+  runInboxStoreContract('postgres', () => openPostgresTestStore('inbox', 8));
 
   describe('postgres store specifics', () => {
     const cleanup: (() => Promise<void>)[] = [];
