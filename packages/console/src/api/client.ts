@@ -43,7 +43,7 @@ export interface OrderFilters {
   from?: string;
   to?: string;
   anomaly?: ConsoleAnomaly;
-  /** Reference, order id, session id or the provider's order id, by prefix. */
+  /** Order id, session id or the provider's order id exactly, or the reference by prefix. */
   q?: string;
 }
 

@@ -16,7 +16,8 @@ import {
   resetBackend,
   signInDirectly,
 } from '../../test/helpers.js';
-import type { ConsoleOrders } from './console-orders.js';
+import { matchesFilters, type ConsoleOrders } from './console-orders.js';
+import type { ConsoleOrderRow } from '@pay-checkout/protocol/console';
 import './console-orders.js';
 
 const streams: OrderStream[] = [];
@@ -270,5 +271,29 @@ describe('<console-orders>', () => {
     );
     await waitUntil(() => el.shadowRoot!.querySelector('[role=alert]'));
     expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.contain('Sign in again');
+  });
+});
+
+describe('matchesFilters', () => {
+  it('matches a live row as the server searches: ids exactly, the reference by prefix', () => {
+    const row: ConsoleOrderRow = {
+      id: 'ord_new6',
+      sessionId: 'cs_new6',
+      reference: 'shop-1006',
+      provider: 'ivy',
+      method: 'ivy:bank',
+      status: 'created',
+      amount: { value: 1500, currency: 'EUR' },
+      createdAt: '2026-12-06T10:06:00.000Z',
+      updatedAt: '2026-12-06T10:06:00.000Z',
+      anomalies: [],
+    };
+    expect(matchesFilters(row, { q: row.id })).to.equal(true);
+    expect(matchesFilters(row, { q: row.sessionId })).to.equal(true);
+    expect(matchesFilters(row, { q: row.reference.slice(0, 5) })).to.equal(true);
+    expect(matchesFilters(row, { q: row.id.slice(0, 5) })).to.equal(false);
+    expect(matchesFilters(row, { q: row.sessionId.slice(0, 4) })).to.equal(false);
+    // A row already shown was matched by the server, possibly by the provider's order id.
+    expect(matchesFilters(row, { q: 'prv_elsewhere' }, true)).to.equal(true);
   });
 });

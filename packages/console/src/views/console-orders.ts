@@ -49,7 +49,8 @@ export function matchesFilters(
   if (to && row.createdAt > to) return false;
   const q = shown ? undefined : filters.q?.trim();
   if (q) {
-    if (![row.reference, row.id, row.sessionId].some((id) => id.startsWith(q))) return false;
+    // As the server searches: ids exactly, the merchant's reference by prefix.
+    if (!(row.reference.startsWith(q) || row.id === q || row.sessionId === q)) return false;
   }
   return true;
 }
