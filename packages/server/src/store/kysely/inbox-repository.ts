@@ -5,7 +5,13 @@
  * are read `FOR UPDATE SKIP LOCKED` on PostgreSQL, so that instances polling together take
  * different ones.
  */
-import { sql, type ExpressionBuilder, type Insertable, type Selectable } from 'kysely';
+import {
+  expressionBuilder,
+  sql,
+  type ExpressionBuilder,
+  type Insertable,
+  type Selectable,
+} from 'kysely';
 import type { ProviderId } from '@pay-checkout/protocol';
 import {
   UNKNOWN_ORDER,
@@ -29,6 +35,23 @@ function firstOfSubject(eb: ExpressionBuilder<Database, 'webhook_inbox'>) {
         .where('older.next_attempt_at', 'is not', null),
     ),
   );
+}
+
+/**
+ * Free to claim at `nowMs`: pending, its lease (if any) run out, and the first unprocessed event
+ * of its order.
+ */
+function claimable(eb: ExpressionBuilder<Database, 'webhook_inbox'>, nowMs: number) {
+  return eb.and([
+    eb('next_attempt_at', 'is not', null),
+    eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', nowMs)]),
+    firstOfSubject(eb),
+  ]);
+}
+
+/** Claimable and due at `nowMs` (a retry's due time may lie ahead). */
+function dueNow(eb: ExpressionBuilder<Database, 'webhook_inbox'>, nowMs: number) {
+  return eb.and([eb('next_attempt_at', '<=', nowMs), claimable(eb, nowMs)]);
 }
 
 /** A provider and one of its keys (a dedupe key, a provider reference) as one string. */
@@ -228,13 +251,7 @@ export function createInboxRepository(db: Executor, engine: Engine): InboxReposi
         // pending events in id order are what a look wants, so it is told which index to use.
         const { rows } = await sql<Selectable<WebhookInboxTable>>`
           SELECT * FROM webhook_inbox INDEXED BY webhook_inbox_pending
-          WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ${nowMs}
-            AND (claimed_until IS NULL OR claimed_until <= ${nowMs})
-            AND NOT EXISTS (SELECT 1 FROM webhook_inbox AS older
-              WHERE older.provider = webhook_inbox.provider
-                AND older.subject = webhook_inbox.subject
-                AND older.id < webhook_inbox.id
-                AND older.next_attempt_at IS NOT NULL)
+          WHERE ${dueNow(expressionBuilder<Database, 'webhook_inbox'>(), nowMs)}
           ORDER BY id
           LIMIT ${limit}`.execute(db);
         return rows.map(toInboxEvent);
@@ -242,10 +259,7 @@ export function createInboxRepository(db: Executor, engine: Engine): InboxReposi
       const rows = await db
         .selectFrom('webhook_inbox')
         .selectAll()
-        .where('next_attempt_at', 'is not', null)
-        .where('next_attempt_at', '<=', nowMs)
-        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', nowMs)]))
-        .where(firstOfSubject)
+        .where((eb) => dueNow(eb, nowMs))
         .orderBy('id')
         .limit(limit)
         .forUpdate()
@@ -258,9 +272,7 @@ export function createInboxRepository(db: Executor, engine: Engine): InboxReposi
         .updateTable('webhook_inbox')
         .set({ claimed_by: owner, claimed_until: untilMs })
         .where('id', '=', id)
-        .where('next_attempt_at', 'is not', null)
-        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', nowMs)]))
-        .where(firstOfSubject)
+        .where((eb) => claimable(eb, nowMs))
         .executeTakeFirst();
       return changedOne(result);
     },
