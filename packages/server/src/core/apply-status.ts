@@ -7,18 +7,23 @@
 import type { Logger } from 'pino';
 import type { OrderStatus } from '@pay-checkout/protocol/status';
 import type { AppContext } from './context.js';
+import type { WithinUnit } from './ledger.js';
 import type { ApplyStatusInput, ApplyStatusResult } from '../domain/records.js';
 import { providerNotReached } from '../providers/http/provider-http.js';
 import { ApiError } from './api-error.js';
 import { ANOMALIES, TRANSITIONS } from './metrics.js';
 
-/** Applies a status through the store, publishes the session change and logs anomalies. */
+/**
+ * Applies a status through the store (with `andThen`'s writes in the same unit of work),
+ * publishes the session change and logs anomalies.
+ */
 export async function applyStatus(
   ctx: AppContext,
   input: ApplyStatusInput,
   logger: Logger = ctx.logger,
+  andThen?: WithinUnit<ApplyStatusResult>,
 ): Promise<ApplyStatusResult> {
-  const result = await ctx.ledger.applyStatus(input);
+  const result = await ctx.ledger.applyStatus(input, andThen);
   if (result.sessionEvent) ctx.bus.publish(result.sessionEvent.sessionId);
   const fields = {
     orderId: input.orderId,

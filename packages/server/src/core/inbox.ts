@@ -29,11 +29,19 @@ import { isNegative, isPaidFamily } from '@pay-checkout/protocol/status';
 import type { ProviderId } from '@pay-checkout/protocol';
 import type { OrderRecord } from '../domain/records.js';
 import type { ParsedWebhook, Provider, ProviderStatus } from '../providers/provider.js';
-import type { InboxEvent, NewInboxEvent, Store, UNKNOWN_ORDER } from '../store/store.js';
+import type {
+  InboxAttemptResult,
+  InboxEvent,
+  NewInboxEvent,
+  Repositories,
+  Store,
+  UNKNOWN_ORDER,
+} from '../store/store.js';
 import { applyMandateUpdate } from './apply-mandate.js';
 import { applyStatus } from './apply-status.js';
 import { JobLoop } from './job-loop.js';
 import type { AppContext } from './context.js';
+import { lazyChild } from './logger.js';
 
 /** Metric name of processed provider webhooks by outcome. */
 export const WEBHOOKS_PROCESSED = 'pay_checkout_webhooks_processed_total';
@@ -160,18 +168,26 @@ function writerOf(store: Store): InboxWriter {
 }
 
 /**
+ * Writes the inbox's record that an event was processed, with its outcome, in the unit of work
+ * that applied it.
+ */
+export type RecordOutcome = (tx: Repositories, outcome: string) => Promise<void>;
+
+/**
  * Processes one stored webhook and answers its outcome; throws {@link RetryLater} (or any
- * error of the store) when it should be tried again.
+ * error of the store) when it should be tried again. Where processing applies a status,
+ * `record` runs in that unit of work, so that the change and the record of it commit together.
  */
 export async function processWebhook(
   ctx: AppContext,
   provider: Provider,
   stored: StoredWebhook,
   log: Logger,
+  record?: RecordOutcome,
 ): Promise<string> {
   if (stored.kind === 'hint') {
     const order = await ctx.ledger.findOrderByProviderReference(provider.id, stored.reference);
-    return order ? readBack(ctx, provider, order, log) : 'unknown_order';
+    return order ? readBack(ctx, provider, order, log, record) : 'unknown_order';
   }
   const { event: parsed, rawBody } = stored;
   const event = { provider: provider.id, dedupeKey: parsed.dedupeKey, rawBody };
@@ -236,6 +252,7 @@ export async function processWebhook(
     ctx,
     {
       orderId: order.id,
+      sessionId: order.sessionId,
       status,
       ...(amount ? { amount } : {}),
       confirmed,
@@ -244,6 +261,7 @@ export async function processWebhook(
       now: ctx.now(),
     },
     log,
+    record && ((tx, applied) => record(tx, applied.outcome)),
   );
   return result.outcome;
 }
@@ -257,6 +275,7 @@ async function readBack(
   provider: Provider,
   order: OrderRecord,
   log: Logger,
+  record?: RecordOutcome,
 ): Promise<string> {
   const truth = await confirm(provider, order);
   if (!truth) {
@@ -267,6 +286,7 @@ async function readBack(
     ctx,
     {
       orderId: order.id,
+      sessionId: order.sessionId,
       status: truth.status,
       ...(truth.amount ? { amount: truth.amount } : {}),
       confirmed: true,
@@ -274,6 +294,7 @@ async function readBack(
       now: ctx.now(),
     },
     log,
+    record && ((tx, applied) => record(tx, `hint_${applied.outcome}`)),
   );
   log.debug({ providerStatus: truth.providerStatus, outcome: result.outcome }, 'order read back');
   return `hint_${result.outcome}`;
@@ -542,9 +563,8 @@ export class Inbox implements RunningInbox {
         const won: InboxEvent[] = [];
         for (const event of await tx.inbox.due(nowMs, free)) {
           // Another instance may have claimed it since it was read; only a won claim counts.
-          if (await tx.inbox.claim(event.id, this.#owner, nowMs + this.#leaseMs, nowMs)) {
-            won.push(event);
-          }
+          const claimed = await tx.inbox.claim(event.id, this.#owner, nowMs + this.#leaseMs, nowMs);
+          if (claimed) won.push(claimed);
         }
         return won;
       });
@@ -569,14 +589,11 @@ export class Inbox implements RunningInbox {
 
   async #claimAndRun(id: number): Promise<void> {
     const nowMs = this.#ctx.now().getTime();
-    let event: InboxEvent | null = null;
+    let event: InboxEvent | null;
     try {
-      if (await this.#ctx.store.inbox.claim(id, this.#owner, nowMs + this.#leaseMs, nowMs)) {
-        event = await this.#ctx.store.inbox.get(id);
-      } else {
-        // Taken, done, or behind an older event of its order: the next look decides.
-        this.#missed = true;
-      }
+      event = await this.#ctx.store.inbox.claim(id, this.#owner, nowMs + this.#leaseMs, nowMs);
+      // Taken, done, or behind an older event of its order: the next look decides.
+      if (!event) this.#missed = true;
     } catch (error) {
       // It waits in the database; the next look (here or on another instance) takes it.
       this.#ctx.logger.error({ err: error, inboxId: id }, 'cannot claim a stored webhook');
@@ -601,14 +618,20 @@ export class Inbox implements RunningInbox {
   }
 
   async #run(event: InboxEvent): Promise<void> {
-    const log = this.#ctx.logger.child({
+    const log = lazyChild(this.#ctx.logger, () => ({
       provider: event.provider,
       eventId: event.dedupeKey,
       inboxId: event.id,
-    });
+    }));
     const provider = this.#ctx.providers.get(event.provider);
     let outcome: string;
     let failure: unknown = null;
+    /** Set once processing has recorded the outcome in the unit of work it applied. */
+    let recorded = false;
+    const record = async (tx: Repositories, done: string): Promise<void> => {
+      await tx.inbox.finish(event.id, this.#owner, this.#processed(event, done));
+      recorded = true;
+    };
     if (!provider) {
       outcome = 'no_provider';
     } else {
@@ -618,6 +641,7 @@ export class Inbox implements RunningInbox {
           provider,
           JSON.parse(event.body) as StoredWebhook,
           log,
+          record,
         );
       } catch (error) {
         failure = error;
@@ -627,12 +651,13 @@ export class Inbox implements RunningInbox {
     const now = this.#ctx.now();
     try {
       if (failure === null) {
-        await this.#ctx.store.inbox.finish(event.id, this.#owner, {
-          processed: true,
-          outcome,
-          at: now.toISOString(),
-          revision: event.revision,
-        });
+        if (!recorded) {
+          await this.#ctx.store.inbox.finish(
+            event.id,
+            this.#owner,
+            this.#processed(event, outcome),
+          );
+        }
         this.#count(event.provider, outcome);
         // An event left to the database (the next of the same order, say) may be due now. Not
         // while submitted ones wait here: a look would only claim those again, ahead of their
@@ -646,12 +671,11 @@ export class Inbox implements RunningInbox {
           { attempts: event.attempts + 1, err: failure },
           'webhook still not processed after days of trying; set aside',
         );
-        await this.#ctx.store.inbox.finish(event.id, this.#owner, {
-          processed: true,
-          outcome: 'abandoned',
-          at: now.toISOString(),
-          revision: event.revision,
-        });
+        await this.#ctx.store.inbox.finish(
+          event.id,
+          this.#owner,
+          this.#processed(event, 'abandoned'),
+        );
         this.#count(event.provider, 'abandoned');
         return;
       }
@@ -671,6 +695,16 @@ export class Inbox implements RunningInbox {
       // The lease lapses and the event is due again then.
       log.error({ err: error }, 'cannot record a webhook attempt');
     }
+  }
+
+  /** The result of an attempt that processed `event`'s current revision. */
+  #processed(event: InboxEvent, outcome: string): InboxAttemptResult {
+    return {
+      processed: true,
+      outcome,
+      at: this.#ctx.now().toISOString(),
+      revision: event.revision,
+    };
   }
 
   /** The delay before attempt `failures + 1`: exponential, capped, with equal jitter. */

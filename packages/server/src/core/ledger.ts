@@ -60,6 +60,9 @@ export const IDEMPOTENCY_STALE_MS = 2 * 60 * 1000;
 /** The scope of the `Idempotency-Key`s of merchant-initiated charges (one merchant per server). */
 export const CHARGE_IDEMPOTENCY_SCOPE = 'charges';
 
+/** More writes of a caller's, in the unit of work that produced `result`. */
+export type WithinUnit<T> = (tx: Repositories, result: T) => Promise<void>;
+
 /** Input of {@link Ledger.claimOrderChecks}. */
 export interface ClaimOrderChecksInput {
   /** Who claims (one id per reconciler instance). */
@@ -162,8 +165,13 @@ export interface Ledger {
    * Records the event (if any, deduplicated), moves the order through the protocol's
    * `transition()`, appends the session event, updates the session and writes the
    * `order.updated` outbox message, together. A disputed charge revokes its mandate.
+   * `andThen`, when given, writes the caller's own record of the outcome in the same unit of
+   * work (the inbox marking its event processed), so that both commit or neither does.
    */
-  applyStatus(input: ApplyStatusInput): Promise<ApplyStatusResult>;
+  applyStatus(
+    input: ApplyStatusInput,
+    andThen?: WithinUnit<ApplyStatusResult>,
+  ): Promise<ApplyStatusResult>;
   /** Records a provider event that moves no order; false when it was seen before. */
   recordProviderEvent(event: ProviderEventInput & { now: Date }): Promise<boolean>;
   /** Whether this provider event was taken in before (a cheap look before costly work). */
@@ -299,7 +307,8 @@ async function applyStatusIn(
 ): Promise<ApplyStatusResult> {
   // Locks are taken session first, then order, as when an order is created: transactions on
   // the orders of one session then queue on the session instead of deadlocking on PostgreSQL.
-  const sessionId = (await tx.orders.get(input.orderId))?.sessionId;
+  // A caller that read the order already names its session (an order never changes session).
+  const sessionId = input.sessionId ?? (await tx.orders.get(input.orderId))?.sessionId;
   if (sessionId !== undefined) await tx.sessions.get(sessionId, { lock: true });
   const order = await tx.orders.get(input.orderId, { lock: true });
   if (!order) {
@@ -311,6 +320,9 @@ async function applyStatusIn(
       sessionEvent: null,
     };
   }
+  if (order.sessionId !== sessionId) {
+    throw new Error(`Order ${order.id} is not of session ${String(sessionId)}`);
+  }
   const unchanged = (anomaly: ApplyStatusResult['anomaly'] = null): ApplyStatusResult => ({
     outcome: 'unchanged',
     order,
@@ -319,9 +331,16 @@ async function applyStatusIn(
     sessionEvent: null,
   });
   const at = input.now.toISOString();
-  let eventId: number | null = null;
+  const mismatch =
+    isPaidFamily(input.status) &&
+    input.amount !== undefined &&
+    !sameMoney(input.amount, order.amount);
+  const result = mismatch
+    ? null
+    : transition(order.status, input.status, { confirmed: input.confirmed === true });
+  // The event is stored with what it did, in one statement.
   if (input.event) {
-    eventId = await tx.events.insertIfNew({
+    const eventId = await tx.events.insertIfNew({
       provider: input.event.provider,
       dedupeKey: input.event.dedupeKey,
       rawBody: input.event.rawBody,
@@ -329,6 +348,8 @@ async function applyStatusIn(
       status: input.status,
       source: input.source,
       receivedAt: at,
+      applied: result?.applied ?? false,
+      anomaly: result ? result.anomaly : 'amount_mismatch',
     });
     // A copy of a notification taken in before changes nothing.
     if (eventId === null) return { ...unchanged(), outcome: 'duplicate' };
@@ -338,13 +359,8 @@ async function applyStatusIn(
     order.providerOrderId = input.providerOrderId;
   }
 
-  if (
-    isPaidFamily(input.status) &&
-    input.amount !== undefined &&
-    !sameMoney(input.amount, order.amount)
-  ) {
+  if (!result) {
     await tx.orders.flagReview(order.id, at);
-    if (eventId !== null) await tx.events.mark(eventId, false, 'amount_mismatch');
     return {
       outcome: 'needs_review',
       order: { ...order, needsReview: true, updatedAt: at },
@@ -353,9 +369,6 @@ async function applyStatusIn(
       sessionEvent: null,
     };
   }
-
-  const result = transition(order.status, input.status, { confirmed: input.confirmed === true });
-  if (eventId !== null) await tx.events.mark(eventId, result.applied, result.anomaly);
   if (!result.applied) return unchanged(result.anomaly);
 
   const lateSuccess = result.anomaly === 'late_success';
@@ -630,7 +643,12 @@ export function createLedger(store: Store): Ledger {
     findOrderByProviderReference: (provider, reference) =>
       store.orders.findByProviderReference(provider, reference),
     listOrders: (sessionId) => store.orders.listBySession(sessionId),
-    applyStatus: (input) => unit((tx) => applyStatusIn(tx, input)),
+    applyStatus: (input, andThen) =>
+      unit(async (tx) => {
+        const result = await applyStatusIn(tx, input);
+        if (andThen) await andThen(tx, result);
+        return result;
+      }),
     recordProviderEvent: async (event) =>
       (await store.events.insertIfNew({
         provider: event.provider,

@@ -116,6 +116,8 @@ export interface MandateUpdateInput {
   at?: string;
   /** Records this notification in the same transaction; a duplicate changes nothing. */
   event?: ProviderEventInput;
+  /** The order's session, when the caller has read the order: saves reading it twice. */
+  sessionId?: string;
   now: Date;
 }
 
@@ -278,6 +280,8 @@ export interface ApplyStatusInput {
   providerOrderId?: string;
   /** Records this notification in the same transaction; a duplicate changes nothing. */
   event?: ProviderEventInput;
+  /** The order's session, when the caller has read the order: saves reading it twice. */
+  sessionId?: string;
   now: Date;
 }
 

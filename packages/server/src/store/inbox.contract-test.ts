@@ -60,12 +60,15 @@ export function runInboxStoreContract(name: string, factory: () => Promise<Store
 
     it('leases an event to one owner until the lease lapses', async () => {
       const id = stored(await db.inbox.insertIfNew(event('evt_lease')));
-      expect(await db.inbox.claim(id, 'a', NOW + 1000, NOW)).toBe(true);
-      expect(await db.inbox.claim(id, 'b', NOW + 1000, NOW + 500)).toBe(false);
+      // The claim answers the event it took, as a read would.
+      const claimed = await db.inbox.claim(id, 'a', NOW + 1000, NOW);
+      expect(claimed).toEqual(await db.inbox.get(id));
+      expect(claimed).toMatchObject({ id, dedupeKey: 'evt_lease', attempts: 0, revision: 0 });
+      expect(await db.inbox.claim(id, 'b', NOW + 1000, NOW + 500)).toBeNull();
       expect(await db.inbox.due(NOW + 500, 10)).toEqual([]);
       // A dead owner's lease lapses: another takes the event over, and the first can no longer
       // record anything for it.
-      expect(await db.inbox.claim(id, 'b', NOW + 3000, NOW + 1000)).toBe(true);
+      expect(await db.inbox.claim(id, 'b', NOW + 3000, NOW + 1000)).not.toBeNull();
       const late = {
         processed: true as const,
         outcome: 'applied',
@@ -87,13 +90,13 @@ export function runInboxStoreContract(name: string, factory: () => Promise<Store
         outcome: 'applied',
         processedAt: new Date(NOW + 1500).toISOString(),
       });
-      expect(await db.inbox.claim(id, 'c', NOW + 9000, NOW + 5000)).toBe(false);
+      expect(await db.inbox.claim(id, 'c', NOW + 9000, NOW + 5000)).toBeNull();
       expect(await db.inbox.countPending()).toBe(0);
     });
 
     it('records a failed attempt and offers the event again once it is due', async () => {
       const id = stored(await db.inbox.insertIfNew(event('evt_retry')));
-      expect(await db.inbox.claim(id, 'a', NOW + 1000, NOW)).toBe(true);
+      expect(await db.inbox.claim(id, 'a', NOW + 1000, NOW)).not.toBeNull();
       await db.inbox.finish(id, 'a', {
         processed: false,
         error: 'provider down',
@@ -115,11 +118,11 @@ export function runInboxStoreContract(name: string, factory: () => Promise<Store
       const loose = stored(await db.inbox.insertIfNew(event('evt_none')));
       expect((await db.inbox.due(NOW, 10)).map((e) => e.id)).toEqual([first, other, loose]);
       // The second waits while the first is unprocessed, leased or not, failed or not.
-      expect(await db.inbox.claim(second, 'a', NOW + 1000, NOW)).toBe(false);
-      expect(await db.inbox.claim(first, 'a', NOW + 1000, NOW)).toBe(true);
+      expect(await db.inbox.claim(second, 'a', NOW + 1000, NOW)).toBeNull();
+      expect(await db.inbox.claim(first, 'a', NOW + 1000, NOW)).not.toBeNull();
       await db.inbox.finish(first, 'a', { processed: false, error: 'later', retryAtMs: NOW + 10 });
-      expect(await db.inbox.claim(second, 'a', NOW + 1000, NOW + 20)).toBe(false);
-      expect(await db.inbox.claim(first, 'a', NOW + 1000, NOW + 20)).toBe(true);
+      expect(await db.inbox.claim(second, 'a', NOW + 1000, NOW + 20)).toBeNull();
+      expect(await db.inbox.claim(first, 'a', NOW + 1000, NOW + 20)).not.toBeNull();
       await db.inbox.finish(first, 'a', {
         processed: true,
         outcome: 'applied',
@@ -127,7 +130,7 @@ export function runInboxStoreContract(name: string, factory: () => Promise<Store
         revision: 0,
       });
       expect((await db.inbox.due(NOW + 20, 10)).map((e) => e.id)).toEqual([second, other, loose]);
-      expect(await db.inbox.claim(second, 'a', NOW + 1000, NOW + 20)).toBe(true);
+      expect(await db.inbox.claim(second, 'a', NOW + 1000, NOW + 20)).not.toBeNull();
     });
 
     it('coalesces a hint into the one waiting, and runs once more for one that came meanwhile', async () => {
@@ -137,7 +140,7 @@ export function runInboxStoreContract(name: string, factory: () => Promise<Store
       expect(await db.inbox.countPending()).toBe(1);
       const read = await db.inbox.get(id);
       expect(read?.revision).toBe(1);
-      expect(await db.inbox.claim(id, 'a', NOW + 1000, NOW)).toBe(true);
+      expect(await db.inbox.claim(id, 'a', NOW + 1000, NOW)).not.toBeNull();
       // Another hint while this revision is being processed.
       await db.inbox.upsertCoalesced({ ...hint, nextAttemptAt: NOW + 100 });
       expect(
@@ -154,7 +157,7 @@ export function runInboxStoreContract(name: string, factory: () => Promise<Store
         nextAttemptAt: NOW,
         processedAt: null,
       });
-      expect(await db.inbox.claim(id, 'a', NOW + 1000, NOW)).toBe(true);
+      expect(await db.inbox.claim(id, 'a', NOW + 1000, NOW)).not.toBeNull();
       const done = new Date(NOW + 50).toISOString();
       await db.inbox.finish(id, 'a', {
         processed: true,

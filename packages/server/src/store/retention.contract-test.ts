@@ -231,7 +231,7 @@ export function runRetentionStoreContract(
       if (typeof processed !== 'number' || typeof unprocessed !== 'number')
         throw new Error('inbox insert failed');
       const at = ago(40 * DAY_MS).getTime();
-      expect(await db.inbox.claim(processed, 'w1', at + 60_000, at)).toBe(true);
+      expect(await db.inbox.claim(processed, 'w1', at + 60_000, at)).not.toBeNull();
       const event = await db.inbox.get(processed);
       expect(
         await db.inbox.finish(processed, 'w1', {

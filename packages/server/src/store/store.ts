@@ -81,6 +81,10 @@ export interface ProviderEventRow {
   status: string | null;
   source: string;
   receivedAt: string;
+  /** Whether applying it moved its order (default false). */
+  applied?: boolean;
+  /** What was wrong with it, if anything (default none). */
+  anomaly?: TransitionAnomaly | string | null;
 }
 
 export interface ProviderEventRepository {
@@ -89,8 +93,6 @@ export interface ProviderEventRepository {
    * a copy. The unique key is what lets each notification apply once.
    */
   insertIfNew(event: ProviderEventRow): Promise<number | null>;
-  /** Records what applying the event did. */
-  mark(id: number, applied: boolean, anomaly: TransitionAnomaly | string | null): Promise<void>;
   exists(provider: ProviderId, dedupeKey: string): Promise<boolean>;
   count(): Promise<number>;
 }
@@ -289,9 +291,10 @@ export interface InboxRepository {
   due(nowMs: number, limit: number): Promise<InboxEvent[]>;
   /**
    * Leases the event to `owner` until `untilMs`, only while it is unprocessed, its lease is free
-   * or lapsed at `nowMs` and no older event of its subject waits; false otherwise.
+   * or lapsed at `nowMs` and no older event of its subject waits: the event as claimed, or null
+   * when it could not be.
    */
-  claim(id: number, owner: string, untilMs: number, nowMs: number): Promise<boolean>;
+  claim(id: number, owner: string, untilMs: number, nowMs: number): Promise<InboxEvent | null>;
   /**
    * Records an attempt and frees the lease; false (nothing written) unless `owner` holds it.
    * A processed result for a revision that is no longer current only frees the lease, so the

@@ -268,13 +268,15 @@ export function createInboxRepository(db: Executor, engine: Engine): InboxReposi
       return rows.map(toInboxEvent);
     },
     async claim(id, owner, untilMs, nowMs) {
-      const result = await db
+      // The claim answers the row it took: no second statement to read it.
+      const row = await db
         .updateTable('webhook_inbox')
         .set({ claimed_by: owner, claimed_until: untilMs })
         .where('id', '=', id)
         .where((eb) => claimable(eb, nowMs))
+        .returningAll()
         .executeTakeFirst();
-      return changedOne(result);
+      return row ? toInboxEvent(row) : null;
     },
     async finish(id, owner, result) {
       if (result.processed) {

@@ -221,17 +221,36 @@ function runRepositoryTests(engine: string, open: () => Promise<Store> | Store):
         receivedAt: T0,
       });
 
-      it('inserts each (provider, key) once, and counts and marks them', async () => {
+      it('inserts each (provider, key) once, and counts them', async () => {
         const id = await store.events.insertIfNew(row('evt-1'));
         expect(typeof id).toBe('number');
         expect(await store.events.insertIfNew(row('evt-1'))).toBeNull();
         const other = await store.events.insertIfNew({ ...row('evt-1'), provider: 'koywe' });
         expect(other).not.toBeNull();
         expect(other).not.toBe(id);
-        await store.events.mark(id ?? 0, true, 'late_success');
         expect(await store.events.exists('ivy', 'evt-1')).toBe(true);
         expect(await store.events.exists('ivy', 'evt-2')).toBe(false);
         expect(await store.events.count()).toBe(2);
+      });
+
+      it('stores what applying the event did with it, unapplied and without anomaly by default', async () => {
+        await store.orders.insert(order('ord_1', 'cs_1', 1));
+        await store.events.insertIfNew({ ...row('evt-1'), orderId: 'ord_1' });
+        await store.events.insertIfNew({
+          ...row('evt-2'),
+          orderId: 'ord_1',
+          applied: true,
+          anomaly: 'late_success',
+        });
+        expect(
+          (await store.consoleReads.providerEvents('ord_1')).map(({ applied, anomaly }) => ({
+            applied,
+            anomaly,
+          })),
+        ).toEqual([
+          { applied: false, anomaly: null },
+          { applied: true, anomaly: 'late_success' },
+        ]);
       });
     });
 

@@ -384,21 +384,14 @@ export function createRepositories(db: Executor, engine: Engine): Repositories {
           raw_body: event.rawBody,
           status: event.status,
           source: event.source,
-          anomaly: null,
-          applied: false,
+          anomaly: event.anomaly ?? null,
+          applied: event.applied ?? false,
           received_at: event.receivedAt,
         })
         .onConflict((conflict) => conflict.columns(['provider', 'dedupe_key']).doNothing())
         .returning('id')
         .executeTakeFirst();
       return row ? row.id : null;
-    },
-    async mark(id, applied, anomaly) {
-      await db
-        .updateTable('provider_events')
-        .set({ applied, anomaly })
-        .where('id', '=', id)
-        .execute();
     },
     async exists(provider, dedupeKey) {
       const row = await db

@@ -284,4 +284,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sessions_by_reference_bytes ON sessions ((reference COLLATE "C"));
     `,
   },
+  {
+    version: 9,
+    name: 'webhook inbox without the index of due times',
+    sql: `
+      -- Pending events are found through webhook_inbox_pending, in arrival order; the index of
+      -- their due times served no query and was written by every insert and every attempt.
+      DROP INDEX webhook_inbox_due;
+    `,
+  },
 ];
