@@ -320,8 +320,8 @@ async function applyStatusIn(
       sessionEvent: null,
     };
   }
-  if (order.sessionId !== sessionId) {
-    throw new Error(`Order ${order.id} is not of session ${String(sessionId)}`);
+  if (input.sessionId !== undefined && order.sessionId !== input.sessionId) {
+    throw new Error(`Order ${order.id} is not of session ${input.sessionId}`);
   }
   const unchanged = (anomaly: ApplyStatusResult['anomaly'] = null): ApplyStatusResult => ({
     outcome: 'unchanged',
