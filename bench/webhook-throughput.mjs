@@ -5,7 +5,9 @@
  * second, `GET /healthz` per second and p50/p99/max latency of the real `pay-checkout-server`
  * binary, on SQLite and on PostgreSQL, as ratios to a bare `node:http` server doing the least a
  * webhook endpoint must (read the body, HMAC-SHA256 check, `JSON.parse`, 200) — measured in the
- * same run, each server in its own process, autocannon in another.
+ * same run, each server in its own process, autocannon in another. The baseline is measured
+ * before and again after the servers, and the mean of the two divides: on a shared machine its
+ * speed drifts within a run, and the two rows show by how much.
  *
  * Set-up (not measured): BENCH_THROUGHPUT_ORDERS checkout sessions with one Ivy order each,
  * created through the public API against the emulator. Then, per server: a short warm-up, then
@@ -192,25 +194,26 @@ export async function benchWebhookThroughput(context) {
   console.log(
     `\n== Webhook throughput: ${CONNECTIONS} connections, ${DURATION} s per row (after ${WARMUP} s warm-up), ${ORDERS} Ivy orders ==`,
   );
-  const bare = await startBareServer('bare-server-throughput');
-  let bareWebhooks;
-  let bareHealthz;
-  try {
-    bareWebhooks = await load('throughput-bare-webhooks', {
-      url: bare.url,
+  const bareRun = async (name, work) => {
+    const bare = await startBareServer(`bare-server-throughput-${name}`);
+    try {
+      return await work(bare.url);
+    } finally {
+      await bare.stop();
+    }
+  };
+  const bareWebhookLoad = (name, url) =>
+    load(`throughput-bare-webhooks-${name}`, {
+      url,
       mode: 'webhooks',
       tag: 'bare',
       references: Array.from({ length: ORDERS }, (_, i) => `1-bare-${i}`),
       warmupSec: WARMUP,
     });
-    bareHealthz = await load('throughput-bare-healthz', {
-      url: bare.url,
-      mode: 'get',
-      path: '/healthz',
-    });
-  } finally {
-    await bare.stop();
-  }
+  const [bareWebhooks, bareHealthz] = await bareRun('before', async (url) => [
+    await bareWebhookLoad('before', url),
+    await load('throughput-bare-healthz', { url, mode: 'get', path: '/healthz' }),
+  ]);
 
   const targets = [];
   if (ENGINES.includes('sqlite')) {
@@ -230,7 +233,10 @@ export async function benchWebhookThroughput(context) {
     postgresNote = skipLine(context, 'webhook throughput');
   }
 
-  const base = bareWebhooks.rps;
+  // The baseline is measured again after the servers: this machine's speed drifts within a run,
+  // and the mean of the two is the denominator of every ratio.
+  const bareAfter = await bareRun('after', (url) => bareWebhookLoad('after', url));
+  const base = (bareWebhooks.rps + bareAfter.rps) / 2;
   const statuses = (r) =>
     Object.entries(r.statuses ?? {})
       .map(([s, n]) => `${s}:${n}`)
@@ -246,7 +252,8 @@ export async function benchWebhookThroughput(context) {
     statuses(r),
   ];
   const rows = [
-    row('bare node:http: POST /webhooks/ivy (baseline)', bareWebhooks),
+    row('bare node:http: POST /webhooks/ivy, before', bareWebhooks),
+    row('bare node:http: POST /webhooks/ivy, after', bareAfter),
     row('bare node:http: GET /healthz', bareHealthz),
   ];
   for (const t of targets) {
@@ -254,7 +261,7 @@ export async function benchWebhookThroughput(context) {
     rows.push(row(`${t.label}: POST /webhooks/ivy, distinct events`, t.webhooks));
   }
   printTable(
-    'Webhook throughput (requests/s; ratio to the bare webhook baseline; latency in ms)',
+    `Webhook throughput (requests/s; ratio to the bare webhook baseline, the mean of before and after: ${fmt.int(base)} req/s; latency in ms)`,
     ['target', 'req/s', 'ratio', 'mean', 'p50', 'p99', 'max', 'HTTP statuses'],
     rows,
   );
@@ -297,7 +304,12 @@ export async function benchWebhookThroughput(context) {
     durationSec: DURATION,
     warmupSec: WARMUP,
     targets: TARGETS,
-    baseline: { webhooks: strip(bareWebhooks), healthz: strip(bareHealthz) },
+    baseline: {
+      webhooksRps: base,
+      webhooks: strip(bareWebhooks),
+      webhooksAfter: strip(bareAfter),
+      healthz: strip(bareHealthz),
+    },
     servers: targets.map((t) => ({
       label: t.label,
       healthz: strip(t.healthz),

@@ -143,7 +143,11 @@ export function createCheckoutServer(config: CheckoutServerConfig): CheckoutServ
   const logger = createLogger(config.logger, config.logLevel, config.logDestination);
   const now = config.now ?? (() => new Date());
   const ownsStore = config.store === undefined;
-  const store = config.store ?? openStore(config.database);
+  const store =
+    config.store ??
+    openStore(config.database, {
+      onDegraded: (error, what) => logger.warn({ err: error }, what),
+    });
   const ledger = createLedger(store);
   // On PostgreSQL the bus LISTENs for the notices the store sends at commit, so a change made
   // by any instance wakes the streams of every instance; one process needs no more than memory.

@@ -359,11 +359,16 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 const STARTS_PER_TURN = 2;
 /**
- * While webhooks keep arriving and the event loop has no idle time left, one attempt starts
- * per this many milliseconds at most: the answers keep their pace, and the backlog (durable in
- * the database) is worked off at full speed as soon as the burst ends.
+ * While webhooks keep arriving and the event loop has no idle time left, processing takes this
+ * share of the loop at most: attempts are spaced by what the recent ones took, so that the
+ * answers keep their pace, and the backlog (durable in the database) is worked off at full
+ * speed as soon as the burst ends.
  */
-const BURST_START_GAP_MS = 2;
+const BURST_SHARE = 0.15;
+/** The widest spacing of attempts in a burst: processing never stops for longer. */
+const BURST_MAX_GAP_MS = 20;
+/** What an attempt is taken to cost before one has been measured. */
+const INITIAL_COST_MS = 1;
 /**
  * Event-loop utilisation above which the loop counts as loaded: at half busy, attempts started
  * freely already stretch the turns that answer requests.
@@ -374,6 +379,8 @@ const SATURATED = 0.5;
  * answers' own queries wait for.
  */
 const BURST_CONCURRENCY = 2;
+/** The weight of the latest attempt in the moving average of their duration. */
+const COST_WEIGHT = 0.1;
 /** How often the utilisation is measured (over the window since the last measurement). */
 const LOAD_WINDOW_MS = 25;
 /** Submitted ids kept in memory at most; beyond, they wait in the database for the next look. */
@@ -400,6 +407,8 @@ export class Inbox implements RunningInbox {
   #turnScheduled = false;
   #turnTimer: NodeJS.Timeout | null = null;
   #lastStartAt = 0;
+  /** The recent attempts' duration, a moving average (ms). */
+  #cost = INITIAL_COST_MS;
   /** Webhooks submitted in the current load window, and whether the last window was a burst. */
   #arrivals = 0;
   #burst = false;
@@ -471,14 +480,23 @@ export class Inbox implements RunningInbox {
   }
 
   /**
-   * Starts up to {@link STARTS_PER_TURN} attempts (one per {@link BURST_START_GAP_MS} in a
-   * burst), claimed events first, within the concurrency.
+   * The spacing of attempts in a burst: an attempt's duration (with SQLite, its time on the loop;
+   * with a database server, an upper bound of it) for each {@link BURST_SHARE} of the time.
+   */
+  #burstGap(): number {
+    return Math.min(BURST_MAX_GAP_MS, (this.#cost * (1 - BURST_SHARE)) / BURST_SHARE);
+  }
+
+  /**
+   * Starts up to {@link STARTS_PER_TURN} attempts (one per {@link Inbox.#burstGap} in a burst),
+   * claimed events first, within the concurrency.
    */
   #startSome(): void {
     const now = performance.now();
     const burst = this.#inBurst(now);
-    if (burst && now - this.#lastStartAt < BURST_START_GAP_MS) {
-      this.#scheduleTurn(BURST_START_GAP_MS - (now - this.#lastStartAt));
+    const gap = burst ? this.#burstGap() : 0;
+    if (burst && now - this.#lastStartAt < gap) {
+      this.#scheduleTurn(gap - (now - this.#lastStartAt));
       return;
     }
     const limit = burst ? 1 : STARTS_PER_TURN;
@@ -533,8 +551,10 @@ export class Inbox implements RunningInbox {
   }
 
   #track(task: Promise<void>): void {
+    const startedAt = performance.now();
     this.#inFlight.add(task);
     void task.finally(() => {
+      this.#cost += (performance.now() - startedAt - this.#cost) * COST_WEIGHT;
       this.#inFlight.delete(task);
       // A look that found every slot busy left events in the database: with no attempt left to
       // look once it is done (a single slot, say), the last one out looks now.

@@ -244,6 +244,36 @@ describe('OutboxDeliverer', () => {
     expect(seen).toEqual(['pending', 'pending']);
   });
 
+  it('looks at the outbox once per short gap while changes keep coming, and misses none', async () => {
+    const store = await openStore();
+    const endpoint = await merchant();
+    let looks = 0;
+    const counted: Ledger = {
+      ...store,
+      claimOutbox: (input) => {
+        looks++;
+        return store.claimOutbox(input);
+      },
+    };
+    const d = deliverer(counted, endpoint.url, { pollMs: 60_000 });
+    d.start();
+    await eventually(async () => looks === 1);
+    // A burst: a kick on each of 200 turns, as applyStatus kicks after each change it commits,
+    // with a change committed on every tenth. A look for every kick would be 200 looks.
+    const started = performance.now();
+    for (let i = 0; i < 200; i++) {
+      if (i % 10 === 0) await changes(store, 1, `burst${i}-`);
+      d.kick();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const elapsedMs = performance.now() - started;
+    await eventually(() => delivered(store));
+    expect(endpoint.received).toHaveLength(20);
+    // One look per 5 ms at most, and a few more for the kicks of deliveries ending after it.
+    expect(looks).toBeLessThanOrEqual(Math.ceil(elapsedMs / 5) + 1 + 20);
+    expect(looks).toBeLessThan(100);
+  });
+
   it('refuses a URL without a valid secret', () => {
     expect(
       () =>

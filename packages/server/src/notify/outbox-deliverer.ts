@@ -111,6 +111,13 @@ function retryAfterMs(value: string | null): number | null {
   return Number(value.trim()) * 1000;
 }
 
+/**
+ * Shortest time between two looks at the outbox while changes keep coming: each look is a unit
+ * of work with a query over the undelivered messages, and a look finds every message committed
+ * before it, so looking once per change would spend that on every change of a burst.
+ */
+const PASS_GAP_MS = 5;
+
 /** Delivers outbox messages until closed. */
 export class OutboxDeliverer {
   readonly #options: OutboxDelivererOptions;
@@ -125,6 +132,9 @@ export class OutboxDeliverer {
   /** The pass over the outbox under way, which `close()` waits for (it may hold claims). */
   #pass: Promise<void> = Promise.resolve();
   #again = false;
+  /** When the last look started, and the timer of a look held back until the gap has passed. */
+  #lastPassAt = Number.NEGATIVE_INFINITY;
+  #gapTimer: NodeJS.Timeout | null = null;
   #started = false;
   #closed = false;
 
@@ -162,13 +172,27 @@ export class OutboxDeliverer {
     );
   }
 
-  /** Looks for due messages now (called after each committed change). */
+  /**
+   * Looks for due messages (called after each committed change): now, or — when the last look
+   * was less than {@link PASS_GAP_MS} ago — once that much time has passed, so that a burst of
+   * changes costs one look per gap instead of one each.
+   */
   kick(): void {
     if (!this.#started || this.#closed) return;
     if (this.#pumping) {
       this.#again = true;
       return;
     }
+    if (this.#gapTimer) return;
+    const wait = this.#lastPassAt + PASS_GAP_MS - performance.now();
+    if (wait > 0) {
+      this.#gapTimer = setTimeout(() => {
+        this.#gapTimer = null;
+        this.kick();
+      }, wait);
+      return;
+    }
+    this.#lastPassAt = performance.now();
     this.#pumping = true;
     this.#pass = this.#pump()
       .catch((error: unknown) => {
@@ -192,6 +216,7 @@ export class OutboxDeliverer {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
+    if (this.#gapTimer) clearTimeout(this.#gapTimer);
     // A claim under way hands what it claims straight back; wait for that before the store goes.
     await this.#pass.catch(() => undefined);
     let grace: NodeJS.Timeout | undefined;

@@ -19,11 +19,25 @@ export type DatabaseConfig =
       statementTimeoutMs: number;
     };
 
+export interface OpenStoreOptions {
+  /** Told of a failure that costs speed, not data (SQLite: checkpoints back on the event loop). */
+  onDegraded?: (error: unknown, what: string) => void;
+}
+
 /** Opens (does not migrate) the store of `database`. */
-export function openStore(database: DatabaseConfig): Store {
+export function openStore(database: DatabaseConfig, options: OpenStoreOptions = {}): Store {
+  const { onDegraded } = options;
   switch (database.kind) {
     case 'sqlite':
-      return createSqliteStore({ filename: database.filename });
+      return createSqliteStore({
+        filename: database.filename,
+        ...(onDegraded
+          ? {
+              onCheckpointFailure: (error: unknown) =>
+                onDegraded(error, 'SQLite checkpoints run on the event loop again'),
+            }
+          : {}),
+      });
     case 'postgres':
       return createPostgresStore({
         url: database.url,

@@ -1,7 +1,8 @@
 /**
  * @module
- * The SQLite {@link Store} (better-sqlite3, through Kysely and ./sqlite-driver.ts): WAL,
- * `busy_timeout` 5000, foreign keys, synchronous NORMAL, and every unit of work one
+ * The SQLite {@link Store} (better-sqlite3, through Kysely and ./sqlite-driver.ts): WAL
+ * (checkpointed by a worker thread, ./checkpointer.ts), `busy_timeout` 5000, foreign keys,
+ * synchronous NORMAL, and every unit of work one
  * `BEGIN IMMEDIATE` transaction, so that it holds the write lock from its first read and
  * concurrent or duplicate notifications can never apply twice. The queries are those of
  * ../kysely/repositories.ts, shared with PostgreSQL.
@@ -11,12 +12,18 @@ import { Kysely, sql } from 'kysely';
 import { createRepositories, guardRepositories } from '../kysely/repositories.js';
 import type { Database } from '../kysely/schema.js';
 import type { Store } from '../store.js';
+import { startCheckpointer } from './checkpointer.js';
 import { MIGRATIONS } from './migrations.js';
 import { BetterSqliteDialect } from './sqlite-driver.js';
 
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:`. */
   filename: string;
+  /**
+   * Told when checkpoints can no longer run off the event loop (./checkpointer.ts) and the
+   * connection checkpoints itself again.
+   */
+  onCheckpointFailure?: (error: unknown) => void;
 }
 
 /** Applies every migration not yet recorded in `schema_migrations`, each in its own transaction. */
@@ -53,6 +60,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   database.pragma('synchronous = NORMAL');
+  const checkpointer = startCheckpointer(database, options.filename, {
+    ...(options.onCheckpointFailure ? { onFailure: options.onCheckpointFailure } : {}),
+  });
 
   const dialect = new BetterSqliteDialect({ database });
   const db = new Kysely<Database>({ dialect });
@@ -79,6 +89,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     async close() {
       if (closed) return;
       closed = true;
+      // The worker's connection goes first: the store's, closing last, then checkpoints the
+      // whole WAL and removes it.
+      await checkpointer.close();
       // Waits for the unit of work in progress, then closes the file. Kysely destroys only a
       // driver it has used, so the driver is told as well (a second time does nothing).
       await db.destroy();
